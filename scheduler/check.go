@@ -1,0 +1,134 @@
+package scheduler
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Severity tells a problem that makes a configuration wrong from one worth a look.
+type Severity int
+
+const (
+	Error Severity = iota
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Problem is something wrong with a schedule, located at a show and, where it
+// applies, one of its slots or exceptions (-1 when not).
+type Problem struct {
+	Severity  Severity
+	Show      string
+	Slot      int
+	Exception int
+	Message   string
+}
+
+// Check reports what is wrong with the schedule between from and to:
+// exceptions that change no airing, overlapping airings of shows that do not
+// allow overlap, and rebroadcasts with no episode to replay. Each kind of
+// overlap (a pair of slots) is reported once, with its first occurrence and
+// how often it recurs.
+func (s *Schedule) Check(from, to time.Time) []Problem {
+	var out []Problem
+	for _, p := range s.shows {
+		out = append(out, p.unbound...)
+	}
+	as := s.Airings(from, to)
+	out = append(out, checkReplays(as)...)
+	out = append(out, checkOverlaps(as)...)
+	return out
+}
+
+func checkReplays(as []Airing) []Problem {
+	var out []Problem
+	seen := make(map[string]bool)
+	for _, a := range as {
+		if a.Kind != Rebroadcast {
+			if exc := a.Show.exceptionFor(a); exc >= 0 && a.Show.Exceptions[exc].Replay != "" {
+				out = append(out, Problem{Severity: Error, Show: a.Show.ID, Slot: -1, Exception: exc,
+					Message: fmt.Sprintf("replay is set on the %s airing at %s, which is live; replay applies to rebroadcasts", a.Show.ID, a.Scheduled)})
+			}
+			continue
+		}
+		key := fmt.Sprintf("%s/%d", a.Show.ID, a.Slot)
+		if a.Episode == "" && !seen[key] {
+			seen[key] = true
+			out = append(out, Problem{Severity: Warning, Show: a.Show.ID, Slot: a.Slot, Exception: -1,
+				Message: fmt.Sprintf("the rebroadcast at %s has no earlier live episode to replay", formatLocal(a.Start))})
+		}
+	}
+	return out
+}
+
+// exceptionFor returns the index of the exception that changed a, or -1.
+func (sh *Show) exceptionFor(a Airing) int {
+	for i, e := range sh.Exceptions {
+		if e.Airing == a.Scheduled {
+			return i
+		}
+	}
+	return -1
+}
+
+type overlap struct {
+	first [2]Airing
+	count int
+	last  time.Time
+}
+
+func checkOverlaps(as []Airing) []Problem {
+	groups := make(map[string]*overlap)
+	var order []string
+	var active []Airing
+	for _, a := range as {
+		kept := active[:0]
+		for _, b := range active {
+			if b.End.After(a.Start) {
+				kept = append(kept, b)
+			}
+		}
+		active = kept
+		for _, b := range active {
+			if a.Show.AllowOverlap || b.Show.AllowOverlap {
+				continue
+			}
+			key := fmt.Sprintf("%s/%d~%s/%d", b.Show.ID, b.Slot, a.Show.ID, a.Slot)
+			g := groups[key]
+			if g == nil {
+				g = &overlap{first: [2]Airing{b, a}}
+				groups[key] = g
+				order = append(order, key)
+			}
+			g.count++
+			g.last = a.Start
+		}
+		active = append(active, a)
+	}
+	var out []Problem
+	for _, key := range order {
+		g := groups[key]
+		b, a := g.first[0], g.first[1]
+		msg := fmt.Sprintf("%s overlaps %s", describe(b), describe(a))
+		if g.count > 1 {
+			msg += fmt.Sprintf(" (and %d more times through %s)", g.count-1, g.last.Format(time.DateOnly))
+		}
+		out = append(out, Problem{Severity: Error, Show: a.Show.ID, Slot: a.Slot, Exception: -1, Message: msg})
+	}
+	return out
+}
+
+func describe(a Airing) string {
+	return fmt.Sprintf("%s %s (slot %d) %s-%s", a.Show.ID, a.Kind, a.Slot, formatLocal(a.Start), a.End.Format("15:04 MST"))
+}
+
+func formatLocal(t time.Time) string {
+	return strings.TrimSpace(t.Format("Mon 2006-01-02 15:04 MST"))
+}

@@ -1,0 +1,216 @@
+package scheduler
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// prn is the model case: live Sundays 13:00 Central, rebroadcasts Tuesdays
+// 10:00 and Thursdays 19:00.
+func prn(t testing.TB) *Show {
+	return &Show{
+		ID: "prn", Title: "Progressive Radio News Hour", Location: mustLoc(t, "America/Chicago"),
+		Slots: []Slot{
+			{Kind: Live, Rule: mustCron(t, "0 13 * * SUN"), Duration: time.Hour},
+			{Kind: Rebroadcast, Rule: mustCron(t, "0 10 * * TUE"), Duration: time.Hour},
+			{Kind: Rebroadcast, Rule: mustCron(t, "0 19 * * THU"), Duration: time.Hour},
+		},
+	}
+}
+
+func station(t testing.TB, shows ...*Show) *Schedule {
+	return New(&Station{Name: "PRN", Location: mustLoc(t, "America/Chicago"), Shows: shows})
+}
+
+// line renders an airing compactly for comparisons.
+func line(a Airing) string {
+	s := a.ID + " " + string(a.Kind) + " " + a.Start.Format("Mon 15:04 MST")
+	if a.Episode != "" {
+		s += " ep=" + a.Episode
+	}
+	if a.Moved {
+		s += " moved"
+	}
+	return s
+}
+
+func lines(as []Airing) string {
+	var out []string
+	for _, a := range as {
+		out = append(out, line(a))
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestModelCase(t *testing.T) {
+	s := station(t, prn(t))
+	got := lines(s.Next(instant(t, "2026-11-27T12:00:00Z"), 5))
+	want := strings.Join([]string{
+		"prn-2026-11-29T1300 live Sun 13:00 CST ep=prn-2026-11-29",
+		"prn-2026-12-01T1000 rebroadcast Tue 10:00 CST ep=prn-2026-11-29",
+		"prn-2026-12-03T1900 rebroadcast Thu 19:00 CST ep=prn-2026-11-29",
+		"prn-2026-12-06T1300 live Sun 13:00 CST ep=prn-2026-12-06",
+		"prn-2026-12-08T1000 rebroadcast Tue 10:00 CST ep=prn-2026-12-06",
+	}, "\n")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestNextStartsAtOrAfter(t *testing.T) {
+	s := station(t, prn(t))
+	at := instant(t, "2026-11-29T19:00:00Z") // Sunday 13:00 CST exactly
+	got := s.Next(at, 1)
+	if len(got) != 1 || !got[0].Start.Equal(at) {
+		t.Fatalf("Next at the start = %s, want the airing starting then", lines(got))
+	}
+	got = s.Next(at.Add(time.Second), 1)
+	if len(got) != 1 || got[0].ID != "prn-2026-12-01T1000" {
+		t.Fatalf("Next a second later = %s, want the Tuesday rebroadcast", lines(got))
+	}
+}
+
+func TestRebroadcastAcrossSkippedLive(t *testing.T) {
+	sh := prn(t)
+	sh.Skip = []Date{MustDate("2026-12-27")}
+	s := station(t, sh)
+	got := lines(s.Airings(instant(t, "2026-12-26T00:00:00Z"), instant(t, "2027-01-02T00:00:00Z")))
+	// No live airing on the 27th: Tuesday and Thursday replay the 20th.
+	want := strings.Join([]string{
+		"prn-2026-12-29T1000 rebroadcast Tue 10:00 CST ep=prn-2026-12-20",
+		"prn-2026-12-31T1900 rebroadcast Thu 19:00 CST ep=prn-2026-12-20",
+	}, "\n")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestSkipRemovesEveryAiringThatDay(t *testing.T) {
+	sh := prn(t)
+	sh.Skip = []Date{MustDate("2026-12-01")}
+	got := station(t, sh).Airings(instant(t, "2026-12-01T00:00:00Z"), instant(t, "2026-12-02T12:00:00Z"))
+	if len(got) != 0 {
+		t.Errorf("airings on a skip date: %s", lines(got))
+	}
+}
+
+func TestExceptions(t *testing.T) {
+	sh := prn(t)
+	moveTo := mustDateTime(t, "2026-12-07 18:00")
+	sh.Exceptions = []Exception{
+		{Airing: mustDateTime(t, "2026-12-06 13:00"), MoveTo: &moveTo, Duration: 2 * time.Hour, Title: "Special"},
+		{Airing: mustDateTime(t, "2026-12-08 10:00"), Cancel: true},
+		{Airing: mustDateTime(t, "2026-12-10 19:00"), Replay: "prn-2026-11-15"},
+		{Airing: mustDateTime(t, "2026-12-09 10:00"), Cancel: true}, // a Wednesday: nothing scheduled
+	}
+	s := station(t, sh)
+	got := s.Airings(instant(t, "2026-12-05T00:00:00Z"), instant(t, "2026-12-12T00:00:00Z"))
+	want := strings.Join([]string{
+		"prn-2026-12-06T1300 live Mon 18:00 CST ep=prn-2026-12-07 moved",
+		"prn-2026-12-10T1900 rebroadcast Thu 19:00 CST ep=prn-2026-11-15",
+	}, "\n")
+	if lines(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", lines(got), want)
+	}
+	if got[0].Title != "Special" || got[0].Duration() != 2*time.Hour {
+		t.Errorf("moved airing: title %q, duration %s", got[0].Title, got[0].Duration())
+	}
+	// The moved episode is what the next rebroadcast replays.
+	next := s.Next(instant(t, "2026-12-14T00:00:00Z"), 2)
+	if lines(next) != "prn-2026-12-15T1000 rebroadcast Tue 10:00 CST ep=prn-2026-12-13\nprn-2026-12-17T1900 rebroadcast Thu 19:00 CST ep=prn-2026-12-13" {
+		t.Errorf("after the move: %s", lines(next))
+	}
+	probs := s.Check(instant(t, "2026-12-01T00:00:00Z"), instant(t, "2027-01-01T00:00:00Z"))
+	if len(probs) != 1 || probs[0].Exception != 3 || !strings.Contains(probs[0].Message, "no airing of prn is scheduled at 2026-12-09 10:00") {
+		t.Errorf("problems = %+v, want the unmatched exception 3", probs)
+	}
+}
+
+func TestMovedAiringSeenFromFarAway(t *testing.T) {
+	// A move across weeks: the airing appears at its new time in a window that
+	// does not hold its scheduled time, and not at the old one.
+	sh := prn(t)
+	to := mustDateTime(t, "2027-01-20 12:00")
+	sh.Exceptions = []Exception{{Airing: mustDateTime(t, "2026-12-06 13:00"), MoveTo: &to}}
+	s := station(t, sh)
+	if got := s.Airings(instant(t, "2027-01-20T00:00:00Z"), instant(t, "2027-01-21T00:00:00Z")); lines(got) != "prn-2026-12-06T1300 live Wed 12:00 CST ep=prn-2027-01-20 moved" {
+		t.Errorf("at the new time: %s", lines(got))
+	}
+	for _, a := range s.Airings(instant(t, "2026-12-06T00:00:00Z"), instant(t, "2026-12-07T00:00:00Z")) {
+		t.Errorf("still at the old time: %s", line(a))
+	}
+}
+
+func TestSecondLiveAiringOfADay(t *testing.T) {
+	sh := &Show{ID: "news", Title: "News", Location: time.UTC, Slots: []Slot{
+		{Kind: Live, Rule: mustCron(t, "0 8,18 * * *"), Duration: 30 * time.Minute},
+	}}
+	got := station(t, sh).Airings(instant(t, "2026-11-27T12:00:00Z"), instant(t, "2026-11-28T12:00:00Z"))
+	want := "news-2026-11-27T1800 live Fri 18:00 UTC ep=news-2026-11-27-2\nnews-2026-11-28T0800 live Sat 08:00 UTC ep=news-2026-11-28"
+	if lines(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", lines(got), want)
+	}
+}
+
+func TestRebroadcastOfALongEndedSeason(t *testing.T) {
+	sh := prn(t)
+	sh.Slots[0].Until = MustDate("2025-06-29") // the live season ended long ago
+	got := station(t, sh).Next(instant(t, "2026-11-27T12:00:00Z"), 1)
+	if len(got) != 1 || got[0].Episode != "prn-2025-06-29" {
+		t.Errorf("got %s, want a rebroadcast of prn-2025-06-29", lines(got))
+	}
+}
+
+func TestOnAir(t *testing.T) {
+	s := station(t, prn(t))
+	tests := []struct{ at, want string }{
+		{"2026-11-29T19:00:00Z", "prn-2026-11-29T1300"},
+		{"2026-11-29T19:59:59Z", "prn-2026-11-29T1300"},
+		{"2026-11-29T20:00:00Z", ""},
+		{"2026-11-29T18:59:59Z", ""},
+	}
+	for _, tc := range tests {
+		var ids []string
+		for _, a := range s.OnAir(instant(t, tc.at)) {
+			ids = append(ids, a.ID)
+		}
+		if got := strings.Join(ids, " "); got != tc.want {
+			t.Errorf("OnAir(%s) = %q, want %q", tc.at, got, tc.want)
+		}
+	}
+}
+
+func TestOverlaps(t *testing.T) {
+	jazz := &Show{ID: "jazz", Title: "Jazz", Location: mustLoc(t, "America/Chicago"), Slots: []Slot{
+		{Kind: Live, Rule: mustCron(t, "30 13 * * SUN"), Duration: time.Hour},
+	}}
+	s := station(t, prn(t), jazz)
+	probs := s.Check(instant(t, "2026-11-27T00:00:00Z"), instant(t, "2026-12-31T00:00:00Z"))
+	if len(probs) != 1 {
+		t.Fatalf("problems = %+v, want one overlap", probs)
+	}
+	want := "prn live (slot 0) Sun 2026-11-29 13:00 CST-14:00 CST overlaps jazz live (slot 0) Sun 2026-11-29 13:30 CST-14:30 CST (and 4 more times through 2026-12-27)"
+	if probs[0].Message != want || probs[0].Show != "jazz" {
+		t.Errorf("got  %q\nwant %q", probs[0].Message, want)
+	}
+	jazz.AllowOverlap = true
+	if probs := station(t, prn(t), jazz).Check(instant(t, "2026-11-27T00:00:00Z"), instant(t, "2026-12-31T00:00:00Z")); len(probs) != 0 {
+		t.Errorf("allowed overlap still reported: %+v", probs)
+	}
+	// Back to back is not an overlap.
+	jazz.AllowOverlap = false
+	jazz.Slots[0].Rule = mustCron(t, "0 14 * * SUN")
+	if probs := station(t, prn(t), jazz).Check(instant(t, "2026-11-27T00:00:00Z"), instant(t, "2026-12-31T00:00:00Z")); len(probs) != 0 {
+		t.Errorf("back-to-back airings reported: %+v", probs)
+	}
+}
+
+func TestRebroadcastWithNothingToReplay(t *testing.T) {
+	sh := prn(t)
+	sh.Slots[0].From = MustDate("2027-01-03")
+	probs := station(t, sh).Check(instant(t, "2026-11-27T00:00:00Z"), instant(t, "2026-12-31T00:00:00Z"))
+	if len(probs) != 2 || probs[0].Severity != Warning || !strings.Contains(probs[0].Message, "no earlier live episode") {
+		t.Errorf("problems = %+v, want a warning for each rebroadcast slot", probs)
+	}
+}
