@@ -66,7 +66,10 @@ func ParseCron(expr string) (rule Rule, loc *time.Location, err error) {
 func parseCronGuarded(expr string) (s cron.Schedule, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s, err = nil, fmt.Errorf("malformed expression (%v)", r)
+			s, err = nil, errors.New("malformed expression")
+			if stripTZ(expr) != expr {
+				err = errors.New("malformed expression: a TZ= or CRON_TZ= prefix needs a zone and then the fields, such as \"CRON_TZ=America/Chicago 0 13 * * SUN\"")
+			}
 		}
 	}()
 	return cronParser.Parse(expr)

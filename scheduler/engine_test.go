@@ -50,9 +50,9 @@ func TestDSTMatrix(t *testing.T) {
 		loc := mustLoc(t, tc.zone)
 		nth := NthWeekday{(dt.Day-1)/7 + 1, dt.Weekday()}
 		rules := map[string]Rule{
-			"cron": mustCron(t, fmt.Sprintf("%d %d %d %d *", dt.Minute, dt.Hour, dt.Day, dt.Month)),
+			"cron":         mustCron(t, fmt.Sprintf("%d %d %d %d *", dt.Minute, dt.Hour, dt.Day, dt.Month)),
 			"cron-weekday": mustCron(t, fmt.Sprintf("%d %d * * %d", dt.Minute, dt.Hour, dt.Weekday())),
-			"once": Once(dt),
+			"once":         Once(dt),
 		}
 		rules["weekly"], _ = Weekly([]time.Weekday{dt.Weekday()}, dt.Clock, 2, dt.Date)
 		rules["monthly"], _ = Monthly([]NthWeekday{nth}, dt.Clock)

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+	"github.com/spf13/cobra"
+)
+
+func newCheckCmd(o *rootOptions) *cobra.Command {
+	var (
+		at   string
+		days int
+	)
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Validate the configuration and look for overlapping airings",
+		Long: `check validates the configuration, reporting every problem with its file,
+line, key path and value, then looks at the airings from --at for --days days
+for overlaps, exceptions that change nothing and rebroadcasts with nothing to
+replay. It exits 0 when there are no errors (warnings are printed), 1 otherwise.`,
+		Example: `  onair check --config config.example.yaml
+  ONAIR_CONFIG=/etc/onair/onair.yaml onair check --days 730`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if days < 1 {
+				return usagef("--days %d: want 1 or more", days)
+			}
+			when, err := o.at(at)
+			if err != nil {
+				return err
+			}
+			cfg, sched, err := o.load()
+			if err != nil {
+				return err
+			}
+			to := when.Add(time.Duration(days) * 24 * time.Hour)
+			problems := sched.Check(when, to)
+			w := cmd.OutOrStdout()
+			errs := 0
+			for _, p := range problems {
+				if p.Severity == scheduler.Error {
+					errs++
+				}
+				fmt.Fprintf(w, "%s: %s: %s\n", cfg.Locate(p), p.Severity, p.Message)
+			}
+			slots, excs := 0, 0
+			for _, sh := range cfg.Station.Shows {
+				slots += len(sh.Slots)
+				excs += len(sh.Exceptions)
+			}
+			n := len(sched.Airings(when, to))
+			loc := cfg.Station.Location
+			summary := fmt.Sprintf("%s: %s, %s, %s; %s from %s to %s",
+				cfg.File, plural(len(cfg.Station.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"),
+				plural(n, "airing"), when.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly))
+			if errs > 0 {
+				fmt.Fprintf(w, "%s; %s\n", summary, plural(errs, "error"))
+				return errReported
+			}
+			fmt.Fprintf(w, "%s; ok\n", summary)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&at, "at", "", "check from this RFC 3339 time (default now)")
+	f.IntVar(&days, "days", 366, "how many days of airings to check")
+	return cmd
+}

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newNextCmd(o *rootOptions) *cobra.Command {
+	var (
+		count  int
+		at, tz string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "next [SHOW...]",
+		Short: "List the next airings, of every show or of those named",
+		Example: `  onair next --config config.example.yaml
+  onair next prn --count 3 --at 2026-11-27T12:00:00-06:00
+  onair next --tz Europe/Berlin --json`,
+		RunE: func(cmd *cobra.Command, shows []string) error {
+			if count < 1 {
+				return usagef("--count %d: want 1 or more", count)
+			}
+			when, err := o.at(at)
+			if err != nil {
+				return err
+			}
+			_, sched, err := o.load()
+			if err != nil {
+				return err
+			}
+			loc, err := zone(tz, sched.Station.Location)
+			if err != nil {
+				return err
+			}
+			if err := checkShows(sched, shows); err != nil {
+				return err
+			}
+			airings := sched.Next(when, count, shows...)
+			w := cmd.OutOrStdout()
+			if asJSON {
+				var jsonLoc = loc
+				if tz == "" {
+					jsonLoc = nil // each airing in its show's zone
+				}
+				return writeJSON(w, airingsJSON(airings, jsonLoc))
+			}
+			if len(airings) == 0 {
+				fmt.Fprintln(w, "Nothing is scheduled.")
+				return nil
+			}
+			tw := newTable(w)
+			tw.row("DAY", "TIME ("+loc.String()+")", "SHOW", "KIND", "TITLE", "EPISODE")
+			for _, a := range airings {
+				tw.row(a.Start.In(loc).Format("Mon 2006-01-02"), span(a, loc), a.Show.ID, string(a.Kind), a.Title, about(a))
+			}
+			return tw.flush()
+		},
+	}
+	f := cmd.Flags()
+	f.IntVarP(&count, "count", "n", 10, "how many airings")
+	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&tz, "tz", "", "show times in this IANA zone (default the station's)")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

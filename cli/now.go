@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// nowJSON is `onair now --json`.
+type nowJSON struct {
+	At    string `json:"at"`
+	OnAir any    `json:"on_air"`
+	Next  any    `json:"next"`
+}
+
+func newNowCmd(o *rootOptions) *cobra.Command {
+	var (
+		at, tz string
+		count  int
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "now",
+		Short: "Say what is on air and what follows",
+		Example: `  onair now --config config.example.yaml
+  onair now --at 2026-11-29T13:25:00-06:00 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			when, err := o.at(at)
+			if err != nil {
+				return err
+			}
+			_, sched, err := o.load()
+			if err != nil {
+				return err
+			}
+			loc, err := zone(tz, sched.Station.Location)
+			if err != nil {
+				return err
+			}
+			onAir := sched.OnAir(when)
+			next := sched.Next(when.Add(1), count)
+			w := cmd.OutOrStdout()
+			if asJSON {
+				jsonLoc := loc
+				if tz == "" {
+					jsonLoc = nil
+				}
+				return writeJSON(w, nowJSON{At: when.In(loc).Format("2006-01-02T15:04:05Z07:00"), OnAir: airingsJSON(onAir, jsonLoc), Next: airingsJSON(next, jsonLoc)})
+			}
+			stamp := when.In(loc).Format("Mon 2006-01-02 15:04 MST")
+			if len(onAir) == 0 {
+				fmt.Fprintf(w, "Nothing is on air at %s.\n", stamp)
+			} else {
+				fmt.Fprintf(w, "On air at %s:\n", stamp)
+				tw := newTable(w)
+				for _, a := range onAir {
+					tw.row("  "+span(a, loc), a.Show.ID, string(a.Kind), a.Title, about(a), humanDuration(a.End.Sub(when))+" left")
+				}
+				if err := tw.flush(); err != nil {
+					return err
+				}
+			}
+			if len(next) == 0 {
+				return nil
+			}
+			fmt.Fprintln(w, "Next:")
+			tw := newTable(w)
+			for _, a := range next {
+				tw.row("  "+a.Start.In(loc).Format("Mon 01-02")+" "+span(a, loc), a.Show.ID, string(a.Kind), a.Title, about(a), "in "+humanDuration(a.Start.Sub(when)))
+			}
+			return tw.flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&tz, "tz", "", "show times in this IANA zone (default the station's)")
+	f.IntVarP(&count, "count", "n", 3, "how many of the airings that follow")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/scheduler"
+	"github.com/spf13/cobra"
+)
+
+// Env is what a command may use of the world outside it.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Now            func() time.Time
+}
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // the configuration is invalid, or the work failed
+	ExitUsage   = 2 // the command line is wrong
+)
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errReported means the command has already printed what went wrong.
+var errReported = errors.New("reported")
+
+// Run runs the onair command line with args (without the program name) and
+// returns the exit status.
+func Run(ctx context.Context, args []string, env Env) int {
+	root := newRootCmd(env)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errReported):
+		return ExitFailure
+	}
+	var ue usageError
+	var ce config.Errors
+	switch {
+	case errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag"):
+		fmt.Fprintf(env.Stderr, "onair: %v\n", err)
+		return ExitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintln(env.Stderr, ce.Error())
+		fmt.Fprintf(env.Stderr, "onair: %s\n", plural(len(ce), "problem"))
+		return ExitFailure
+	}
+	fmt.Fprintf(env.Stderr, "onair: %v\n", err)
+	return ExitFailure
+}
+
+type rootOptions struct {
+	env    Env
+	config string
+}
+
+func newRootCmd(env Env) *cobra.Command {
+	o := &rootOptions{env: env}
+	root := &cobra.Command{
+		Use:   "onair",
+		Short: "Schedule radio shows and publish their podcasts",
+		Long: `onair schedules a station's radio shows, described in YAML, and answers
+"what airs next, and when?".
+
+The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o))
+	root.CompletionOptions.DisableDefaultCmd = true
+	return root
+}
+
+// load reads and validates the configuration.
+func (o *rootOptions) load() (*config.Config, *scheduler.Schedule, error) {
+	cfg, err := config.Load(config.Path(o.config, o.env.Getenv))
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, scheduler.New(cfg.Station), nil
+}
+
+// at reads --at (RFC 3339), or asks the clock.
+func (o *rootOptions) at(flag string) (time.Time, error) {
+	if flag == "" {
+		return o.env.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, flag)
+	if err != nil {
+		return time.Time{}, usagef("--at %q: want an RFC 3339 time, such as 2026-11-29T13:00:00-06:00", flag)
+	}
+	return t, nil
+}
+
+// zone reads --tz, or returns def.
+func zone(flag string, def *time.Location) (*time.Location, error) {
+	if flag == "" {
+		return def, nil
+	}
+	if flag == "Local" {
+		return nil, usagef("--tz %q: want an IANA time zone, such as Europe/Berlin", flag)
+	}
+	loc, err := time.LoadLocation(flag)
+	if err != nil {
+		return nil, usagef("--tz %q: unknown time zone; want an IANA name, such as Europe/Berlin", flag)
+	}
+	return loc, nil
+}
+
+// checkShows refuses show ids the station does not have.
+func checkShows(s *scheduler.Schedule, ids []string) error {
+	for _, id := range ids {
+		if s.Show(id) == nil {
+			var known []string
+			for _, sh := range s.Station.Shows {
+				known = append(known, sh.ID)
+			}
+			return usagef("no show %q (the station has %s)", id, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

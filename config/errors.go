@@ -1,0 +1,73 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Error is one problem in a configuration, located as precisely as the
+// input allows.
+type Error struct {
+	File   string // the file, or "$ONAIR_..." for a value from the environment
+	Line   int    // 1-based; 0 when unknown
+	Column int
+	Path   string // the key path, with shows named by id: shows[prn].slots[1].cron
+	Value  string // the offending value as written; empty when a key is missing
+	HasVal bool
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		if e.HasVal {
+			b.WriteString(" " + strconv.Quote(e.Value))
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in one configuration.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// keyPath is a key path in two spellings: by index (how positions are
+// recorded while walking the YAML) and for people (shows named by id).
+type keyPath struct{ index, display string }
+
+func (p keyPath) key(k string) keyPath {
+	if p.index == "" {
+		return keyPath{k, k}
+	}
+	return keyPath{p.index + "." + k, p.display + "." + k}
+}
+
+// item is the i-th element of a list; label, when set, names it for people.
+func (p keyPath) item(i int, label string) keyPath {
+	if label == "" {
+		label = strconv.Itoa(i)
+	}
+	return keyPath{fmt.Sprintf("%s[%d]", p.index, i), fmt.Sprintf("%s[%s]", p.display, label)}
+}
+
+// pos is where a key's value (or a list item) starts in the file.
+type pos struct{ line, col int }

@@ -1,0 +1,138 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/onair-radio/onair/scheduler"
+	"github.com/spf13/viper"
+)
+
+// MaxFileSize is the largest configuration onair reads (a station of a
+// thousand shows is a few hundred kilobytes).
+const MaxFileSize = 4 << 20
+
+// DefaultPath is the configuration read when neither --config nor
+// $ONAIR_CONFIG names one.
+const DefaultPath = "onair.yaml"
+
+// Path picks the configuration file: the --config flag, else $ONAIR_CONFIG,
+// else ./onair.yaml.
+func Path(flag string, getenv func(string) string) string {
+	if flag != "" {
+		return flag
+	}
+	if p := getenv("ONAIR_CONFIG"); p != "" {
+		return p
+	}
+	return DefaultPath
+}
+
+// Config is a loaded, valid configuration.
+type Config struct {
+	File    string
+	Station *scheduler.Station
+	pos     map[string]pos
+	labels  map[string]string // show id → index path prefix ("shows[3]")
+}
+
+// Load reads and validates the configuration at path. Its error is an
+// [Errors] listing every problem, or a plain error when the file cannot be read.
+func Load(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates a configuration read from file (named in messages).
+// Station keys are overridden by ONAIR_STATION_* environment variables.
+func Parse(file string, data []byte) (*Config, error) {
+	if len(data) > MaxFileSize {
+		return nil, Errors{{File: file, Msg: fmt.Sprintf("the file is larger than %d MiB; is it the right file?", MaxFileSize>>20)}}
+	}
+	doc, err := parseYAML(file, data)
+	if err != nil {
+		return nil, Errors{err.(*Error)}
+	}
+	w := &walker{file: file, pos: make(map[string]pos)}
+	tree, ok := w.walk(doc, reflect.TypeFor[rawConfig](), keyPath{})
+	if !ok {
+		if len(w.errs) == 0 {
+			w.errs = append(w.errs, &Error{File: file, Msg: "the file holds no settings"})
+		}
+		return nil, w.errs
+	}
+	raw, err := decode(tree.(map[string]any))
+	if err != nil {
+		return nil, Errors{{File: file, Msg: err.Error()}}
+	}
+	c := &Config{File: file, pos: w.pos, labels: make(map[string]string)}
+	v := &validator{file: file, pos: w.pos, errs: w.errs}
+	c.Station = v.station(raw)
+	if len(v.errs) > 0 {
+		return nil, v.errs
+	}
+	for i, sh := range c.Station.Shows {
+		c.labels[sh.ID] = fmt.Sprintf("shows[%d]", i)
+	}
+	return c, nil
+}
+
+// decode layers the environment over the file's settings with viper and
+// decodes the result into the schema types.
+func decode(tree map[string]any) (*rawConfig, error) {
+	v := viper.New()
+	v.SetEnvPrefix("ONAIR")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	for _, k := range envKeys {
+		if err := v.BindEnv(k); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.MergeConfigMap(tree); err != nil {
+		return nil, err
+	}
+	var raw rawConfig
+	err := v.Unmarshal(&raw, func(dc *mapstructure.DecoderConfig) {
+		dc.ErrorUnused = true
+		dc.WeaklyTypedInput = false
+	})
+	if err != nil {
+		return nil, errors.New("decode: " + err.Error())
+	}
+	return &raw, nil
+}
+
+// Locate says where in the file a schedule problem's show, slot or
+// exception is written: "onair.yaml:14:9: shows[prn].slots[1]".
+func (c *Config) Locate(p scheduler.Problem) string {
+	prefix, ok := c.labels[p.Show]
+	if !ok {
+		return c.File
+	}
+	index, display := prefix, "shows["+p.Show+"]"
+	switch {
+	case p.Exception >= 0:
+		index += fmt.Sprintf(".exceptions[%d]", p.Exception)
+		display += fmt.Sprintf(".exceptions[%d]", p.Exception)
+	case p.Slot >= 0:
+		index += fmt.Sprintf(".slots[%d]", p.Slot)
+		display += fmt.Sprintf(".slots[%d]", p.Slot)
+	}
+	if at, ok := c.pos[index]; ok {
+		return fmt.Sprintf("%s:%d:%d: %s", c.File, at.line, at.col, display)
+	}
+	return c.File + ": " + display
+}

@@ -1,0 +1,257 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxNodes bounds the YAML nodes one configuration may expand to, so that
+// aliases cannot multiply a small file into a huge one ("billion laughs").
+const maxNodes = 100_000
+
+// walker checks a YAML document against the schema types, records where
+// every value stands, and turns it into plain maps, lists and strings for
+// viper. It reports unknown keys (with the nearest known one), values of the
+// wrong shape and duplicate keys, and leaves each out of the result.
+type walker struct {
+	file  string
+	pos   map[string]pos
+	errs  Errors
+	nodes int
+}
+
+// parseYAML reads the one YAML document in data.
+func parseYAML(file string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{File: file, Msg: "the file is empty"}
+		}
+		return nil, yamlError(file, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			return nil, yamlError(file, err)
+		}
+		return nil, &Error{File: file, Line: line, Msg: "a second YAML document (after ---): onair reads one"}
+	}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		return doc.Content[0], nil
+	}
+	return &doc, nil
+}
+
+// yamlError rewords the YAML library's "yaml: line 3: ..." as file:3: ....
+func yamlError(file string, err error) *Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &Error{File: file}
+	if n, _ := fmt.Sscanf(msg, "line %d:", &e.Line); n == 1 {
+		msg = strings.TrimSpace(msg[strings.IndexByte(msg, ':')+1:])
+	}
+	e.Msg = "not valid YAML: " + msg
+	return e
+}
+
+func (w *walker) errorf(n *yaml.Node, p keyPath, withValue bool, format string, args ...any) {
+	e := &Error{File: w.file, Path: p.display, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Column = n.Line, n.Column
+		if withValue {
+			e.Value, e.HasVal = n.Value, true
+		}
+	}
+	w.errs = append(w.errs, e)
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping (key: value lines)"
+	case yaml.SequenceNode:
+		return "a list"
+	default:
+		return fmt.Sprintf("the value %q", n.Value)
+	}
+}
+
+// walk checks n against type t. ok is false when n is left out.
+func (w *walker) walk(n *yaml.Node, t reflect.Type, p keyPath) (out any, ok bool) {
+	n = deref(n)
+	w.nodes++
+	if w.nodes > maxNodes {
+		if w.nodes == maxNodes+1 {
+			w.errorf(n, p, false, "the document expands to more than %d values (too many aliases?)", maxNodes)
+		}
+		return nil, false
+	}
+	if isNull(n) {
+		return nil, false
+	}
+	w.pos[p.index] = pos{n.Line, n.Column}
+	switch t.Kind() {
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			w.errorf(n, p, false, "want a single value, found %s", describeNode(n))
+			return nil, false
+		}
+		return n.Value, true
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			w.errorf(n, p, n.Kind == yaml.ScalarNode, "want a mapping (key: value lines), found %s", describeNode(n))
+			return nil, false
+		}
+		return w.mapping(n, t, p), true
+	case reflect.Slice:
+		elem := t.Elem()
+		if n.Kind != yaml.SequenceNode {
+			if elem.Kind() == reflect.String && n.Kind == yaml.ScalarNode {
+				// A single value where a list is allowed: a list of one.
+				w.pos[p.item(0, "").index] = pos{n.Line, n.Column}
+				return []any{n.Value}, true
+			}
+			w.errorf(n, p, n.Kind == yaml.ScalarNode, "want a list (lines starting with -), found %s", describeNode(n))
+			return nil, false
+		}
+		list := []any{}
+		for i, item := range n.Content {
+			v, ok := w.walk(item, elem, p.item(i, itemLabel(item, elem)))
+			if !ok {
+				v = emptyOf(elem) // keep indexes aligned with the file
+			}
+			list = append(list, v)
+		}
+		return list, true
+	}
+	panic(fmt.Sprintf("config: schema type %s not handled", t))
+}
+
+func emptyOf(t reflect.Type) any {
+	if t.Kind() == reflect.Struct {
+		return map[string]any{}
+	}
+	return ""
+}
+
+// itemLabel names a list item for people by its id, where it has one.
+func itemLabel(n *yaml.Node, elem reflect.Type) string {
+	n = deref(n)
+	if elem.Kind() != reflect.Struct || n.Kind != yaml.MappingNode {
+		return ""
+	}
+	if _, ok := elem.FieldByName("ID"); !ok {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "id" {
+			if v := deref(n.Content[i+1]); v.Kind == yaml.ScalarNode && validID(v.Value) {
+				return v.Value
+			}
+		}
+	}
+	return ""
+}
+
+func fieldsByKey(t reflect.Type) map[string]reflect.StructField {
+	m := make(map[string]reflect.StructField)
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		m[f.Tag.Get("mapstructure")] = f
+	}
+	return m
+}
+
+type pair struct{ key, value *yaml.Node }
+
+// pairs lists a mapping's entries with YAML merge keys (<<: *base) applied:
+// keys written in the mapping win over merged ones.
+func (w *walker) pairs(n *yaml.Node, p keyPath) []pair {
+	var own, merged []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+			sources := []*yaml.Node{deref(v)}
+			if sources[0].Kind == yaml.SequenceNode {
+				sources = sources[0].Content
+			}
+			for _, src := range sources {
+				src = deref(src)
+				if src.Kind != yaml.MappingNode {
+					w.errorf(src, p, false, "a merge (<<) needs a mapping, found %s", describeNode(src))
+					continue
+				}
+				merged = append(merged, w.pairs(src, p)...)
+			}
+			continue
+		}
+		own = append(own, pair{k, v})
+	}
+	seen := make(map[string]bool)
+	for _, pr := range own {
+		seen[pr.key.Value] = true
+	}
+	for _, pr := range merged {
+		if !seen[pr.key.Value] {
+			own = append(own, pr)
+			seen[pr.key.Value] = true
+		}
+	}
+	return own
+}
+
+func (w *walker) mapping(n *yaml.Node, t reflect.Type, p keyPath) map[string]any {
+	fields := fieldsByKey(t)
+	out := make(map[string]any)
+	first := make(map[string]*yaml.Node)
+	for _, pr := range w.pairs(n, p) {
+		k := deref(pr.key)
+		if k.Kind != yaml.ScalarNode {
+			w.errorf(k, p, false, "a key must be a plain name, found %s", describeNode(k))
+			continue
+		}
+		kp := p.key(k.Value)
+		f, known := fields[k.Value]
+		if !known {
+			w.errorf(k, kp, false, "unknown key%s", w.hint(k.Value, fields))
+			continue
+		}
+		if prev := first[k.Value]; prev != nil {
+			w.errorf(k, kp, false, "set twice (first at line %d)", prev.Line)
+			continue
+		}
+		first[k.Value] = k
+		if v, ok := w.walk(pr.value, f.Type, kp); ok {
+			out[k.Value] = v
+		}
+	}
+	return out
+}
+
+func (w *walker) hint(key string, fields map[string]reflect.StructField) string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if s := suggest(strings.ToLower(key), names); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return " (known keys here: " + strings.Join(names, ", ") + ")"
+}
