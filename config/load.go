@@ -1,11 +1,13 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -82,6 +84,8 @@ func Parse(file string, data []byte) (*Config, error) {
 	v := &validator{file: file, pos: w.pos, errs: w.errs}
 	c.Station = v.station(raw)
 	if len(v.errs) > 0 {
+		// In file order; values from the environment (no line) first.
+		slices.SortStableFunc(v.errs, func(a, b *Error) int { return cmp.Or(a.Line-b.Line, a.Column-b.Column) })
 		return nil, v.errs
 	}
 	for i, sh := range c.Station.Shows {

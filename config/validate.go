@@ -39,9 +39,12 @@ func (v *validator) fail(p keyPath, value string, format string, args ...any) {
 		e.File = "$" + env
 	} else {
 		// A missing key is reported where its parent starts.
-		for ip := p.index; ip != ""; ip = parentPath(ip) {
+		for ip := p.index; ; ip = parentPath(ip) {
 			if at, ok := v.pos[ip]; ok {
 				e.Line, e.Column = at.line, at.col
+				break
+			}
+			if ip == "" {
 				break
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,12 +51,26 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	return &doc, nil
 }
 
+// parserProblems are the YAML library's parser (not scanner) errors. For
+// these it reports a 0-based line (go-yaml's fail() adds one only for
+// scanner errors), so onair adds it.
+var parserProblems = []string{
+	"did not find expected <stream-start>", "did not find expected <document start>",
+	"found undefined tag handle", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"found duplicate %YAML directive", "found incompatible YAML document", "found duplicate %TAG directive",
+}
+
 // yamlError rewords the YAML library's "yaml: line 3: ..." as file:3: ....
 func yamlError(file string, err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &Error{File: file}
+	e := &Error{File: file, Line: 1}
 	if n, _ := fmt.Sscanf(msg, "line %d:", &e.Line); n == 1 {
 		msg = strings.TrimSpace(msg[strings.IndexByte(msg, ':')+1:])
+		if slices.Contains(parserProblems, msg) {
+			e.Line++
+		}
 	}
 	e.Msg = "not valid YAML: " + msg
 	return e

@@ -13,6 +13,11 @@ import (
 // descriptors such as @weekly.
 var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
+// MaxAiringsPerDay bounds how often one slot airs, so that a mistyped
+// expression ("* * * * * *", every second) cannot make every question about
+// the schedule enumerate millions of airings.
+const MaxAiringsPerDay = 96
+
 // starBit is robfig/cron's marker for a field written as * or ?.
 const starBit = 1 << 63
 
@@ -55,6 +60,9 @@ func ParseCron(expr string) (rule Rule, loc *time.Location, err error) {
 	r.hours = bitsSet(spec.Hour, 0, 23)
 	r.minutes = bitsSet(spec.Minute, 0, 59)
 	r.seconds = bitsSet(spec.Second, 0, 59)
+	if n := len(r.hours) * len(r.minutes) * len(r.seconds); n > MaxAiringsPerDay {
+		return nil, nil, fmt.Errorf("the expression fires %d times a day; a slot airs at most %d times a day (every 15 minutes)", n, MaxAiringsPerDay)
+	}
 	if !anyDay(spec) {
 		return nil, nil, errors.New("the expression matches no day of the year (check day-of-month against month)")
 	}

@@ -71,7 +71,8 @@ func (p *showPlan) airings(from, to time.Time) []Airing {
 	}
 	// One pass over a longer window yields the live episodes that this
 	// window's rebroadcasts most likely replay.
-	all := p.generate(from.Add(-replayLookback), to, false)
+	lookback := from.Add(-replayLookback)
+	all := p.generate(lookback, to, false)
 	var lives []Airing
 	for _, a := range all {
 		if a.Kind == Live {
@@ -79,6 +80,7 @@ func (p *showPlan) airings(from, to time.Time) []Airing {
 		}
 	}
 	out := slices.DeleteFunc(all, func(a Airing) bool { return a.Start.Before(from) })
+	deep, searched := "", false // the answer from before the window, found at most once
 	for i := range out {
 		a := &out[i]
 		if a.Kind != Rebroadcast || a.Episode != "" {
@@ -86,9 +88,15 @@ func (p *showPlan) airings(from, to time.Time) []Airing {
 		}
 		if l, ok := lastEnded(lives, a.Start); ok {
 			a.Episode = l.Episode
-		} else {
-			a.Episode = p.lastLiveBefore(from.Add(-replayLookback), a.Start)
+			continue
 		}
+		if !searched {
+			// Nothing in the window ended before this rebroadcast: the
+			// episode is older than the window, and the same for every
+			// rebroadcast of the window until a live airing in it ends.
+			deep, searched = p.lastLiveBefore(lookback.Add(-p.maxDuration)), true
+		}
+		a.Episode = deep
 	}
 	return out
 }
@@ -104,13 +112,14 @@ func lastEnded(lives []Airing, t time.Time) (Airing, bool) {
 	return Airing{}, false
 }
 
-// lastLiveBefore searches ever longer windows ending at `before` for the live
-// episode that ended last at or before t; "" when there is none within
-// about twelve years.
-func (p *showPlan) lastLiveBefore(before, t time.Time) string {
+// lastLiveBefore searches ever longer windows ending at `before` for the
+// live episode that started last before then; "" when there is none within
+// about twelve years. Called with `before` a show's longest airing ahead of
+// a window, every live airing it finds ended before that window.
+func (p *showPlan) lastLiveBefore(before time.Time) string {
 	for w := 70 * 24 * time.Hour; w <= 4480*24*time.Hour; w *= 4 {
-		if l, ok := lastEnded(p.generate(before.Add(-w), before, true), t); ok {
-			return l.Episode
+		if lives := p.generate(before.Add(-w), before, true); len(lives) > 0 {
+			return lives[len(lives)-1].Episode
 		}
 	}
 	return ""

@@ -26,6 +26,8 @@ type showPlan struct {
 	moves    []move                   // airings moved elsewhere
 	unbound  []Problem                // exceptions that change nothing
 	hasRebro bool
+	// maxDuration is the longest of the show's airings.
+	maxDuration time.Duration
 }
 
 // airingKey names a scheduled airing: its slot and its scheduled instant.
@@ -50,14 +52,15 @@ func New(st *Station) *Schedule {
 			p.skip[d] = true
 		}
 		for _, sl := range sh.Slots {
-			s.maxDuration = max(s.maxDuration, sl.Duration)
+			p.maxDuration = max(p.maxDuration, sl.Duration)
 			p.hasRebro = p.hasRebro || sl.Kind == Rebroadcast
 		}
 		for j := range sh.Exceptions {
 			e := &sh.Exceptions[j]
-			s.maxDuration = max(s.maxDuration, e.Duration)
+			p.maxDuration = max(p.maxDuration, e.Duration)
 			p.bind(j, e)
 		}
+		s.maxDuration = max(s.maxDuration, p.maxDuration)
 		s.shows = append(s.shows, p)
 		s.byID[sh.ID] = p
 	}

@@ -1,0 +1,329 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+const good = `station:
+  name: Test Radio
+  timezone: America/Chicago
+shows:
+  - id: prn
+    title: News Hour
+    slots:
+      - kind: live
+        cron: "0 13 * * SUN"
+        duration: 1h
+`
+
+func TestLoadExample(t *testing.T) {
+	cfg, err := Load("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := cfg.Station
+	if st.Name != "Progressive Radio Network" || st.Location.String() != "America/Chicago" || st.BaseURL != "http://localhost:8080" {
+		t.Errorf("station = %q %s %q", st.Name, st.Location, st.BaseURL)
+	}
+	prn := st.Shows[0]
+	if prn.ID != "prn" || len(prn.Slots) != 4 || prn.Slots[0].Kind != scheduler.Live || prn.Slots[1].Kind != scheduler.Rebroadcast {
+		t.Fatalf("prn = %+v", prn)
+	}
+	if prn.Slots[0].Duration != time.Hour || prn.Slots[0].Rule.String() != "0 13 * * SUN" {
+		t.Errorf("prn live slot = %+v", prn.Slots[0])
+	}
+	if len(prn.Skip) != 1 || prn.Skip[0] != scheduler.MustDate("2026-12-27") {
+		t.Errorf("skip = %v", prn.Skip)
+	}
+	if len(prn.Exceptions) != 3 || !prn.Exceptions[0].Cancel || prn.Exceptions[1].Replay != "prn-2026-12-13" || prn.Exceptions[2].Duration != 90*time.Minute {
+		t.Errorf("exceptions = %+v", prn.Exceptions)
+	}
+	if got := st.Shows[1].Slots[0].Rule.String(); got != "weekly SAT at 20:00, every 2 weeks from 2026-11-28" {
+		t.Errorf("jazz rule = %q", got)
+	}
+	if got := st.Shows[2].Slots[0].Rule.String(); got != "monthly last FRI at 18:00" {
+		t.Errorf("voices rule = %q", got)
+	}
+}
+
+func TestPath(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "ONAIR_CONFIG" {
+				return v
+			}
+			return ""
+		}
+	}
+	tests := []struct{ flag, env, want string }{
+		{"a.yaml", "b.yaml", "a.yaml"},
+		{"", "b.yaml", "b.yaml"},
+		{"", "", "onair.yaml"},
+	}
+	for _, tc := range tests {
+		if got := Path(tc.flag, env(tc.env)); got != tc.want {
+			t.Errorf("Path(%q) with $ONAIR_CONFIG=%q = %q, want %q", tc.flag, tc.env, got, tc.want)
+		}
+	}
+}
+
+func TestEnvironmentOverridesStation(t *testing.T) {
+	t.Setenv("ONAIR_STATION_BASE_URL", "https://radio.example.org/")
+	t.Setenv("ONAIR_STATION_NAME", "Renamed Radio")
+	cfg, err := Parse("t.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Station.BaseURL != "https://radio.example.org" || cfg.Station.Name != "Renamed Radio" {
+		t.Errorf("station = %q %q", cfg.Station.Name, cfg.Station.BaseURL)
+	}
+	t.Setenv("ONAIR_STATION_TIMEZONE", "Mars/Olympus")
+	_, err = Parse("t.yaml", []byte(good))
+	if want := `$ONAIR_STATION_TIMEZONE: station.timezone "Mars/Olympus": unknown time zone`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want it to start %q", err, want)
+	}
+}
+
+// TestBadInput has one case per class of mistake, each with the exact message
+// a station's staff would read.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"unknown key, with suggestion", strings.Replace(good, "  timezone:", "  timezon:", 1),
+			[]string{
+				`t.yaml:3:3: station.timezon: unknown key (did you mean "timezone"?)`,
+				`t.yaml:2:3: station.timezone: the station's time zone is required, such as America/Chicago`,
+			}},
+		{"unknown key, far from any", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    colour: red", 1),
+			[]string{`t.yaml:7:5: shows[prn].colour: unknown key (known keys here: allow_overlap, description, exceptions, id, skip, slots, timezone, title)`}},
+		{"bad zone", strings.Replace(good, "America/Chicago", "America/Chicgo", 1),
+			[]string{`t.yaml:3:13: station.timezone "America/Chicgo": unknown time zone (did you mean "America/Chicago"?); want an IANA name such as America/Chicago`}},
+		{"bad cron", strings.Replace(good, "0 13 * * SUN", "0 25 * * SUN", 1),
+			[]string{`t.yaml:9:15: shows[prn].slots[0].cron "0 25 * * SUN": end of range (25) above maximum (23): 25`}},
+		{"cron day 7", strings.Replace(good, "0 13 * * SUN", "0 13 * * 7", 1),
+			[]string{`t.yaml:9:15: shows[prn].slots[0].cron "0 13 * * 7": end of range (7) above maximum (6): 7 (day of week is 0-6 or SUN-SAT; Sunday is 0)`}},
+		{"cron that panics robfig", strings.Replace(good, "0 13 * * SUN", "TZ=0", 1),
+			[]string{`t.yaml:9:15: shows[prn].slots[0].cron "TZ=0": malformed expression: a TZ= or CRON_TZ= prefix needs a zone and then the fields, such as "CRON_TZ=America/Chicago 0 13 * * SUN"`}},
+		{"cron too frequent", strings.Replace(good, "0 13 * * SUN", "*/5 * * * *", 1),
+			[]string{`t.yaml:9:15: shows[prn].slots[0].cron "*/5 * * * *": the expression fires 288 times a day; a slot airs at most 96 times a day (every 15 minutes)`}},
+		{"cron @every", strings.Replace(good, "0 13 * * SUN", "@every 1h", 1),
+			[]string{`t.yaml:9:15: shows[prn].slots[0].cron "@every 1h": @every has no fixed air time; write the times, such as "0 */2 * * *" for every two hours`}},
+		{"cron L", strings.Replace(good, "0 13 * * SUN", "0 13 L * *", 1),
+			[]string{`t.yaml:9:15: shows[prn].slots[0].cron "0 13 L * *": failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax (cron has no L, W or #: for "the last Friday" or "the first Sunday" use monthly: [last FRI])`}},
+		{"bare-number duration", strings.Replace(good, "duration: 1h", "duration: 300", 1),
+			[]string{`t.yaml:10:19: shows[prn].slots[0].duration "300": a duration needs a unit, such as 60m, 1h or 1h30m`}},
+		{"bad duration", strings.Replace(good, "duration: 1h", "duration: an hour", 1),
+			[]string{`t.yaml:10:19: shows[prn].slots[0].duration "an hour": not a duration: want a number with a unit, such as 60m, 1h or 1h30m`}},
+		{"negative duration", strings.Replace(good, "duration: 1h", "duration: -1h", 1),
+			[]string{`t.yaml:10:19: shows[prn].slots[0].duration "-1h": a duration must be positive`}},
+		{"missing duration", strings.Replace(good, "        duration: 1h\n", "", 1),
+			[]string{`t.yaml:8:9: shows[prn].slots[0].duration: every slot needs a duration, such as 1h or 90m`}},
+		{"bad date", strings.Replace(good, "    slots:", "    skip: [2026-02-30]\n    slots:", 1),
+			[]string{`t.yaml:7:12: shows[prn].skip[0] "2026-02-30": not a date: want YYYY-MM-DD, such as 2026-12-27`}},
+		{"duplicate id", good + "  - id: prn\n    title: Again\n    slots: [{kind: live, cron: \"0 9 * * MON\", duration: 1h}]\n",
+			[]string{`t.yaml:11:9: shows[prn].id "prn": another show has this id (shows[0])`}},
+		{"bad id", strings.Replace(good, "id: prn", "id: PRN News", 1),
+			[]string{`t.yaml:5:9: shows[0].id "PRN News": an id is lowercase letters, digits and single '-' between them, at most 64 characters, such as prn or late-jazz`}},
+		{"empty slots", strings.Replace(good, good[strings.Index(good, "    slots:"):], "    slots: []\n", 1),
+			[]string{`t.yaml:7:12: shows[prn].slots: a show needs at least one slot (when it airs)`}},
+		{"rebroadcast without live", strings.Replace(good, "kind: live", "kind: rebroadcast", 1),
+			[]string{`t.yaml:8:15: shows[prn].slots[0].kind "rebroadcast": the show has no live slot for this rebroadcast to replay; add a live slot or make this one live`}},
+		{"bad kind", strings.Replace(good, "kind: live", "kind: repeat", 1),
+			[]string{`t.yaml:8:15: shows[prn].slots[0].kind "repeat": want live or rebroadcast`}},
+		{"two recurrences", strings.Replace(good, "        duration: 1h", "        once: 2026-12-31 22:00\n        duration: 1h", 1),
+			[]string{`t.yaml:10:15: shows[prn].slots[0].once: a slot takes one of cron, weekly, monthly or once; this one has cron and once`}},
+		{"no recurrence", strings.Replace(good, "        cron: \"0 13 * * SUN\"\n", "", 1),
+			[]string{`t.yaml:8:9: shows[prn].slots[0]: a slot needs one of cron, weekly, monthly or once to say when it airs`}},
+		{"weekly without at", strings.Replace(good, `cron: "0 13 * * SUN"`, "weekly: [SUN]", 1),
+			[]string{`t.yaml:8:9: shows[prn].slots[0].at: weekly needs at: the time of day it airs, such as "13:00"`}},
+		{"every without anchor", strings.Replace(good, `cron: "0 13 * * SUN"`, "weekly: SUN\n        every: 2\n        at: \"13:00\"", 1),
+			[]string{`t.yaml:8:9: shows[prn].slots[0].anchor: every 2 weeks needs an anchor: a date in a week the show airs, such as 2026-11-07`}},
+		{"bad weekday", strings.Replace(good, `cron: "0 13 * * SUN"`, "weekly: [SUNDAY, Caturday]\n        at: \"13:00\"", 1),
+			[]string{`t.yaml:9:26: shows[prn].slots[0].weekly[1] "Caturday": not a day of the week: want SUN, MON, TUE, WED, THU, FRI or SAT`}},
+		{"bad monthly", strings.Replace(good, `cron: "0 13 * * SUN"`, "monthly: [sixth FRI]\n        at: \"13:00\"", 1),
+			[]string{`t.yaml:9:19: shows[prn].slots[0].monthly[0] "sixth FRI": want an ordinal and a day, such as "first SUN", "3rd WED" or "last FRI" (first..fifth, or last)`}},
+		{"bad time of day", strings.Replace(good, `cron: "0 13 * * SUN"`, "monthly: [last FRI]\n        at: 25:00", 1),
+			[]string{`t.yaml:10:13: shows[prn].slots[0].at "25:00": not a time of day: want HH:MM (24-hour), such as 13:00`}},
+		{"season backwards", strings.Replace(good, "        duration: 1h", "        duration: 1h\n        from: 2027-01-01\n        until: 2026-01-01", 1),
+			[]string{`t.yaml:12:16: shows[prn].slots[0].until "2026-01-01": until is before from (2027-01-01)`}},
+		{"exception that changes nothing", good + "    exceptions:\n      - airing: 2026-12-27 13:00\n",
+			[]string{`t.yaml:12:9: shows[prn].exceptions[0]: the exception changes nothing: set cancel, move_to, replay, duration or title`}},
+		{"exception replay of another show", good + "    exceptions:\n      - airing: 2026-12-27 13:00\n        replay: jazz-2026-12-20\n",
+			[]string{`t.yaml:13:17: shows[prn].exceptions[0].replay "jazz-2026-12-20": want an episode id of this show, such as prn-2026-11-29`}},
+		{"wrong shape", strings.Replace(good, "    title: News Hour", "    title: [News, Hour]", 1),
+			[]string{`t.yaml:6:12: shows[prn].title: want a single value, found a list`}},
+		{"bad boolean", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    allow_overlap: yes", 1),
+			[]string{`t.yaml:7:20: shows[prn].allow_overlap "yes": want true or false`}},
+		{"key set twice", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    title: Again", 1),
+			[]string{`t.yaml:7:5: shows[prn].title: set twice (first at line 6)`}},
+		{"no shows", "station:\n  name: X\n  timezone: UTC\n",
+			[]string{`t.yaml:1:1: shows: no shows: list at least one show under shows:`}},
+		{"bad base_url", strings.Replace(good, "  timezone: America/Chicago", "  timezone: America/Chicago\n  base_url: localhost:8080", 1),
+			[]string{`t.yaml:4:13: station.base_url "localhost:8080": want an absolute http or https URL with no query, such as https://radio.example.org`}},
+		{"invalid YAML", "station:\n  name: [unclosed\n",
+			[]string{`t.yaml:2: not valid YAML: did not find expected ',' or ']'`}},
+		{"not a mapping", "- just\n- a list\n",
+			[]string{`t.yaml:1:1: want a mapping (key: value lines), found a list`}},
+		{"empty file", "",
+			[]string{`t.yaml: the file is empty`}},
+		{"two documents", good + "---\nstation: {}\n",
+			[]string{`t.yaml:11: a second YAML document (after ---): onair reads one`}},
+		{"invalid YAML, scanner error", "a: 1\nb: 2\n  c: 3\n",
+			[]string{`t.yaml:3: not valid YAML: mapping values are not allowed in this context`}},
+		{"invalid YAML on the first line", "a: b: c\n",
+			[]string{`t.yaml:1: not valid YAML: mapping values are not allowed in this context`}},
+		{"binary garbage", "\x00\x01\x02\xff\xfe",
+			[]string{`t.yaml:1: not valid YAML: control characters are not allowed`}},
+		{"huge file", strings.Repeat("#", MaxFileSize+1),
+			[]string{`t.yaml: the file is larger than 4 MiB; is it the right file?`}},
+		{"alias bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+			"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nstation: {name: X, timezone: UTC}\nshows:\n  - id: x\n    title: X\n    skip: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+			[]string{`t.yaml:1:1: a: unknown key (known keys here: shows, station)`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte(tc.yaml))
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("err = %v (%T), want Errors", err, err)
+			}
+			got := strings.Split(err.Error(), "\n")
+			for _, w := range tc.want {
+				found := false
+				for _, g := range got {
+					found = found || g == w
+				}
+				if !found {
+					t.Errorf("missing message\n  want %s\n  got  %s", w, strings.Join(got, "\n       "))
+				}
+			}
+		})
+	}
+}
+
+func TestAllErrorsAtOnce(t *testing.T) {
+	bad := strings.NewReplacer("America/Chicago", "Nowhere/Land", "0 13 * * SUN", "0 13 * *", "duration: 1h", "duration: 5", "title: News Hour", "title: News Hour\n    skip: [someday]").Replace(good)
+	_, err := Parse("t.yaml", []byte(bad))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 4 {
+		t.Fatalf("got %d errors, want 4:\n%v", len(es), err)
+	}
+	for i := 1; i < len(es); i++ {
+		if es[i].Line < es[i-1].Line {
+			t.Errorf("errors not in file order: line %d after %d", es[i].Line, es[i-1].Line)
+		}
+	}
+}
+
+func TestMergeKeysAndAliases(t *testing.T) {
+	y := `station: {name: X, timezone: UTC}
+defaults: &hour
+  duration: 1h
+  kind: live
+shows:
+  - id: a
+    title: A
+    slots:
+      - <<: *hour
+        cron: "0 9 * * MON"
+      - <<: *hour
+        cron: "0 9 * * TUE"
+        duration: 2h
+`
+	_, err := Parse("t.yaml", []byte(y))
+	if err == nil || !strings.Contains(err.Error(), "defaults: unknown key") {
+		t.Fatalf("want the unknown top-level key reported, got %v", err)
+	}
+	y = strings.Replace(y, "defaults: &hour\n  duration: 1h\n  kind: live\n", "", 1)
+	y = strings.Replace(y, "      - <<: *hour\n        cron: \"0 9 * * MON\"", "      - &first\n        duration: 1h\n        kind: live\n        cron: \"0 9 * * MON\"", 1)
+	y = strings.Replace(y, "<<: *hour", "<<: *first", 1)
+	cfg, err := Parse("t.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := cfg.Station.Shows[0].Slots
+	if len(sl) != 2 || sl[1].Duration != 2*time.Hour || sl[1].Kind != scheduler.Live || sl[1].Rule.String() != "0 9 * * TUE" {
+		t.Errorf("slots = %+v", sl)
+	}
+}
+
+func TestDeeplyNested(t *testing.T) {
+	deep := "station:\n  name: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"
+	done := make(chan error, 1)
+	go func() { _, err := Parse("t.yaml", []byte(deep)); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("deeply nested YAML accepted")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("deeply nested YAML: no answer within 10s")
+	}
+}
+
+func TestLocate(t *testing.T) {
+	cfg, err := Load("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		p    scheduler.Problem
+		want string
+	}{
+		{scheduler.Problem{Show: "prn", Slot: 1, Exception: -1}, "../config.example.yaml:29:9: shows[prn].slots[1]"},
+		{scheduler.Problem{Show: "prn", Slot: -1, Exception: 2}, "../config.example.yaml:44:9: shows[prn].exceptions[2]"},
+		{scheduler.Problem{Show: "nope", Slot: -1, Exception: -1}, "../config.example.yaml"},
+	}
+	for _, tc := range tests {
+		if got := cfg.Locate(tc.p); got != tc.want {
+			t.Errorf("Locate(%+v) = %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}
+
+// FuzzParse feeds arbitrary bytes to the whole pipeline: it must never panic
+// or hang, and a success must be a usable station.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("../testdata/config/*.yaml")
+	seeds = append(seeds, "../config.example.yaml")
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(good))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 3*time.Second {
+				t.Fatalf("took %s: a configuration must never make onair hang", d)
+			}
+		}()
+		cfg, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			var es Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("error of the wrong form: %v", err)
+			}
+			return
+		}
+		if cfg.Station.Location == nil || len(cfg.Station.Shows) == 0 {
+			t.Fatalf("accepted a station with no zone or no shows")
+		}
+		s := scheduler.New(cfg.Station)
+		at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+		s.Next(at, 3)
+		s.Check(at, at.Add(14*24*time.Hour))
+	})
+}
