@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/spf13/cobra"
 )
@@ -31,13 +33,20 @@ replay. It exits 0 when there are no errors (warnings are printed), 1 otherwise.
 			if err != nil {
 				return err
 			}
+			w := cmd.OutOrStdout()
 			cfg, sched, err := o.load()
+			var ce config.Errors
+			if errors.As(err, &ce) {
+				// Reporting these is check's job: on standard output, like its findings.
+				fmt.Fprintln(w, ce.Error())
+				fmt.Fprintf(w, "%s: %s\n", ce[0].File, plural(len(ce), "error"))
+				return errReported
+			}
 			if err != nil {
 				return err
 			}
 			to := when.Add(time.Duration(days) * 24 * time.Hour)
 			problems := sched.Check(when, to)
-			w := cmd.OutOrStdout()
 			errs := 0
 			for _, p := range problems {
 				if p.Severity == scheduler.Error {

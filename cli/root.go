@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -52,8 +53,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 	var ue usageError
 	var ce config.Errors
 	switch {
-	case errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") || strings.Contains(err.Error(), "flag"):
+	case errors.As(err, &ue):
 		fmt.Fprintf(env.Stderr, "onair: %v\n", err)
+		return ExitUsage
+	case strings.HasPrefix(err.Error(), "unknown command"):
+		// Cobra's own; it may add suggestions on further lines.
+		fmt.Fprintf(env.Stderr, "onair: %s (see onair --help)\n", strings.TrimSpace(err.Error()))
 		return ExitUsage
 	case errors.As(err, &ce):
 		fmt.Fprintln(env.Stderr, ce.Error())
@@ -92,7 +97,11 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 
 // load reads and validates the configuration.
 func (o *rootOptions) load() (*config.Config, *scheduler.Schedule, error) {
-	cfg, err := config.Load(config.Path(o.config, o.env.Getenv))
+	path := config.Path(o.config, o.env.Getenv)
+	cfg, err := config.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("no configuration at %s: pass --config FILE or set $ONAIR_CONFIG", path)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

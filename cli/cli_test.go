@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/cli")
+
+// The tests run from the repository's top, so that paths in the output read
+// as a user at the top would type them.
+func TestMain(m *testing.M) {
+	if err := os.Chdir(".."); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+// clock is the fixed "now" of every test: Friday 2026-11-27 12:00 CST.
+var clock = time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)
+
+func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, Env{
+		Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+		Now:    func() time.Time { return clock },
+	})
+	return code, out.String(), errb.String()
+}
+
+func TestGolden(t *testing.T) {
+	ex := "--config=config.example.yaml"
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"next", []string{"next", ex}, nil},
+		{"next-show-count", []string{"next", ex, "prn", "--count", "5", "--at", "2026-12-20T00:00:00-06:00"}, nil},
+		{"next-tz", []string{"next", ex, "--tz", "Europe/Berlin", "-n", "6"}, nil},
+		{"next-json", []string{"next", ex, "--json", "-n", "3", "--at", "2027-01-15T00:00:00Z"}, nil},
+		{"next-json-tz", []string{"next", ex, "jazz", "--json", "-n", "1", "--tz", "Asia/Kolkata"}, nil},
+		{"next-moved", []string{"next", ex, "-n", "4", "--at", "2027-01-14T00:00:00-06:00"}, nil},
+		{"next-env-config", []string{"next", "-n", "2"}, map[string]string{"ONAIR_CONFIG": "config.example.yaml"}},
+		{"now-live", []string{"now", ex, "--at", "2026-11-29T13:25:00-06:00"}, nil},
+		{"now-nothing", []string{"now", ex}, nil},
+		{"now-json", []string{"now", ex, "--json", "-n", "1", "--at", "2026-11-29T13:25:00-06:00"}, nil},
+		{"week", []string{"week", ex}, nil},
+		{"week-holidays-berlin", []string{"week", ex, "--at", "2026-12-27T12:00:00-06:00", "--tz", "Europe/Berlin"}, nil},
+		{"week-on-air", []string{"week", ex, "--at", "2026-12-31T22:30:00-06:00"}, nil},
+		{"check", []string{"check", ex}, nil},
+		{"check-bad", []string{"check", "-c", "testdata/config/bad.yaml"}, nil},
+		{"check-overlap", []string{"check", "-c", "testdata/config/overlap.yaml", "--days", "60"}, nil},
+		{"usage-unknown-show", []string{"next", ex, "news"}, nil},
+		{"usage-bad-at", []string{"next", ex, "--at", "tomorrow"}, nil},
+		{"usage-bad-tz", []string{"week", ex, "--tz", "Mars/Olympus"}, nil},
+		{"usage-bad-count", []string{"next", ex, "--count", "0"}, nil},
+		{"usage-unknown-flag", []string{"next", ex, "--colour"}, nil},
+		{"usage-unknown-command", []string{"publsh"}, nil},
+		{"missing-config", []string{"next"}, nil},
+		{"help-next", []string{"next", "--help"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, tc.env, tc.args...)
+			got := fmt.Sprintf("$ onair %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(tc.args, " "), code, stdout, stderr)
+			path := filepath.Join("testdata", "cli", tc.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cli -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (go test ./cli -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"check", "-c", "config.example.yaml"}, ExitOK},
+		{[]string{"check", "-c", "testdata/config/bad.yaml"}, ExitFailure},
+		{[]string{"check", "-c", "testdata/config/overlap.yaml"}, ExitFailure},
+		{[]string{"next", "-c", "config.example.yaml", "--at", "now"}, ExitUsage},
+		{[]string{"next", "-c", "config.example.yaml", "nosuchshow"}, ExitUsage},
+		{[]string{"now", "-c", "config.example.yaml", "extra-arg"}, ExitUsage},
+		{[]string{"next", "-c", "does-not-exist.yaml"}, ExitFailure},
+	}
+	for _, tc := range tests {
+		if code, _, stderr := run(t, nil, tc.args...); code != tc.want {
+			t.Errorf("onair %s: exit %d, want %d (stderr %q)", strings.Join(tc.args, " "), code, tc.want, stderr)
+		}
+	}
+}
+
+// TestNextJSONContract decodes `onair next --json` as a script would and
+// checks the keys the README promises.
+func TestNextJSONContract(t *testing.T) {
+	code, stdout, _ := run(t, nil, "next", "-c", "config.example.yaml", "--json", "-n", "20")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var airings []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &airings); err != nil {
+		t.Fatal(err)
+	}
+	if len(airings) != 20 {
+		t.Fatalf("%d airings, want 20", len(airings))
+	}
+	ids := map[string]bool{}
+	var prev time.Time
+	for _, a := range airings {
+		for _, k := range []string{"id", "show", "show_title", "kind", "title", "start", "end", "timezone", "episode"} {
+			if _, ok := a[k]; !ok {
+				t.Errorf("airing %v lacks %q", a["id"], k)
+			}
+		}
+		id := a["id"].(string)
+		if ids[id] {
+			t.Errorf("duplicate id %s", id)
+		}
+		ids[id] = true
+		start, err := time.Parse(time.RFC3339, a["start"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if start.Before(prev) || start.Before(clock) {
+			t.Errorf("%s starts %s: out of order or before --at", id, start)
+		}
+		prev = start
+		if a["kind"] == "rebroadcast" && a["episode"] == nil {
+			t.Errorf("rebroadcast %s replays nothing", id)
+		}
+	}
+}
