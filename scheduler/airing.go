@@ -1,8 +1,8 @@
 package scheduler
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -27,6 +27,9 @@ type Airing struct {
 	Episode string
 	// order is the show's position in the station, for a stable sort.
 	order int
+	// episodeN numbers a live airing among its show's live airings of the
+	// same local date (1, 2, ...).
+	episodeN int
 }
 
 // Duration is how long the airing lasts.
@@ -90,8 +93,10 @@ func (p *showPlan) generate(from, to time.Time, liveOnly bool) []Airing {
 	// Two wall times of one slot can resolve to one instant (02:30 in a
 	// spring-forward gap is 03:30): RFC 5545 counts such duplicates once.
 	out = slices.CompactFunc(out, func(a, b Airing) bool { return a.Slot == b.Slot && a.Start.Equal(b.Start) })
-	p.number(out)
-	return slices.DeleteFunc(out, func(a Airing) bool { return a.Start.Before(from) || !a.Start.Before(to) })
+	countEpisodes(out)
+	out = slices.DeleteFunc(out, func(a Airing) bool { return a.Start.Before(from) || !a.Start.Before(to) })
+	p.name(out)
+	return out
 }
 
 func (p *showPlan) airing(slot int, w, start time.Time, exc *Exception, moved bool) Airing {
@@ -119,23 +124,48 @@ func (p *showPlan) airing(slot int, w, start time.Time, exc *Exception, moved bo
 	return a
 }
 
-// number gives ids to sorted airings: each airing its own, each live airing
-// its episode's.
-func (p *showPlan) number(as []Airing) {
-	perDate := make(map[Date]int)
-	seen := make(map[string]bool, len(as))
+// countEpisodes numbers the live airings of each local date, in a list
+// sorted by start that holds whole days.
+func countEpisodes(as []Airing) {
+	var day Date
+	n := 0
 	for i := range as {
 		a := &as[i]
-		a.ID = fmt.Sprintf("%s-%sT%s", p.ID, a.Scheduled.Date, compactClock(a.Scheduled.Clock))
-		if seen[a.ID] {
-			// Two slots of one show at the same time (allowed overlap).
-			a.ID = fmt.Sprintf("%s-s%d", a.ID, a.Slot)
+		if a.Kind != Live {
+			continue
 		}
-		seen[a.ID] = true
+		if d := dateOf(a.Start); d != day {
+			day, n = d, 0
+		}
+		n++
+		a.episodeN = n
+	}
+}
+
+// name gives each airing its id, and each live airing its episode's.
+func (p *showPlan) name(as []Airing) {
+	var seen map[string]bool
+	if len(p.Slots) > 1 {
+		seen = make(map[string]bool, len(as))
+	}
+	for i := range as {
+		a := &as[i]
+		b := make([]byte, 0, len(p.ID)+24)
+		b = append(b, p.ID...)
+		b = append(b, '-')
+		b = a.Scheduled.Date.appendTo(b)
+		b = append(b, 'T')
+		b = appendCompactClock(b, a.Scheduled.Clock)
+		if seen != nil {
+			if seen[string(b)] {
+				// Two slots of one show at the same time (an allowed overlap).
+				b = append(append(b, "-s"...), strconv.Itoa(a.Slot)...)
+			}
+			seen[string(b)] = true
+		}
+		a.ID = string(b)
 		if a.Kind == Live {
-			d := dateOf(a.Start)
-			perDate[d]++
-			a.Episode = EpisodeID(p.ID, d, perDate[d])
+			a.Episode = EpisodeID(p.ID, dateOf(a.Start), a.episodeN)
 		}
 	}
 }
@@ -143,15 +173,22 @@ func (p *showPlan) number(as []Airing) {
 // EpisodeID is the id of the nth live episode of a show on a local date:
 // "prn-2026-11-29", then "prn-2026-11-29-2". Recordings are named after it.
 func EpisodeID(show string, d Date, n int) string {
-	if n <= 1 {
-		return show + "-" + d.String()
+	b := make([]byte, 0, len(show)+14)
+	b = append(append(b, show...), '-')
+	b = d.appendTo(b)
+	if n > 1 {
+		b = append(append(b, '-'), strconv.Itoa(n)...)
 	}
-	return fmt.Sprintf("%s-%s-%d", show, d, n)
+	return string(b)
 }
 
-func compactClock(c Clock) string {
+func appendCompactClock(b []byte, c Clock) []byte {
+	b = append2(append2(b, c.Hour), c.Minute)
 	if c.Second != 0 {
-		return fmt.Sprintf("%02d%02d%02d", c.Hour, c.Minute, c.Second)
+		b = append2(b, c.Second)
 	}
-	return fmt.Sprintf("%02d%02d", c.Hour, c.Minute)
+	return b
 }
+
+// append2 appends n (0-99) as two digits.
+func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }

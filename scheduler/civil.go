@@ -30,7 +30,19 @@ func MustDate(s string) Date {
 	return d
 }
 
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+func (d Date) String() string {
+	if d.Year < 0 || d.Year > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	return string(d.appendTo(make([]byte, 0, 10)))
+}
+
+// appendTo appends d as YYYY-MM-DD (years 0-9999).
+func (d Date) appendTo(b []byte) []byte {
+	b = append2(append2(b, d.Year/100), d.Year%100)
+	b = append2(append(b, '-'), int(d.Month))
+	return append2(append(b, '-'), d.Day)
+}
 
 // IsZero reports whether d is the zero Date, which the engine reads as "no bound".
 func (d Date) IsZero() bool { return d == Date{} }

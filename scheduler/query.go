@@ -8,9 +8,10 @@ import (
 // horizon is how far ahead Next looks before it gives up on a show.
 const horizon = 5 * 366 * 24 * time.Hour
 
-// replayLookback is how far back a window's rebroadcasts first look for
-// the live episode they replay; deeper searches follow only on a miss.
-const replayLookback = 36 * 24 * time.Hour
+// replayLookback is how far back the rebroadcasts of a list first look for
+// the live episode they replay (a weekly show's last week); a deeper search
+// follows only on a miss.
+const replayLookback = 8 * 24 * time.Hour
 
 // Airings returns the airings of the named shows (all when none are named)
 // that start in [from, to), sorted by start, then by the station's order of
@@ -18,9 +19,10 @@ const replayLookback = 36 * 24 * time.Hour
 func (s *Schedule) Airings(from, to time.Time, shows ...string) []Airing {
 	var out []Airing
 	for _, p := range s.plans(shows) {
-		out = append(out, p.airings(from, to)...)
+		out = append(out, p.generate(from, to, false)...)
 	}
 	slices.SortStableFunc(out, airingLess)
+	s.resolveReplays(out)
 	return out
 }
 
@@ -28,12 +30,14 @@ func (s *Schedule) Airings(from, to time.Time, shows ...string) []Airing {
 func (s *Schedule) Next(at time.Time, n int, shows ...string) []Airing {
 	var out []Airing
 	plans := s.plans(shows)
-	step := 7 * 24 * time.Hour
+	// Windows that double from a day: a large station finds its next
+	// airings in the first, a sparse show within a few.
+	step := 24 * time.Hour
 	for from := at; len(out) < n && from.Before(at.Add(horizon)); step *= 2 {
 		to := from.Add(step)
 		var window []Airing
 		for _, p := range plans {
-			window = append(window, p.airings(from, to)...)
+			window = append(window, p.generate(from, to, false)...)
 		}
 		slices.SortStableFunc(window, airingLess)
 		out = append(out, window...)
@@ -42,6 +46,7 @@ func (s *Schedule) Next(at time.Time, n int, shows ...string) []Airing {
 	if len(out) > n {
 		out = out[:n]
 	}
+	s.resolveReplays(out)
 	return out
 }
 
@@ -64,41 +69,49 @@ func (s *Schedule) plans(ids []string) []*showPlan {
 	return out
 }
 
-// airings is generate with rebroadcasts resolved to the episodes they replay.
-func (p *showPlan) airings(from, to time.Time) []Airing {
-	if !p.hasRebro {
-		return p.generate(from, to, false)
-	}
-	// One pass over a longer window yields the live episodes that this
-	// window's rebroadcasts most likely replay.
-	lookback := from.Add(-replayLookback)
-	all := p.generate(lookback, to, false)
-	var lives []Airing
-	for _, a := range all {
-		if a.Kind == Live {
-			lives = append(lives, a)
-		}
-	}
-	out := slices.DeleteFunc(all, func(a Airing) bool { return a.Start.Before(from) })
-	deep, searched := "", false // the answer from before the window, found at most once
-	for i := range out {
-		a := &out[i]
+// resolveReplays sets, on each rebroadcast in as (sorted by start) that has
+// no replay exception, the episode it replays: the show's live airing that
+// ended last at or before the rebroadcast starts. It is done once a list is
+// final, so that a large station resolves only the airings it returns.
+func (s *Schedule) resolveReplays(as []Airing) {
+	// The first and last rebroadcast start of each show in the list.
+	type span struct{ first, last time.Time }
+	spans := make(map[*Show]*span)
+	for _, a := range as {
 		if a.Kind != Rebroadcast || a.Episode != "" {
 			continue
 		}
-		if l, ok := lastEnded(lives, a.Start); ok {
-			a.Episode = l.Episode
-			continue
+		if sp := spans[a.Show]; sp != nil {
+			sp.last = a.Start
+		} else {
+			spans[a.Show] = &span{a.Start, a.Start}
 		}
-		if !searched {
-			// Nothing in the window ended before this rebroadcast: the
-			// episode is older than the window, and the same for every
-			// rebroadcast of the window until a live airing in it ends.
-			deep, searched = p.lastLiveBefore(lookback.Add(-p.maxDuration)), true
-		}
-		a.Episode = deep
 	}
-	return out
+	for sh, sp := range spans {
+		p := s.byID[sh.ID]
+		// One pass yields the live episodes that these rebroadcasts most
+		// likely replay.
+		lookback := sp.first.Add(-replayLookback - p.maxDuration)
+		lives := p.generate(lookback, sp.last, true)
+		deep, searched := "", false // the answer from before lookback, found at most once
+		for i := range as {
+			a := &as[i]
+			if a.Show != sh || a.Kind != Rebroadcast || a.Episode != "" {
+				continue
+			}
+			if l, ok := lastEnded(lives, a.Start); ok {
+				a.Episode = l.Episode
+				continue
+			}
+			if !searched {
+				// Nothing since lookback ended before this rebroadcast: the
+				// episode is older, and the same for every rebroadcast here
+				// until a live airing since lookback ends.
+				deep, searched = p.lastLiveBefore(lookback), true
+			}
+			a.Episode = deep
+		}
+	}
 }
 
 // lastEnded returns the latest-starting live airing in lives (sorted by start)
@@ -114,8 +127,8 @@ func lastEnded(lives []Airing, t time.Time) (Airing, bool) {
 
 // lastLiveBefore searches ever longer windows ending at `before` for the
 // live episode that started last before then; "" when there is none within
-// about twelve years. Called with `before` a show's longest airing ahead of
-// a window, every live airing it finds ended before that window.
+// about twelve years. lookback is a show's longest airing ahead of the
+// rebroadcasts it serves, so every live airing found ended before them.
 func (p *showPlan) lastLiveBefore(before time.Time) string {
 	for w := 70 * 24 * time.Hour; w <= 4480*24*time.Hour; w *= 4 {
 		if lives := p.generate(before.Add(-w), before, true); len(lives) > 0 {
