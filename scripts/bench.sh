@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Reproduces the figures in the README's Performance section.
+#   scripts/bench.sh            engine benchmarks and the whole-process timing
+# Installs hyperfine with apt-get when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== engine: next 10 airings over 1, 100, 10,000 shows; cost per airing beside robfig/cron"
+go test -run '^$' -bench 'Next|PerAiring' -benchtime 2s ./scheduler
+
+echo "== whole process: onair next on the example"
+if ! command -v hyperfine >/dev/null; then
+	apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
+fi
+bin=$(mktemp -d)/onair
+go build -o "$bin" ./cmd/onair
+hyperfine -N --warmup 5 --runs 200 "$bin next --config config.example.yaml --at 2026-11-27T12:00:00-06:00"
