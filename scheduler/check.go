@@ -52,10 +52,6 @@ func checkReplays(as []Airing) []Problem {
 	seen := make(map[string]bool)
 	for _, a := range as {
 		if a.Kind != Rebroadcast {
-			if exc := a.Show.exceptionFor(a); exc >= 0 && a.Show.Exceptions[exc].Replay != "" {
-				out = append(out, Problem{Severity: Error, Show: a.Show.ID, Slot: -1, Exception: exc,
-					Message: fmt.Sprintf("replay is set on the %s airing at %s, which is live; replay applies to rebroadcasts", a.Show.ID, a.Scheduled)})
-			}
 			continue
 		}
 		key := fmt.Sprintf("%s/%d", a.Show.ID, a.Slot)
@@ -66,16 +62,6 @@ func checkReplays(as []Airing) []Problem {
 		}
 	}
 	return out
-}
-
-// exceptionFor returns the index of the exception that changed a, or -1.
-func (sh *Show) exceptionFor(a Airing) int {
-	for i, e := range sh.Exceptions {
-		if e.Airing == a.Scheduled {
-			return i
-		}
-	}
-	return -1
 }
 
 type overlap struct {

@@ -81,6 +81,16 @@ func (p *showPlan) bind(idx int, e *Exception) {
 				Message: fmt.Sprintf("another exception already changes the airing at %s", e.Airing)})
 			return
 		}
+		if e.Replay != "" && p.Slots[i].Kind != Rebroadcast {
+			p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
+				Message: fmt.Sprintf("replay is set on the airing at %s, which is live; replay applies to rebroadcasts", e.Airing)})
+			return
+		}
+		if d, ok := episodeDate(e.Replay); ok && e.Airing.Date.Before(d) {
+			p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
+				Message: fmt.Sprintf("the airing at %s cannot replay %s, which airs later", e.Airing, e.Replay)})
+			return
+		}
 		p.changes[key] = e
 		if e.MoveTo != nil && !e.Cancel {
 			p.moves = append(p.moves, move{slot: i, scheduled: w, exc: e})
@@ -89,6 +99,19 @@ func (p *showPlan) bind(idx int, e *Exception) {
 	}
 	p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
 		Message: fmt.Sprintf("no airing of %s is scheduled at %s %s", p.ID, e.Airing, p.Location)})
+}
+
+// episodeDate reads the local date out of an episode id ("prn-2026-11-29-2").
+func episodeDate(id string) (Date, bool) {
+	for i := 0; i+10 <= len(id); i++ {
+		if i > 0 && id[i-1] != '-' {
+			continue
+		}
+		if d, err := ParseDate(id[i : i+10]); err == nil && (i+10 == len(id) || id[i+10] == '-') {
+			return d, true
+		}
+	}
+	return Date{}, false
 }
 
 // slotAiringAt reports whether slot i has an airing starting at instant at,

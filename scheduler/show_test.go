@@ -102,7 +102,9 @@ func TestExceptions(t *testing.T) {
 		{Airing: mustDateTime(t, "2026-12-06 13:00"), MoveTo: &moveTo, Duration: 2 * time.Hour, Title: "Special"},
 		{Airing: mustDateTime(t, "2026-12-08 10:00"), Cancel: true},
 		{Airing: mustDateTime(t, "2026-12-10 19:00"), Replay: "prn-2026-11-15"},
-		{Airing: mustDateTime(t, "2026-12-09 10:00"), Cancel: true}, // a Wednesday: nothing scheduled
+		{Airing: mustDateTime(t, "2026-12-09 10:00"), Cancel: true},             // a Wednesday: nothing scheduled
+		{Airing: mustDateTime(t, "2026-12-13 13:00"), Replay: "prn-2026-12-06"}, // a live airing
+		{Airing: mustDateTime(t, "2026-12-15 10:00"), Replay: "prn-2026-12-20"}, // the future
 	}
 	s := station(t, sh)
 	got := s.Airings(instant(t, "2026-12-05T00:00:00Z"), instant(t, "2026-12-12T00:00:00Z"))
@@ -122,8 +124,18 @@ func TestExceptions(t *testing.T) {
 		t.Errorf("after the move: %s", lines(next))
 	}
 	probs := s.Check(instant(t, "2026-12-01T00:00:00Z"), instant(t, "2027-01-01T00:00:00Z"))
-	if len(probs) != 1 || probs[0].Exception != 3 || !strings.Contains(probs[0].Message, "no airing of prn is scheduled at 2026-12-09 10:00") {
-		t.Errorf("problems = %+v, want the unmatched exception 3", probs)
+	wantProblems := map[int]string{
+		3: "no airing of prn is scheduled at 2026-12-09 10:00 America/Chicago",
+		4: "replay is set on the airing at 2026-12-13 13:00, which is live; replay applies to rebroadcasts",
+		5: "the airing at 2026-12-15 10:00 cannot replay prn-2026-12-20, which airs later",
+	}
+	if len(probs) != len(wantProblems) {
+		t.Errorf("got %d problems, want %d: %+v", len(probs), len(wantProblems), probs)
+	}
+	for _, p := range probs {
+		if p.Message != wantProblems[p.Exception] || p.Severity != Error {
+			t.Errorf("exception %d: got %q (%s), want %q", p.Exception, p.Message, p.Severity, wantProblems[p.Exception])
+		}
 	}
 }
 
