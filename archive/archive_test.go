@@ -1,0 +1,183 @@
+package archive
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/internal/testaudio"
+)
+
+func TestPattern(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		date          string
+		n             int
+		ok            bool
+	}{
+		{DefaultPattern, "prn-2026-11-29.mp3", "2026-11-29", 1, true},
+		{DefaultPattern, "prn-2026-11-29-2.m4a", "2026-11-29", 2, true},
+		{DefaultPattern, "prn-2026-11-29.wav", "", 0, false},
+		{DefaultPattern, "jazz-2026-11-29.mp3", "", 0, false},
+		{DefaultPattern, "prn-2026-13-01.mp3", "", 0, false},
+		{"PRN_{date}_final.{ext}", "PRN_2026-11-29_final.mp3", "2026-11-29", 1, true},
+		{"{show}/{date}.mp3", "", "", 0, false},
+	}
+	for _, tc := range tests {
+		p, err := ParsePattern(tc.pattern, "prn")
+		if err != nil {
+			if tc.ok || !strings.Contains(tc.pattern, "/") {
+				t.Errorf("ParsePattern(%q): %v", tc.pattern, err)
+			}
+			continue
+		}
+		d, n, ok := p.Match(tc.name)
+		if ok != tc.ok || (ok && (d.String() != tc.date || n != tc.n)) {
+			t.Errorf("%q.Match(%q) = %s %d %v, want %s %d %v", tc.pattern, tc.name, d, n, ok, tc.date, tc.n, tc.ok)
+		}
+	}
+	for _, bad := range []string{"{show}.mp3", "{date}-{episode}.mp3", "{day}.mp3", "{date.mp3", "a/{date}.mp3"} {
+		if _, err := ParsePattern(bad, "prn"); err == nil {
+			t.Errorf("ParsePattern(%q) accepted", bad)
+		}
+	}
+}
+
+func write(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func source(t *testing.T, dir string) Source {
+	p, err := ParsePattern(DefaultPattern, "prn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Source{Show: "prn", Dir: dir, Pattern: p, URL: "http://localhost:8080/media/prn/"}
+}
+
+func TestScan(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "prn-2026-11-22.mp3", testaudio.MP3(84, "Tagged title"))
+	write(t, dir, "prn-2026-11-29.m4a", testaudio.M4A(3600*time.Second))
+	write(t, dir, "prn-2026-11-29-2.mp3", testaudio.MP3(56, ""))
+	write(t, dir, "prn-2026-11-15.mp3", []byte("this is not audio, it is a text file"))
+	write(t, dir, "prn-2026-11-08.mp3", testaudio.MP3(56, ""))
+	write(t, dir, "prn-2026-11-08.yaml", []byte("title: Election special\nnotes: With <guests> & more\nguests:\n  - name: Ada\n"))
+	write(t, dir, "prn-2026-11-01.mp3", testaudio.MP3(56, ""))
+	write(t, dir, "prn-2026-11-01.yaml", []byte("title: x\ncolour: red\n"))
+	write(t, dir, "notes.txt", []byte("ignored: not a recording's name"))
+	if err := os.Mkdir(filepath.Join(dir, "prn-2026-10-01.mp3"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	cache := OpenCache(filepath.Join(t.TempDir(), "probes.json"))
+	var calls int
+	recs, problems := Scan(source(t, dir), cache, func(done, total int) { calls++ })
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Episode+" "+r.Type+" "+r.Duration.String())
+	}
+	want := []string{
+		"prn-2026-11-08 audio/mpeg 2.016s",
+		"prn-2026-11-22 audio/mpeg 3.024s",
+		"prn-2026-11-29 audio/x-m4a 1h0m0s",
+		"prn-2026-11-29-2 audio/mpeg 2.016s",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("recordings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if recs[1].Title != "Tagged title" || recs[1].Size != int64(len(testaudio.MP3(84, "Tagged title"))) {
+		t.Errorf("tagged recording: title %q size %d", recs[1].Title, recs[1].Size)
+	}
+	if recs[0].Sidecar == nil || recs[0].Sidecar.Title != "Election special" || recs[0].Sidecar.Guests[0].Name != "Ada" {
+		t.Errorf("sidecar = %+v", recs[0].Sidecar)
+	}
+	if recs[0].URL != "http://localhost:8080/media/prn/prn-2026-11-08.mp3" {
+		t.Errorf("url = %s", recs[0].URL)
+	}
+	if len(problems) != 2 {
+		t.Fatalf("problems = %v, want 2", problems)
+	}
+	if !strings.HasSuffix(problems[0].Path, "prn-2026-11-01.mp3") || !strings.Contains(problems[0].Err.Error(), `sidecar prn-2026-11-01.yaml: line 2: unknown key "colour"; the episode is left out until it is fixed`) {
+		t.Errorf("problem 0 = %v", problems[0])
+	}
+	if !strings.HasSuffix(problems[1].Path, "prn-2026-11-15.mp3") || !errors.Is(problems[1].Err, errNotAudio) {
+		t.Errorf("problem 1 = %v", problems[1])
+	}
+	if calls != 6 {
+		t.Errorf("progress called %d times, want 6", calls)
+	}
+
+	// The cache answers for unchanged files; a changed file is probed again.
+	if err := cache.Save(); err != nil {
+		t.Fatal(err)
+	}
+	cache2 := OpenCache(cache.path)
+	if cache2.Len() != 5 { // the four published, and the one with a bad sidecar
+		t.Fatalf("cache holds %d probes, want 5", cache2.Len())
+	}
+	// Make the cache lie about one file: if it is consulted, the lie shows.
+	key := filepath.Join(dir, "prn-2026-11-22.mp3")
+	e := cache2.entries[key]
+	e.Probe.Duration = 42 * time.Second
+	cache2.entries[key] = e
+	recs, _ = Scan(source(t, dir), cache2, nil)
+	if recs[1].Duration != 42*time.Second {
+		t.Errorf("an unchanged file was probed again (duration %s)", recs[1].Duration)
+	}
+	// Change the file: size and time differ, so it is probed anew.
+	write(t, dir, "prn-2026-11-22.mp3", testaudio.MP3(112, ""))
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(key, future, future)
+	recs, _ = Scan(source(t, dir), cache2, nil)
+	if recs[1].Duration != 112*testaudio.FrameDuration {
+		t.Errorf("a changed file kept its cached probe (duration %s)", recs[1].Duration)
+	}
+}
+
+func TestScanMissingDirectory(t *testing.T) {
+	recs, problems := Scan(source(t, filepath.Join(t.TempDir(), "nope")), nil, nil)
+	if len(recs) != 0 || len(problems) != 1 || !os.IsNotExist(problems[0].Err) {
+		t.Errorf("recs %v, problems %v", recs, problems)
+	}
+}
+
+func TestSidecar(t *testing.T) {
+	s, err := ParseSidecar(strings.NewReader("title: T\nexplicit: true\nepisode_type: bonus\ntranscript: https://x/t.vtt\nchapters: https://x/c.json\n"))
+	if err != nil || s.Title != "T" || s.Explicit == nil || !*s.Explicit || s.EpisodeType != "bonus" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	for in, want := range map[string]string{
+		"episode_type: teaser\n":                    `episode_type "teaser": want full, trailer or bonus`,
+		"guests: [{role: guest}]":                   "guests[0]: a guest needs a name",
+		"title: [a\n":                               "line 1: did not find expected",
+		"notes: " + strings.Repeat("x", maxSidecar): "larger than 256 KiB",
+	} {
+		if _, err := ParseSidecar(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.30q: err %v, want %q", in, err, want)
+		}
+	}
+}
+
+// FuzzProbe: no file makes the probe panic.
+func FuzzProbe(f *testing.F) {
+	f.Add(testaudio.MP3(3, "t"))
+	f.Add(testaudio.M4A(time.Second))
+	f.Add([]byte("ID3\x03\x00\x00\x00\x00\x00\x10"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "x.mp3")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ProbeFile(p)
+	})
+}

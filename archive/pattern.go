@@ -1,0 +1,102 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// DefaultPattern names recordings after their episode: prn-2026-11-29.mp3.
+const DefaultPattern = "{episode}.{ext}"
+
+// Extensions are the audio formats onair publishes, with their MIME types.
+var Extensions = map[string]string{
+	"mp3": "audio/mpeg",
+	"m4a": "audio/x-m4a",
+}
+
+// Pattern is a recording file-name template. Placeholders: {show} (the show
+// id), {date} (the local air date, YYYY-MM-DD), {n} (2, 3... for a second or
+// third live episode on one date), {episode} ({show}-{date}, or with -{n}),
+// {ext} (mp3 or m4a). It must hold {date} or {episode}.
+type Pattern struct {
+	text string
+	re   *regexp.Regexp
+}
+
+// ParsePattern compiles a file-name template for one show.
+func ParsePattern(text, show string) (*Pattern, error) {
+	if strings.ContainsAny(text, `/\`) {
+		return nil, errors.New("a pattern names files, not directories: no / in it")
+	}
+	if !strings.Contains(text, "{date}") && !strings.Contains(text, "{episode}") {
+		return nil, errors.New("a pattern needs {date} or {episode}, so that each file names its air date")
+	}
+	var re strings.Builder
+	re.WriteString("^")
+	rest := text
+	for rest != "" {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			re.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		re.WriteString(regexp.QuoteMeta(rest[:i]))
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return nil, fmt.Errorf("unclosed { in %q", text)
+		}
+		switch name := rest[i+1 : i+j]; name {
+		case "show":
+			re.WriteString(regexp.QuoteMeta(show))
+		case "date":
+			re.WriteString(`(?P<date>\d{4}-\d{2}-\d{2})`)
+		case "n":
+			re.WriteString(`(?P<n>[2-9]|[1-9]\d+)`)
+		case "episode":
+			re.WriteString(regexp.QuoteMeta(show) + `-(?P<date>\d{4}-\d{2}-\d{2})(?:-(?P<n>[2-9]|[1-9]\d+))?`)
+		case "ext":
+			re.WriteString(`(?P<ext>mp3|m4a)`)
+		default:
+			return nil, fmt.Errorf("unknown placeholder {%s}: want {show}, {date}, {n}, {episode} or {ext}", name)
+		}
+		rest = rest[i+j+1:]
+	}
+	re.WriteString("$")
+	r, err := regexp.Compile(re.String())
+	if err != nil {
+		return nil, err
+	}
+	if strings.Count(re.String(), "?P<date>") > 1 {
+		return nil, errors.New("{date} and {episode} both hold the date: use one")
+	}
+	return &Pattern{text: text, re: r}, nil
+}
+
+func (p *Pattern) String() string { return p.text }
+
+// Match reads a file name: the episode's local date and its number on that
+// date (1 when the name has none).
+func (p *Pattern) Match(name string) (d scheduler.Date, n int, ok bool) {
+	m := p.re.FindStringSubmatch(name)
+	if m == nil {
+		return d, 0, false
+	}
+	n = 1
+	for i, g := range p.re.SubexpNames() {
+		switch {
+		case g == "date":
+			var err error
+			if d, err = scheduler.ParseDate(m[i]); err != nil {
+				return d, 0, false
+			}
+		case g == "n" && m[i] != "":
+			n, _ = strconv.Atoi(m[i])
+		}
+	}
+	return d, n, true
+}

@@ -1,0 +1,176 @@
+package archive
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Source is where one show's recordings are.
+type Source struct {
+	Show    string
+	Dir     string   // the directory holding them
+	Pattern *Pattern // which files are recordings, and of which episode
+	URL     string   // the public URL of the directory; a file's name is appended
+}
+
+// Recording is an episode's audio file.
+type Recording struct {
+	Episode string // the episode id, prn-2026-11-29
+	Date    scheduler.Date
+	N       int    // the live episode's number on its date: 1, 2, ...
+	File    string // base name
+	Path    string
+	URL     string
+	Size    int64 // exact bytes: the enclosure length
+	ModTime time.Time
+	Probe
+	Sidecar *Sidecar // nil without one
+}
+
+// Problem is a file that could not be published, and why.
+type Problem struct {
+	Path string
+	Err  error
+}
+
+func (p Problem) Error() string { return p.Path + ": " + p.Err.Error() }
+
+// Progress is told how many recordings of a scan are probed so far.
+type Progress func(done, total int)
+
+// Scan lists a show's recordings, oldest first. Files that match the
+// pattern but are not audio, cannot be read or have an invalid sidecar are
+// left out and reported; the rest are returned. A missing directory is one
+// problem. cache may be nil; progress may be nil.
+func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) {
+	if cache == nil {
+		cache = &Cache{}
+	}
+	entries, err := os.ReadDir(src.Dir)
+	if err != nil {
+		return nil, []Problem{{src.Dir, err}}
+	}
+	type job struct {
+		rec  Recording
+		info os.FileInfo
+	}
+	var jobs []job
+	seen := make(map[string]string)
+	var problems []Problem
+	for _, e := range entries {
+		d, n, ok := src.Pattern.Match(e.Name())
+		if !ok || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+			continue
+		}
+		path := filepath.Join(src.Dir, e.Name())
+		info, err := os.Stat(path) // follows a symlink
+		if err != nil {
+			problems = append(problems, Problem{path, err})
+			continue
+		}
+		if !info.Mode().IsRegular() {
+			continue
+		}
+		id := scheduler.EpisodeID(src.Show, d, n)
+		if other, dup := seen[id]; dup {
+			problems = append(problems, Problem{path, fmt.Errorf("a second recording of episode %s (the first is %s); left out", id, other)})
+			continue
+		}
+		seen[id] = e.Name()
+		jobs = append(jobs, job{Recording{
+			Episode: id, Date: d, N: n, File: e.Name(), Path: path,
+			URL:  strings.TrimRight(src.URL, "/") + "/" + url.PathEscape(e.Name()),
+			Size: info.Size(), ModTime: info.ModTime(),
+		}, info})
+	}
+
+	// Probe in parallel: the first publish of a large archive reads every file.
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		done    atomic.Int64
+		next    atomic.Int64
+		results = make([]*Recording, len(jobs))
+	)
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				j := jobs[i]
+				rec, err := load(j.rec, j.info, cache)
+				if err != nil {
+					mu.Lock()
+					problems = append(problems, Problem{j.rec.Path, err})
+					mu.Unlock()
+				} else {
+					results[i] = &rec
+				}
+				if progress != nil {
+					progress(int(done.Add(1)), len(jobs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	var out []Recording
+	for _, r := range results {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	slices.SortFunc(out, func(a, b Recording) int {
+		switch {
+		case a.Date.Before(b.Date):
+			return -1
+		case b.Date.Before(a.Date):
+			return 1
+		}
+		return a.N - b.N
+	})
+	slices.SortFunc(problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
+	return out, problems
+}
+
+// load probes a recording and reads its sidecar.
+func load(rec Recording, info os.FileInfo, cache *Cache) (Recording, error) {
+	p, err := cache.probe(rec.Path, info)
+	if err != nil {
+		return rec, err
+	}
+	rec.Probe = p
+	for _, ext := range []string{".yaml", ".yml"} {
+		side := strings.TrimSuffix(rec.Path, filepath.Ext(rec.Path)) + ext
+		f, err := os.Open(side)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return rec, fmt.Errorf("sidecar: %w", err)
+		}
+		s, err := ParseSidecar(f)
+		f.Close()
+		if err != nil {
+			return rec, fmt.Errorf("sidecar %s: %w; the episode is left out until it is fixed", filepath.Base(side), err)
+		}
+		rec.Sidecar = s
+		break
+	}
+	return rec, nil
+}
