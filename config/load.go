@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -38,9 +39,14 @@ func Path(flag string, getenv func(string) string) string {
 // Config is a loaded, valid configuration.
 type Config struct {
 	File    string
+	Dir     string // the file's directory, against which relative paths resolve
 	Station *scheduler.Station
-	pos     map[string]pos
-	labels  map[string]string // show id → index path prefix ("shows[3]")
+	// Shows holds what each show publishes, in the order of Station.Shows.
+	Shows []*ShowSettings
+	// ScheduleDays is how far ahead schedule.json and the calendars reach.
+	ScheduleDays int
+	pos          map[string]pos
+	labels       map[string]string // show id → index path prefix ("shows[3]")
 }
 
 // Load reads and validates the configuration at path. Its error is an
@@ -80,9 +86,9 @@ func Parse(file string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, Errors{{File: file, Msg: err.Error()}}
 	}
-	c := &Config{File: file, pos: w.pos, labels: make(map[string]string)}
+	c := &Config{File: file, Dir: filepath.Dir(file), pos: w.pos, labels: make(map[string]string)}
 	v := &validator{file: file, pos: w.pos, errs: w.errs}
-	c.Station = v.station(raw)
+	v.config(raw, c)
 	if len(v.errs) > 0 {
 		// In file order; values from the environment (no line) first.
 		slices.SortStableFunc(v.errs, func(a, b *Error) int { return cmp.Or(a.Line-b.Line, a.Column-b.Column) })

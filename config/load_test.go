@@ -104,7 +104,7 @@ func TestBadInput(t *testing.T) {
 				`t.yaml:2:3: station.timezone: the station's time zone is required, such as America/Chicago`,
 			}},
 		{"unknown key, far from any", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    colour: red", 1),
-			[]string{`t.yaml:7:5: shows[prn].colour: unknown key (known keys here: allow_overlap, description, exceptions, id, skip, slots, timezone, title)`}},
+			[]string{`t.yaml:7:5: shows[prn].colour: unknown key (known keys here: allow_overlap, author, category, copyright, description, episode_title, exceptions, explicit, guid, hosts, id, image, language, link, locked, numbering, owner, recordings, skip, slots, stream_url, timezone, title)`}},
 		{"bad zone", strings.Replace(good, "America/Chicago", "America/Chicgo", 1),
 			[]string{`t.yaml:3:13: station.timezone "America/Chicgo": unknown time zone (did you mean "America/Chicago"?); want an IANA name such as America/Chicago`}},
 		{"bad cron", strings.Replace(good, "0 13 * * SUN", "0 25 * * SUN", 1),

@@ -12,9 +12,31 @@ type rawConfig struct {
 }
 
 type rawStation struct {
-	Name     string `mapstructure:"name"`
-	Timezone string `mapstructure:"timezone"`
-	BaseURL  string `mapstructure:"base_url"`
+	Name         string   `mapstructure:"name"`
+	Timezone     string   `mapstructure:"timezone"`
+	BaseURL      string   `mapstructure:"base_url"`
+	Language     string   `mapstructure:"language"`
+	StreamURL    string   `mapstructure:"stream_url"`
+	Owner        rawOwner `mapstructure:"owner"`
+	ScheduleDays string   `mapstructure:"schedule_days"`
+}
+
+type rawOwner struct {
+	Name  string `mapstructure:"name"`
+	Email string `mapstructure:"email"`
+}
+
+type rawPerson struct {
+	Name string `mapstructure:"name"`
+	Role string `mapstructure:"role"`
+	Img  string `mapstructure:"img"`
+	Href string `mapstructure:"href"`
+}
+
+type rawRecordings struct {
+	Dir     string `mapstructure:"dir"`
+	Pattern string `mapstructure:"pattern"`
+	URL     string `mapstructure:"url"`
 }
 
 type rawShow struct {
@@ -26,6 +48,23 @@ type rawShow struct {
 	Skip         []string       `mapstructure:"skip"`
 	Slots        []rawSlot      `mapstructure:"slots"`
 	Exceptions   []rawException `mapstructure:"exceptions"`
+
+	// The podcast.
+	Recordings   rawRecordings `mapstructure:"recordings"`
+	Author       string        `mapstructure:"author"`
+	Language     string        `mapstructure:"language"`
+	Copyright    string        `mapstructure:"copyright"`
+	Image        string        `mapstructure:"image"`
+	Category     string        `mapstructure:"category"`
+	Explicit     string        `mapstructure:"explicit"`
+	Link         string        `mapstructure:"link"`
+	Owner        rawOwner      `mapstructure:"owner"`
+	Locked       string        `mapstructure:"locked"`
+	GUID         string        `mapstructure:"guid"`
+	Hosts        []rawPerson   `mapstructure:"hosts"`
+	StreamURL    string        `mapstructure:"stream_url"`
+	EpisodeTitle string        `mapstructure:"episode_title"`
+	Numbering    string        `mapstructure:"numbering"`
 }
 
 type rawSlot struct {
@@ -54,4 +93,4 @@ type rawException struct {
 
 // envKeys are the keys an environment variable ONAIR_<KEY> overrides, such
 // as ONAIR_STATION_BASE_URL.
-var envKeys = []string{"station.name", "station.timezone", "station.base_url"}
+var envKeys = []string{"station.name", "station.timezone", "station.base_url", "station.stream_url"}

@@ -86,6 +86,20 @@ func (v *validator) zone(p keyPath, name string) *time.Location {
 	return loc
 }
 
+func (v *validator) config(raw *rawConfig, c *Config) {
+	c.Station = v.station(raw)
+	p := keyPath{}.key("station")
+	c.ScheduleDays = v.scheduleDays(p.key("schedule_days"), raw.Station.ScheduleDays)
+	d := v.stationDefaults(p, &raw.Station, c.Station.BaseURL)
+	for i, sh := range c.Station.Shows {
+		label := ""
+		if validID(sh.ID) {
+			label = sh.ID
+		}
+		c.Shows = append(c.Shows, v.podcast(keyPath{}.key("shows").item(i, label), &raw.Shows[i], sh, d, c.Dir))
+	}
+}
+
 func (v *validator) station(raw *rawConfig) *scheduler.Station {
 	p := keyPath{}.key("station")
 	st := &scheduler.Station{Name: raw.Station.Name, BaseURL: raw.Station.BaseURL}

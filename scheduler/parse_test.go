@@ -141,3 +141,27 @@ func FuzzParseSlotSyntax(f *testing.F) {
 		ParseWeekday(s)
 	})
 }
+
+func TestRRule(t *testing.T) {
+	weekly, _ := Weekly([]time.Weekday{time.Saturday, time.Sunday}, Clock{20, 0, 0}, 2, MustDate("2026-11-28"))
+	monthly, _ := Monthly([]NthWeekday{{1, time.Sunday}, {-1, time.Friday}}, Clock{18, 0, 0})
+	tests := []struct {
+		rule Rule
+		want string
+	}{
+		{mustCron(t, "0 13 * * SUN"), "FREQ=WEEKLY;BYDAY=SU"},
+		{mustCron(t, "0 6 * * MON-FRI"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},
+		{mustCron(t, "0 6 * * *"), "FREQ=DAILY"},
+		{mustCron(t, "0 6,18 * * *"), ""},
+		{mustCron(t, "0 6 1 * *"), ""},
+		{weekly, "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,SA"},
+		{monthly, "FREQ=MONTHLY;BYDAY=1SU,-1FR"},
+		{Once(mustDateTime(t, "2026-12-31 22:00")), ""},
+	}
+	for _, tc := range tests {
+		got, ok := RRule(tc.rule)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("RRule(%s) = %q %v, want %q", tc.rule, got, ok, tc.want)
+		}
+	}
+}

@@ -137,3 +137,21 @@ func (p *showPlan) lastLiveBefore(before time.Time) string {
 	}
 	return ""
 }
+
+// NextLive returns the show's first live airing that starts at or after at,
+// within the horizon.
+func (s *Schedule) NextLive(at time.Time, show string) (Airing, bool) {
+	p := s.byID[show]
+	if p == nil {
+		return Airing{}, false
+	}
+	step := 7 * 24 * time.Hour
+	for from := at; from.Before(at.Add(horizon)); step *= 2 {
+		to := from.Add(step)
+		if lives := p.generate(from, to, true); len(lives) > 0 {
+			return lives[0], true
+		}
+		from = to
+	}
+	return Airing{}, false
+}

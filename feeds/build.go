@@ -1,0 +1,337 @@
+package feeds
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eduncan911/podcast"
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Owner is who answers for a podcast: itunes:owner, and podcast:locked's owner.
+type Owner struct{ Name, Email string }
+
+// Numbering says how episodes are numbered.
+const (
+	NumberNone       = "none"       // no itunes:episode
+	NumberSequential = "sequential" // 1, 2, 3... from the oldest recording
+	NumberYearly     = "yearly"     // season = year, episodes counted within it
+)
+
+// DefaultEpisodeTitle is the title of an episode that neither its sidecar
+// nor its tags name.
+const DefaultEpisodeTitle = "{title}, {date}"
+
+// Podcast is a show's podcast channel: what the feed says about the show.
+type Podcast struct {
+	Show       *scheduler.Show
+	FeedURL    string // where the feed is served: atom:link rel="self", podcast:guid
+	Link       string // the show's web page
+	ImageURL   string
+	Language   string
+	Copyright  string
+	Author     string
+	Owner      Owner
+	Categories []Category
+	Explicit   bool
+	Locked     bool
+	GUID       string // podcast:guid; derived from FeedURL when empty
+	Hosts      []archive.Person
+	StreamURL  string // the live stream, for podcast:liveItem
+	StreamType string // its MIME type
+	// EpisodeTitle is the template of an episode's title: {title} (the
+	// show's), {date} (the air date, "November 29, 2026"), {episode} (its id).
+	EpisodeTitle string
+	Numbering    string
+	// UpdateFrequency is an RFC 5545 rule for podcast:updateFrequency, empty for none.
+	UpdateFrequency string
+}
+
+// Episode is a recording with the live airing it recorded, when the
+// schedule knows that airing.
+type Episode struct {
+	archive.Recording
+	Airing *scheduler.Airing
+}
+
+// LiveHorizon is how far ahead live airings get a podcast:liveItem (the next
+// one always does), and how long an ended one stays while its recording has
+// not appeared.
+const LiveHorizon = 7 * 24 * time.Hour
+
+// maxDescription is Apple's limit on a description, in bytes.
+const maxDescription = 4000
+
+// Build renders the podcast's feed as of instant at: an item per episode,
+// newest first, and a podcast:liveItem for each live airing in lives that is
+// pending, live, or ended and not yet recorded. episodes must be oldest
+// first (as archive.Scan returns them).
+func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Time) ([]byte, error) {
+	sh := p.Show
+	description := truncateBytes(clean(firstNonEmpty(sh.Description, sh.Title)), maxDescription)
+	ch := &channel{Podcast: podcast.New(clean(sh.Title), p.Link, description, nil, nil)}
+	c := &ch.Podcast
+	// New fills in the clock, en-us and a stale generator: replace them.
+	c.PubDate, c.LastBuildDate = "", ""
+	c.Language = firstNonEmpty(p.Language, "en")
+	c.Generator = "onair"
+	c.Copyright = clean(p.Copyright)
+	c.IAuthor = clean(p.Author)
+	c.IExplicit = strconv.FormatBool(p.Explicit)
+	c.ISummary = &podcast.ISummary{Text: description}
+	c.AddAtomLink(p.FeedURL)
+	c.AddImage(p.ImageURL)
+	if p.Owner.Email != "" {
+		c.IOwner = &podcast.Author{Name: clean(p.Owner.Name), Email: p.Owner.Email}
+	}
+	for _, cat := range p.Categories {
+		var subs []string
+		if cat.Sub != "" {
+			subs = []string{cat.Sub}
+		}
+		c.AddCategory(cat.Name, subs)
+	}
+	ch.IType = "episodic"
+	ch.GUID = firstNonEmpty(p.GUID, PodcastGUID(p.FeedURL))
+	if p.Locked {
+		ch.Locked = &locked{Owner: p.Owner.Email, Value: "yes"}
+	} else {
+		ch.Locked = &locked{Value: "no"}
+	}
+	ch.Persons = persons(p.Hosts, "host")
+	if p.UpdateFrequency != "" {
+		ch.UpdateFrequency = &updateFrequency{RRule: p.UpdateFrequency, Value: describeRRule(p.UpdateFrequency)}
+	}
+
+	// The content's own time, never the clock's nor a file's: the newest
+	// episode's air time, or the last change of a live item.
+	var newest time.Time
+	recorded := make(map[string]bool, len(episodes))
+	numbers := number(episodes, p.Numbering)
+	for i := len(episodes) - 1; i >= 0; i-- {
+		e := &episodes[i]
+		recorded[e.Episode] = true
+		it, err := p.item(c, e, numbers[i])
+		if err != nil {
+			return nil, fmt.Errorf("episode %s: %w", e.Episode, err)
+		}
+		ch.Items = append(ch.Items, it)
+		newest = latest(newest, *it.PubDate)
+	}
+	if len(ch.Items) > 0 {
+		c.PubDate = ch.Items[0].PubDateFormatted
+	}
+
+	for _, a := range lives {
+		li, changed, ok := p.liveItem(a, at, recorded[a.Episode])
+		if ok {
+			ch.LiveItems = append(ch.LiveItems, li)
+			newest = latest(newest, changed)
+		}
+	}
+	if !newest.IsZero() {
+		c.LastBuildDate = newest.In(sh.Location).Format(time.RFC1123Z)
+	}
+
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	doc := rssDoc{Version: "2.0", Itunes: nsItunes, Atom: nsAtom, Podcast: nsPodcast, Channel: ch}
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("encode feed of %s: %w", sh.ID, err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber) (*item, error) {
+	sh := p.Show
+	side := e.Sidecar
+	if side == nil {
+		side = &archive.Sidecar{}
+	}
+	// An episode the schedule does not know (archived before onair, say)
+	// is dated at the start of its air date.
+	pubDate := scheduler.Resolve(scheduler.DateTime{Date: e.Date}, sh.Location)
+	if e.Airing != nil {
+		pubDate = e.Airing.Start
+	}
+	title := clean(firstNonEmpty(side.Title, e.Title, p.episodeTitle(e, pubDate)))
+	notes := truncateBytes(clean(firstNonEmpty(side.Notes, e.Comment, sh.Description, title)), maxDescription)
+	it := podcast.Item{
+		Title:       title,
+		Description: notes,
+		Link:        p.Link + "#" + e.Episode,
+		PubDate:     &pubDate,
+	}
+	typ := podcast.MP3
+	if e.Type == archive.Extensions["m4a"] {
+		typ = podcast.M4A
+	}
+	it.AddEnclosure(e.URL, typ, e.Size)
+	if _, err := c.AddItem(it); err != nil {
+		return nil, err
+	}
+	// AddItem stored a copy with its formatted fields: take it back.
+	added := c.Items[len(c.Items)-1]
+	c.Items = c.Items[:len(c.Items)-1]
+	added.IAuthor = c.IAuthor
+	added.Author = nil
+	added.AuthorFormatted = ""
+	if secs := int64(e.Duration.Round(time.Second) / time.Second); secs > 0 {
+		added.IDuration = strconv.FormatInt(secs, 10)
+	}
+	explicit := p.Explicit
+	if side.Explicit != nil {
+		explicit = *side.Explicit
+	}
+	added.IExplicit = strconv.FormatBool(explicit)
+	if side.Image != "" {
+		added.IImage = &podcast.IImage{HREF: side.Image}
+	}
+	out := &item{
+		Item:        *added,
+		GUID:        guid{IsPermaLink: "false", Value: e.Episode},
+		EpisodeType: firstNonEmpty(side.EpisodeType, "full"),
+		Season:      n.season, Episode: n.episode, PSeason: n.season, PEpisode: n.episode,
+		Persons: persons(side.Guests, "guest"),
+	}
+	if side.Transcript != "" {
+		out.Transcript = &transcript{URL: side.Transcript, Type: firstNonEmpty(side.TranscriptType, transcriptType(side.Transcript))}
+	}
+	if side.Chapters != "" {
+		out.Chapters = &chapters{URL: side.Chapters, Type: "application/json+chapters"}
+	}
+	return out, nil
+}
+
+func (p *Podcast) episodeTitle(e *Episode, pub time.Time) string {
+	t := firstNonEmpty(p.EpisodeTitle, DefaultEpisodeTitle)
+	return strings.NewReplacer(
+		"{title}", p.Show.Title,
+		"{date}", pub.In(p.Show.Location).Format("January 2, 2006"),
+		"{episode}", e.Episode,
+	).Replace(t)
+}
+
+// liveItem describes a live airing as of at. ok is false when it has no
+// place in the feed: further off than the horizon (unless it is the next),
+// or ended and either recorded or longer ago than the horizon. changed is
+// when its status last changed, at or before at.
+func (p *Podcast) liveItem(a scheduler.Airing, at time.Time, recorded bool) (li liveItem, changed time.Time, ok bool) {
+	var status string
+	switch {
+	case at.Before(a.Start):
+		status = "pending"
+	case at.Before(a.End):
+		status, changed = "live", a.Start
+	default:
+		if recorded || at.Sub(a.End) > LiveHorizon {
+			return li, changed, false
+		}
+		status, changed = "ended", a.End
+	}
+	li = liveItem{
+		Status: status,
+		Start:  a.Start.Format(time.RFC3339),
+		End:    a.End.Format(time.RFC3339),
+		Title:  clean(a.Title + " (live)"),
+		Link:   p.Link,
+		GUID:   guid{IsPermaLink: "false", Value: a.Episode},
+	}
+	if d := clean(p.Show.Description); d != "" {
+		li.Description = truncateBytes(d, maxDescription)
+	}
+	if p.StreamURL != "" {
+		li.Enclosure = &podcast.Enclosure{URL: p.StreamURL, TypeFormatted: firstNonEmpty(p.StreamType, "audio/mpeg"), LengthFormatted: "0"}
+	}
+	if p.Link != "" {
+		li.ContentLink = &contentLink{Href: p.Link, Value: "Listen live"}
+	}
+	li.Persons = persons(p.Hosts, "host")
+	return li, changed, true
+}
+
+type episodeNumber struct{ season, episode int }
+
+// number numbers episodes (oldest first) as the podcast says.
+func number(es []Episode, how string) []episodeNumber {
+	out := make([]episodeNumber, len(es))
+	year, n := 0, 0
+	for i, e := range es {
+		switch how {
+		case NumberSequential:
+			out[i].episode = i + 1
+		case NumberYearly:
+			if e.Date.Year != year {
+				year, n = e.Date.Year, 0
+			}
+			n++
+			out[i] = episodeNumber{season: year, episode: n}
+		}
+	}
+	return out
+}
+
+func persons(ps []archive.Person, role string) []person {
+	var out []person
+	for _, p := range ps {
+		out = append(out, person{Role: firstNonEmpty(p.Role, role), Img: p.Img, Href: p.Href, Value: clean(p.Name)})
+	}
+	return out
+}
+
+// transcriptType guesses a transcript's MIME type from its URL.
+func transcriptType(url string) string {
+	switch {
+	case strings.HasSuffix(url, ".vtt"):
+		return "text/vtt"
+	case strings.HasSuffix(url, ".srt"):
+		return "application/x-subrip"
+	case strings.HasSuffix(url, ".json"):
+		return "application/json"
+	case strings.HasSuffix(url, ".html"):
+		return "text/html"
+	}
+	return "text/plain"
+}
+
+// describeRRule says an RRULE in words, as podcast:updateFrequency's text.
+func describeRRule(rule string) string {
+	switch {
+	case strings.HasPrefix(rule, "FREQ=DAILY"):
+		return "Daily"
+	case strings.Contains(rule, "INTERVAL=2") && strings.HasPrefix(rule, "FREQ=WEEKLY"):
+		return "Biweekly"
+	case strings.HasPrefix(rule, "FREQ=WEEKLY"):
+		return "Weekly"
+	case strings.HasPrefix(rule, "FREQ=MONTHLY"):
+		return "Monthly"
+	}
+	return "Periodic"
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func latest(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}
