@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onair-radio/onair/internal/testaudio"
+	"github.com/onair-radio/onair/internal/testmedia"
 )
 
 func TestPattern(t *testing.T) {
@@ -65,13 +65,13 @@ func source(t *testing.T, dir string) Source {
 
 func TestScan(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "prn-2026-11-22.mp3", testaudio.MP3(84, "Tagged title"))
-	write(t, dir, "prn-2026-11-29.m4a", testaudio.M4A(3600*time.Second))
-	write(t, dir, "prn-2026-11-29-2.mp3", testaudio.MP3(56, ""))
+	write(t, dir, "prn-2026-11-22.mp3", testmedia.MP3(84, "Tagged title"))
+	write(t, dir, "prn-2026-11-29.m4a", testmedia.M4A(3600*time.Second))
+	write(t, dir, "prn-2026-11-29-2.mp3", testmedia.MP3(56, ""))
 	write(t, dir, "prn-2026-11-15.mp3", []byte("this is not audio, it is a text file"))
-	write(t, dir, "prn-2026-11-08.mp3", testaudio.MP3(56, ""))
+	write(t, dir, "prn-2026-11-08.mp3", testmedia.MP3(56, ""))
 	write(t, dir, "prn-2026-11-08.yaml", []byte("title: Election special\nnotes: With <guests> & more\nguests:\n  - name: Ada\n"))
-	write(t, dir, "prn-2026-11-01.mp3", testaudio.MP3(56, ""))
+	write(t, dir, "prn-2026-11-01.mp3", testmedia.MP3(56, ""))
 	write(t, dir, "prn-2026-11-01.yaml", []byte("title: x\ncolour: red\n"))
 	write(t, dir, "notes.txt", []byte("ignored: not a recording's name"))
 	if err := os.Mkdir(filepath.Join(dir, "prn-2026-10-01.mp3"), 0o755); err != nil {
@@ -94,7 +94,7 @@ func TestScan(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("recordings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if recs[1].Title != "Tagged title" || recs[1].Size != int64(len(testaudio.MP3(84, "Tagged title"))) {
+	if recs[1].Title != "Tagged title" || recs[1].Size != int64(len(testmedia.MP3(84, "Tagged title"))) {
 		t.Errorf("tagged recording: title %q size %d", recs[1].Title, recs[1].Size)
 	}
 	if recs[0].Sidecar == nil || recs[0].Sidecar.Title != "Election special" || recs[0].Sidecar.Guests[0].Name != "Ada" {
@@ -134,11 +134,11 @@ func TestScan(t *testing.T) {
 		t.Errorf("an unchanged file was probed again (duration %s)", recs[1].Duration)
 	}
 	// Change the file: size and time differ, so it is probed anew.
-	write(t, dir, "prn-2026-11-22.mp3", testaudio.MP3(112, ""))
+	write(t, dir, "prn-2026-11-22.mp3", testmedia.MP3(112, ""))
 	future := time.Now().Add(time.Hour)
 	os.Chtimes(key, future, future)
 	recs, _ = Scan(source(t, dir), cache2, nil)
-	if recs[1].Duration != 112*testaudio.FrameDuration {
+	if recs[1].Duration != 112*testmedia.FrameDuration {
 		t.Errorf("a changed file kept its cached probe (duration %s)", recs[1].Duration)
 	}
 }
@@ -169,8 +169,8 @@ func TestSidecar(t *testing.T) {
 
 // FuzzProbe: no file makes the probe panic.
 func FuzzProbe(f *testing.F) {
-	f.Add(testaudio.MP3(3, "t"))
-	f.Add(testaudio.M4A(time.Second))
+	f.Add(testmedia.MP3(3, "t"))
+	f.Add(testmedia.M4A(time.Second))
 	f.Add([]byte("ID3\x03\x00\x00\x00\x00\x00\x10"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -57,8 +57,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "onair: %v\n", err)
 		return ExitUsage
 	case strings.HasPrefix(err.Error(), "unknown command"):
-		// Cobra's own; it may add suggestions on further lines.
-		fmt.Fprintf(env.Stderr, "onair: %s (see onair --help)\n", strings.TrimSpace(err.Error()))
+		// Cobra's own, with suggestions on further lines: make it one line.
+		lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+		var suggestions []string
+		for _, l := range lines[1:] {
+			if strings.HasPrefix(l, "\t") {
+				suggestions = append(suggestions, strings.TrimSpace(l))
+			}
+		}
+		hint := "see onair --help"
+		if len(suggestions) > 0 {
+			hint = "did you mean " + strings.Join(suggestions, " or ") + "?"
+		}
+		fmt.Fprintf(env.Stderr, "onair: %s (%s)\n", lines[0], hint)
 		return ExitUsage
 	case errors.As(err, &ce):
 		fmt.Fprintln(env.Stderr, ce.Error())
@@ -90,7 +101,7 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o))
+	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

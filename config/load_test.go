@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -275,12 +276,23 @@ func TestLocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lines where the example writes prn's second slot and third exception.
+	data, _ := os.ReadFile("../config.example.yaml")
+	lineOf := func(text string) int {
+		for i, l := range strings.Split(string(data), "\n") {
+			if strings.Contains(l, text) {
+				return i + 1
+			}
+		}
+		t.Fatalf("%q not in the example", text)
+		return 0
+	}
 	tests := []struct {
 		p    scheduler.Problem
 		want string
 	}{
-		{scheduler.Problem{Show: "prn", Slot: 1, Exception: -1}, "../config.example.yaml:29:9: shows[prn].slots[1]"},
-		{scheduler.Problem{Show: "prn", Slot: -1, Exception: 2}, "../config.example.yaml:44:9: shows[prn].exceptions[2]"},
+		{scheduler.Problem{Show: "prn", Slot: 1, Exception: -1}, fmt.Sprintf("../config.example.yaml:%d:9: shows[prn].slots[1]", lineOf("- kind: rebroadcast"))},
+		{scheduler.Problem{Show: "prn", Slot: -1, Exception: 2}, fmt.Sprintf("../config.example.yaml:%d:9: shows[prn].exceptions[2]", lineOf("- airing: 2027-01-17 13:00"))},
 		{scheduler.Problem{Show: "nope", Slot: -1, Exception: -1}, "../config.example.yaml"},
 	}
 	for _, tc := range tests {

@@ -1,8 +1,8 @@
-// Package testaudio makes small, valid audio files for tests and for the
+// Package testmedia makes small, valid media files for tests and for the
 // example station's archive: silent MPEG-1 Layer III frames with an optional
 // ID3v2 title, and an MPEG-4 audio file that carries only its duration.
 // Nothing is downloaded; the bytes are the same on every run.
-package testaudio
+package testmedia
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package testaudio
+package testmedia
 
 import (
 	"bytes"

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/publish"
+	"github.com/spf13/cobra"
+)
+
+func newPublishCmd(o *rootOptions) *cobra.Command {
+	var (
+		out, at, cache string
+		noCache        bool
+	)
+	cmd := &cobra.Command{
+		Use:   "publish --out DIR",
+		Short: "Write the podcast feeds, schedule.json and calendars to a directory",
+		Long: `publish writes everything the station publishes, as of --at (default now):
+
+  DIR/feeds/<show>.xml     each show's podcast feed
+  DIR/schedule.json        the airings of the next station.schedule_days days
+  DIR/calendar.ics         every show's airings, for calendar apps
+  DIR/calendar/<show>.ics  one show's
+
+The directory is replaced whole and atomically: readers see the old set or
+the new one. Recordings that cannot be published are reported and left out.
+Probes of the recordings are cached by path, size and modification time.`,
+		Example: `  onair publish --config config.example.yaml --out public
+  onair publish --out /var/www/onair --at 2026-11-29T13:00:00-06:00`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usagef("publish needs --out DIR: where to write the feeds, schedule and calendars")
+			}
+			when, err := o.at(at)
+			if err != nil {
+				return err
+			}
+			cfg, sched, err := o.load()
+			if err != nil {
+				return err
+			}
+			var c *archive.Cache
+			if !noCache {
+				if cache == "" {
+					cache = defaultCachePath()
+				}
+				c = archive.OpenCache(cache)
+			}
+			recs, problems := publish.Scan(cfg, c, progressTo(o.env.Stderr))
+			for _, p := range problems {
+				fmt.Fprintf(o.env.Stderr, "onair: %v\n", p)
+			}
+			site, err := publish.Build(cfg, sched, recs, when)
+			if err != nil {
+				return err
+			}
+			if err := publish.Write(out, site); err != nil {
+				return err
+			}
+			if c != nil {
+				if err := c.Save(); err != nil {
+					fmt.Fprintf(o.env.Stderr, "onair: %v\n", err)
+				}
+			}
+			episodes := 0
+			for _, r := range recs {
+				episodes += len(r)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json and %s to %s as of %s\n",
+				plural(len(cfg.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Shows)+1, "calendar"),
+				out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
+			if len(problems) > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s left out (see above)\n", plural(len(problems), "recording"))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&out, "out", "o", "", "the directory to write (replaced whole)")
+	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
+	f.BoolVar(&noCache, "no-cache", false, "probe every recording, and keep no cache")
+	return cmd
+}
+
+func defaultCachePath() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "onair", "probes.json")
+}
+
+// progressTo shows a scan's progress on w when w is a terminal; elsewhere
+// (logs, pipes, tests) it says nothing.
+func progressTo(w io.Writer) archive.Progress {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(done, total int) {
+		fmt.Fprintf(f, "\rprobing recordings: %d/%d", done, total)
+		if done == total {
+			fmt.Fprint(f, "\r\033[K")
+		}
+	}
+}

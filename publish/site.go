@@ -1,0 +1,179 @@
+package publish
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/calendar"
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Site is every published document, by path relative to the site's root
+// (feeds/prn.xml, schedule.json, calendar.ics, calendar/prn.ics).
+type Site struct {
+	At    time.Time
+	Files map[string][]byte
+}
+
+// Paths lists the site's documents in order.
+func (s *Site) Paths() []string {
+	var out []string
+	for p := range s.Files {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Recordings is every show's recordings, by show id.
+type Recordings map[string][]archive.Recording
+
+// Scan reads the recordings of every show that names a directory. Problems
+// (files left out) are returned with the rest. progress may be nil.
+func Scan(cfg *config.Config, cache *archive.Cache, progress archive.Progress) (Recordings, []archive.Problem) {
+	recs := make(Recordings)
+	var problems []archive.Problem
+	total, done := 0, 0
+	for _, set := range cfg.Shows {
+		if set.Recordings == nil {
+			continue
+		}
+		var p archive.Progress
+		if progress != nil {
+			base := done
+			p = func(d, n int) {
+				total = max(total, base+n)
+				progress(base+d, total)
+			}
+		}
+		r, probs := archive.Scan(*set.Recordings, cache, p)
+		recs[set.Recordings.Show] = r
+		done += len(r) + len(probs)
+		problems = append(problems, probs...)
+	}
+	return recs, problems
+}
+
+// scheduleJSON is schedule.json.
+type scheduleJSON struct {
+	Station stationJSON            `json:"station"`
+	At      string                 `json:"at"`
+	Days    int                    `json:"days"`
+	Airings []scheduler.AiringJSON `json:"airings"`
+}
+
+type stationJSON struct {
+	Name     string `json:"name"`
+	Timezone string `json:"timezone"`
+	BaseURL  string `json:"base_url"`
+}
+
+// calendarLookback is how far back the calendars reach, so that a
+// subscribed calendar keeps the past week.
+const calendarLookback = 7 * 24 * time.Hour
+
+// Build renders the site as of instant at. It reads nothing: the recordings
+// come in scanned.
+func Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time) (*Site, error) {
+	st := cfg.Station
+	site := &Site{At: at, Files: make(map[string][]byte)}
+
+	for _, set := range cfg.Shows {
+		pod := set.Podcast
+		sh := pod.Show
+		doc, err := feeds.Build(&pod, episodes(sched, sh.ID, recs[sh.ID]), liveAirings(sched, sh.ID, at), at)
+		if err != nil {
+			return nil, fmt.Errorf("publish %s: %w", sh.ID, err)
+		}
+		site.Files["feeds/"+sh.ID+".xml"] = doc
+	}
+
+	days := time.Duration(cfg.ScheduleDays) * 24 * time.Hour
+	upcoming := sched.Airings(at, at.Add(days))
+	js, err := json.MarshalIndent(scheduleJSON{
+		Station: stationJSON{st.Name, st.Location.String(), st.BaseURL},
+		At:      at.In(st.Location).Format(time.RFC3339),
+		Days:    cfg.ScheduleDays,
+		Airings: airingsJSON(upcoming),
+	}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("publish schedule.json: %w", err)
+	}
+	site.Files["schedule.json"] = append(js, '\n')
+
+	window := sched.Airings(at.Add(-calendarLookback), at.Add(days))
+	urls := make(map[string]string)
+	for _, set := range cfg.Shows {
+		urls[set.Podcast.Show.ID] = set.Podcast.Link
+	}
+	site.Files["calendar.ics"] = calendar.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window, at)
+	for _, set := range cfg.Shows {
+		sh := set.Podcast.Show
+		var mine []scheduler.Airing
+		for _, a := range window {
+			if a.Show == sh {
+				mine = append(mine, a)
+			}
+		}
+		c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
+		site.Files["calendar/"+sh.ID+".ics"] = calendar.Build(c, mine, at)
+	}
+	return site, nil
+}
+
+func airingsJSON(as []scheduler.Airing) []scheduler.AiringJSON {
+	out := make([]scheduler.AiringJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.JSON(nil))
+	}
+	return out
+}
+
+// episodes pairs a show's recordings with the live airings they recorded.
+func episodes(sched *scheduler.Schedule, show string, recs []archive.Recording) []feeds.Episode {
+	if len(recs) == 0 {
+		return nil
+	}
+	loc := sched.Show(show).Location
+	from := scheduler.Resolve(scheduler.DateTime{Date: recs[0].Date.AddDays(-1)}, loc)
+	to := scheduler.Resolve(scheduler.DateTime{Date: recs[len(recs)-1].Date.AddDays(2)}, loc)
+	byEpisode := make(map[string]scheduler.Airing)
+	for _, a := range sched.Airings(from, to, show) {
+		if a.Kind == scheduler.Live {
+			byEpisode[a.Episode] = a
+		}
+	}
+	out := make([]feeds.Episode, len(recs))
+	for i, r := range recs {
+		out[i] = feeds.Episode{Recording: r}
+		if a, ok := byEpisode[r.Episode]; ok {
+			out[i].Airing = &a
+		}
+	}
+	return out
+}
+
+// liveAirings are the show's live airings that may have a podcast:liveItem
+// as of at: those within the live horizon either side, and the next one
+// however far.
+func liveAirings(sched *scheduler.Schedule, show string, at time.Time) []scheduler.Airing {
+	var out []scheduler.Airing
+	pending := false
+	for _, a := range sched.Airings(at.Add(-feeds.LiveHorizon-config.MaxDuration), at.Add(feeds.LiveHorizon), show) {
+		if a.Kind == scheduler.Live {
+			out = append(out, a)
+			pending = pending || !a.Start.Before(at)
+		}
+	}
+	if !pending {
+		if a, ok := sched.NextLive(at, show); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// marker names the file that marks a directory as onair's output, so that a
+// mistyped --out never replaces someone else's directory.
+const marker = ".onair-site"
+
+// Write publishes a site to dir as one atomic change: every file is written
+// into a new directory beside dir, synced, and the new directory then takes
+// dir's place in one rename (on Linux, renameat2's RENAME_EXCHANGE). A
+// reader sees the old site or the new one, never a part of either, and a
+// crash before the swap leaves the old site whole (the half-written
+// directory beside it is removed by the next publish).
+//
+// A file whose content did not change is linked from the old site rather
+// than written, so it keeps its modification time (and a static server's
+// Last-Modified and ETag). dir must be onair's: empty, missing, or written by
+// an earlier publish.
+func Write(dir string, site *Site) error {
+	dir = filepath.Clean(dir)
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	if err := checkOwned(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	removeStale(parent, base)
+	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	for _, p := range site.Paths() {
+		if err := writeFile(tmp, dir, p, site.Files[p]); err != nil {
+			return fmt.Errorf("publish %s: %w", p, err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(tmp, marker), []byte("written by onair publish; replaced whole on every publish\n"), 0o644); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if err := syncDir(tmp); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if err := swap(tmp, dir); err != nil {
+		return fmt.Errorf("publish: replace %s: %w", dir, err)
+	}
+	ok = true
+	// tmp now holds the old site (or nothing).
+	os.RemoveAll(tmp)
+	return syncDir(parent)
+}
+
+// checkOwned refuses a directory that onair did not write.
+func checkOwned(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+		return fmt.Errorf("publish: %s is not empty and was not written by onair publish (no %s in it); onair replaces its output directory whole, so name an empty or new one", dir, marker)
+	}
+	return nil
+}
+
+// removeStale removes what a crashed publish left beside dir.
+func removeStale(parent, base string) {
+	matches, _ := filepath.Glob(filepath.Join(parent, "."+base+".new-*"))
+	for _, m := range matches {
+		os.RemoveAll(m)
+	}
+}
+
+func writeFile(root, old, rel string, data []byte) error {
+	path := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	prev := filepath.Join(old, filepath.FromSlash(rel))
+	if cur, err := os.ReadFile(prev); err == nil && bytes.Equal(cur, data) {
+		if os.Link(prev, path) == nil {
+			return nil
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := f.Sync(); err != nil && !strings.Contains(err.Error(), "invalid argument") {
+			return err
+		}
+		return nil
+	})
+}
