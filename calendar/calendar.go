@@ -38,7 +38,7 @@ func Build(c Calendar, airings []scheduler.Airing, stamp time.Time) []byte {
 		cal.SetXWRTimezone(c.Zone.String())
 	}
 	// Ask subscribed apps to look again hourly.
-	cal.SetRefreshInterval("PT1H", ics.WithValue("DURATION"))
+	cal.SetRefreshInterval("PT1H")
 	cal.SetXPublishedTTL("PT1H")
 	for _, a := range airings {
 		e := cal.AddEvent(a.ID + "@onair")
@@ -58,7 +58,8 @@ func Build(c Calendar, airings []scheduler.Airing, stamp time.Time) []byte {
 		e.SetStatus(ics.ObjectStatusConfirmed)
 		e.SetTimeTransparency(ics.TransparencyTransparent)
 	}
-	return []byte(cal.Serialize())
+	// RFC 5545 lines end in CRLF; the library defaults to LF.
+	return []byte(cal.Serialize(ics.WithNewLine("\r\n")))
 }
 
 func describe(a scheduler.Airing) string {
