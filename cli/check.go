@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/spf13/cobra"
 )
@@ -21,7 +23,9 @@ func newCheckCmd(o *rootOptions) *cobra.Command {
 		Long: `check validates the configuration, reporting every problem with its file,
 line, key path and value, then looks at the airings from --at for --days days
 for overlaps, exceptions that change nothing and rebroadcasts with nothing to
-replay. It exits 0 when there are no errors (warnings are printed), 1 otherwise.`,
+replay, and reads the recordings as publish would, reporting each that would
+be left out of its feed. It exits 0 when there are no errors (warnings are
+printed), 1 otherwise.`,
 		Example: `  onair check --config config.example.yaml
   ONAIR_CONFIG=/etc/onair/onair.yaml onair check --days 730`,
 		Args: cobra.NoArgs,
@@ -54,6 +58,19 @@ replay. It exits 0 when there are no errors (warnings are printed), 1 otherwise.
 				}
 				fmt.Fprintf(w, "%s: %s: %s\n", cfg.Locate(p), p.Severity, p.Message)
 			}
+			// The recordings: what publish would leave out.
+			recs, bad := publish.Scan(cfg, archive.OpenCache(defaultCachePath()), nil)
+			for _, p := range bad {
+				errs++
+				fmt.Fprintf(w, "%s: error: %v (left out of the feed)\n", p.Path, p.Err)
+			}
+			episodes := 0
+			for _, set := range cfg.Shows {
+				episodes += len(recs[set.Podcast.Show.ID])
+				if set.Podcast.ImageURL == "" {
+					fmt.Fprintf(w, "%s: warning: no image: Apple Podcasts requires artwork (1400 to 3000 pixels square)\n", cfg.Locate(scheduler.Problem{Show: set.Podcast.Show.ID, Slot: -1, Exception: -1}))
+				}
+			}
 			slots, excs := 0, 0
 			for _, sh := range cfg.Station.Shows {
 				slots += len(sh.Slots)
@@ -61,8 +78,8 @@ replay. It exits 0 when there are no errors (warnings are printed), 1 otherwise.
 			}
 			n := len(sched.Airings(when, to))
 			loc := cfg.Station.Location
-			summary := fmt.Sprintf("%s: %s, %s, %s; %s from %s to %s",
-				cfg.File, plural(len(cfg.Station.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"),
+			summary := fmt.Sprintf("%s: %s, %s, %s, %s; %s from %s to %s",
+				cfg.File, plural(len(cfg.Station.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"), plural(episodes, "recorded episode"),
 				plural(n, "airing"), when.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly))
 			if errs > 0 {
 				fmt.Fprintf(w, "%s; %s\n", summary, plural(errs, "error"))

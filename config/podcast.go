@@ -25,7 +25,7 @@ var languagePattern = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
 
 // stationDefaults are the station keys that shows inherit.
 type stationDefaults struct {
-	baseURL, language, streamURL string
+	baseURL, language, streamURL, image string
 	owner                        feeds.Owner
 }
 
@@ -39,6 +39,7 @@ func (v *validator) stationDefaults(p keyPath, rs *rawStation, baseURL string) s
 		}
 	}
 	d.streamURL = v.httpURL(p.key("stream_url"), rs.StreamURL)
+	d.image = v.httpURL(p.key("image"), rs.Image)
 	d.owner = v.owner(p.key("owner"), rs.Owner)
 	return d
 }
@@ -86,7 +87,7 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 		Show:         sh,
 		FeedURL:      base + "/feeds/" + rs.ID + ".xml",
 		Link:         base + "/shows/" + rs.ID + "/",
-		ImageURL:     v.httpURL(p.key("image"), rs.Image),
+		ImageURL:     d.image,
 		Language:     d.language,
 		Copyright:    rs.Copyright,
 		Author:       rs.Author,
@@ -101,6 +102,9 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	}
 	if rs.Link != "" {
 		pod.Link = v.httpURL(p.key("link"), rs.Link)
+	}
+	if rs.Image != "" {
+		pod.ImageURL = v.httpURL(p.key("image"), rs.Image)
 	}
 	if rs.Language != "" {
 		if languagePattern.MatchString(rs.Language) {

@@ -17,6 +17,7 @@ type rawStation struct {
 	BaseURL      string   `mapstructure:"base_url"`
 	Language     string   `mapstructure:"language"`
 	StreamURL    string   `mapstructure:"stream_url"`
+	Image        string   `mapstructure:"image"`
 	Owner        rawOwner `mapstructure:"owner"`
 	ScheduleDays string   `mapstructure:"schedule_days"`
 }

@@ -1,0 +1,145 @@
+package publish
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func site(gen int, files int) *Site {
+	s := &Site{Files: make(map[string][]byte)}
+	for i := 0; i < files; i++ {
+		// Large enough that a write takes a while, and marked with its generation.
+		s.Files[fmt.Sprintf("feeds/show-%03d.xml", i)] = []byte(fmt.Sprintf("<gen>%d</gen>%s", gen, strings.Repeat("x", 64<<10)))
+	}
+	s.Files["schedule.json"] = []byte(fmt.Sprintf(`{"gen": %d}`, gen))
+	return s
+}
+
+// generations reads which generation each published file holds.
+func generations(t *testing.T, dir string) map[int]int {
+	t.Helper()
+	gens := map[int]int{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == marker {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var g int
+		if strings.HasSuffix(p, ".json") {
+			_, err = fmt.Sscanf(string(b), `{"gen": %d}`, &g)
+		} else {
+			_, err = fmt.Sscanf(string(b), "<gen>%d</gen>", &g)
+			if len(b) != len(fmt.Sprintf("<gen>%d</gen>", g))+64<<10 {
+				err = fmt.Errorf("%s is partial: %d bytes", p, len(b))
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		gens[g]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gens
+}
+
+func TestWriteReplacesWhole(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	if err := Write(dir, site(1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	s2 := site(2, 2)
+	s2.Files["feeds/show-000.xml"] = site(1, 1).Files["feeds/show-000.xml"] // unchanged
+	before, _ := os.Stat(filepath.Join(dir, "feeds/show-000.xml"))
+	if err := Write(dir, s2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "feeds/show-002.xml")); !os.IsNotExist(err) {
+		t.Error("a file the new site lacks survived the publish")
+	}
+	after, _ := os.Stat(filepath.Join(dir, "feeds/show-000.xml"))
+	if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Error("an unchanged file was rewritten (its modification time, and a static server's ETag, changed)")
+	}
+	if got := generations(t, dir); got[2] != 2 || got[1] != 1 {
+		t.Errorf("generations = %v", got)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".public.new-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("left behind: %v", leftovers)
+	}
+}
+
+func TestWriteRefusesForeignDirectory(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("years of work"), 0o644)
+	err := Write(dir, site(1, 1))
+	if err == nil || !strings.Contains(err.Error(), "was not written by onair publish") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "thesis.tex")); string(b) != "years of work" {
+		t.Error("the directory was touched")
+	}
+}
+
+// TestWriteSurvivesKill kills a publisher at random moments, again and
+// again: every time, the directory holds one whole generation.
+func TestWriteSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes")
+	}
+	dir := filepath.Join(t.TempDir(), "public")
+	if err := Write(dir, site(0, 40)); err != nil {
+		t.Fatal(err)
+	}
+	for round := 1; round <= 12; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPublisherHelper$")
+		cmd.Env = append(os.Environ(), "ONAIR_PUBLISH_HELPER="+dir, "ONAIR_PUBLISH_GEN="+strconv.Itoa(round*1000))
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(20+rand.IntN(200)) * time.Millisecond) // a random moment, not a wait for a result
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		gens := generations(t, dir)
+		if len(gens) != 1 {
+			t.Fatalf("round %d: the directory mixes generations %v\n%s", round, gens, out.String())
+		}
+		for g, n := range gens {
+			if n != 41 {
+				t.Fatalf("round %d: generation %d has %d files, want 41", round, g, n)
+			}
+		}
+	}
+}
+
+// TestPublisherHelper is the publisher TestWriteSurvivesKill kills: it
+// publishes generation after generation until it is killed.
+func TestPublisherHelper(t *testing.T) {
+	dir := os.Getenv("ONAIR_PUBLISH_HELPER")
+	if dir == "" {
+		t.Skip("run by TestWriteSurvivesKill")
+	}
+	gen, _ := strconv.Atoi(os.Getenv("ONAIR_PUBLISH_GEN"))
+	for i := 0; i < 1000; i++ {
+		if err := Write(dir, site(gen+i, 40)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
