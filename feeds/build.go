@@ -113,15 +113,16 @@ func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Tim
 	var newest time.Time
 	recorded := make(map[string]bool, len(episodes))
 	numbers := number(episodes, p.Numbering)
+	titles := p.titleTemplate()
 	for i := len(episodes) - 1; i >= 0; i-- {
 		e := &episodes[i]
 		recorded[e.Episode] = true
-		it, err := p.item(c, e, numbers[i])
+		it, err := p.item(c, e, numbers[i], titles)
 		if err != nil {
 			return nil, fmt.Errorf("episode %s: %w", e.Episode, err)
 		}
 		ch.Items = append(ch.Items, it)
-		newest = latest(newest, *it.PubDate)
+		newest = latest(newest, *it.Item.PubDate)
 	}
 	if len(ch.Items) > 0 {
 		c.PubDate = ch.Items[0].PubDateFormatted
@@ -138,7 +139,14 @@ func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Tim
 		c.LastBuildDate = newest.In(sh.Location).Format(time.RFC1123Z)
 	}
 
+	// Size the buffer from the content, to grow it once rather than through
+	// every doubling of a large feed.
+	size := 8<<10 + 1500*len(ch.LiveItems)
+	for _, it := range ch.Items {
+		size += 420 + len(it.Title) + len(it.Description) + 2*len(it.Link) + len(it.Enclosure.URL)
+	}
 	var buf bytes.Buffer
+	buf.Grow(size)
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
@@ -150,7 +158,7 @@ func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Tim
 	return buf.Bytes(), nil
 }
 
-func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber) (*item, error) {
+func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber, titles *titleTemplate) (*item, error) {
 	sh := p.Show
 	side := e.Sidecar
 	if side == nil {
@@ -162,7 +170,14 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber) (*item, 
 	if e.Airing != nil {
 		pubDate = e.Airing.Start
 	}
-	title := clean(firstNonEmpty(side.Title, e.Title, p.episodeTitle(e, pubDate)))
+	title := side.Title
+	if title == "" {
+		title = e.Title
+	}
+	if title == "" {
+		title = titles.render(e.Episode, pubDate.In(sh.Location))
+	}
+	title = clean(title)
 	notes := truncateBytes(clean(firstNonEmpty(side.Notes, e.Comment, sh.Description, title)), maxDescription)
 	it := podcast.Item{
 		Title:       title,
@@ -181,22 +196,21 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber) (*item, 
 	// AddItem stored a copy with its formatted fields: take it back.
 	added := c.Items[len(c.Items)-1]
 	c.Items = c.Items[:len(c.Items)-1]
-	added.IAuthor = c.IAuthor
-	added.Author = nil
-	added.AuthorFormatted = ""
+	// AddItem copies the channel's author into every item; Apple reads it
+	// from the channel.
+	added.IAuthor, added.Author, added.AuthorFormatted = "", nil, ""
 	if secs := int64(e.Duration.Round(time.Second) / time.Second); secs > 0 {
 		added.IDuration = strconv.FormatInt(secs, 10)
 	}
-	explicit := p.Explicit
-	if side.Explicit != nil {
-		explicit = *side.Explicit
+	// An item says explicit only where it differs from the channel.
+	if side.Explicit != nil && *side.Explicit != p.Explicit {
+		added.IExplicit = strconv.FormatBool(*side.Explicit)
 	}
-	added.IExplicit = strconv.FormatBool(explicit)
 	if side.Image != "" {
 		added.IImage = &podcast.IImage{HREF: side.Image}
 	}
 	out := &item{
-		Item:        *added,
+		Item:        added,
 		GUID:        guid{IsPermaLink: "false", Value: e.Episode},
 		EpisodeType: firstNonEmpty(side.EpisodeType, "full"),
 		Season:      n.season, Episode: n.episode, PSeason: n.season, PEpisode: n.episode,
@@ -211,13 +225,50 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber) (*item, 
 	return out, nil
 }
 
-func (p *Podcast) episodeTitle(e *Episode, pub time.Time) string {
-	t := firstNonEmpty(p.EpisodeTitle, DefaultEpisodeTitle)
-	return strings.NewReplacer(
-		"{title}", p.Show.Title,
-		"{date}", pub.In(p.Show.Location).Format("January 2, 2006"),
-		"{episode}", e.Episode,
-	).Replace(t)
+// titleTemplate is an episode-title template split at its placeholders
+// once per feed, rather than once per episode.
+type titleTemplate struct {
+	parts []string // literal text, and "{date}" and "{episode}" as themselves
+}
+
+func (p *Podcast) titleTemplate() *titleTemplate {
+	t := strings.ReplaceAll(firstNonEmpty(p.EpisodeTitle, DefaultEpisodeTitle), "{title}", p.Show.Title)
+	tt := &titleTemplate{}
+	for t != "" {
+		i := strings.IndexByte(t, '{')
+		if i < 0 {
+			tt.parts = append(tt.parts, t)
+			break
+		}
+		for _, ph := range []string{"{date}", "{episode}"} {
+			if strings.HasPrefix(t[i:], ph) {
+				tt.parts = append(tt.parts, t[:i], ph)
+				t = t[i+len(ph):]
+				i = -1
+				break
+			}
+		}
+		if i >= 0 { // a brace that is no placeholder: keep it
+			tt.parts = append(tt.parts, t[:i+1])
+			t = t[i+1:]
+		}
+	}
+	return tt
+}
+
+func (tt *titleTemplate) render(episode string, pub time.Time) string {
+	var b strings.Builder
+	for _, part := range tt.parts {
+		switch part {
+		case "{date}":
+			b.WriteString(pub.Format("January 2, 2006"))
+		case "{episode}":
+			b.WriteString(episode)
+		default:
+			b.WriteString(part)
+		}
+	}
+	return b.String()
 }
 
 // liveItem describes a live airing as of at. ok is false when it has no

@@ -38,7 +38,7 @@ type channel struct {
 }
 
 type item struct {
-	podcast.Item
+	*podcast.Item
 	XMLName     xml.Name    `xml:"item"`
 	GUID        guid        `xml:"guid"`
 	EpisodeType string      `xml:"itunes:episodeType,omitempty"`

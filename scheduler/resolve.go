@@ -21,34 +21,49 @@ func Resolve(dt DateTime, loc *time.Location) time.Time {
 }
 
 // resolveWall is Resolve for a wall time (see wallTime).
+//
+// Every instant that can read as w lies within 14 hours of w read as UTC
+// (offsets on Earth span -12h..+14h). The offsets in force a day before and
+// a day after bracket them; with at most one change of offset between them,
+// as in every real zone, the candidates are w read in either offset: one
+// that the zone confirms is the answer, both (an overlap) give the earlier,
+// neither (a gap) gives w read in the earlier offset.
+//
+// (time.Time.ZoneBounds is not used: for dates past a zone's last listed
+// transition, Go 1.26 can return bounds that end before the instant asked
+// about, at the end of a leap year.)
 func resolveWall(w time.Time, loc *time.Location) time.Time {
-	// Offsets on Earth lie within -12h..+14h; historic local mean times a little
-	// beyond. Every instant that can read as w therefore lies within a day of w
-	// read as UTC. Walk the zone's periods from a day before it.
-	p := w.Add(-26 * time.Hour).In(loc)
-	limit := w.Add(26 * time.Hour)
-	havePrev := false
-	var prevOff int
-	for {
-		_, off := p.Zone()
-		start, end := p.ZoneBounds()
-		t := w.Add(-time.Duration(off) * time.Second)
-		if (start.IsZero() || !t.Before(start)) && (end.IsZero() || t.Before(end)) {
-			// w occurs in this period. Periods are walked in order, so this is
-			// the first occurrence.
-			return t.In(loc)
+	before := offsetAt(w.Add(-26*time.Hour), loc)
+	after := offsetAt(w.Add(26*time.Hour), loc)
+	tBefore := w.Add(-before)
+	if before == after {
+		if offsetAt(tBefore, loc) == before {
+			return tBefore.In(loc)
 		}
-		if havePrev && !start.IsZero() && t.Before(start) {
-			// w is past the previous period's end when read in its offset and
-			// before this period's start when read in this one: a gap.
-			return w.Add(-time.Duration(prevOff) * time.Second).In(loc)
+	} else {
+		tAfter := w.Add(-after)
+		okBefore := offsetAt(tBefore, loc) == before
+		okAfter := offsetAt(tAfter, loc) == after
+		switch {
+		case okBefore && okAfter:
+			if tAfter.Before(tBefore) {
+				return tAfter.In(loc)
+			}
+			return tBefore.In(loc)
+		case okBefore:
+			return tBefore.In(loc)
+		case okAfter:
+			return tAfter.In(loc)
+		default:
+			return tBefore.In(loc) // a gap: the offset before it
 		}
-		if end.IsZero() || end.After(limit) {
-			break
-		}
-		havePrev, prevOff = true, off
-		p = end.In(loc)
 	}
-	// Unreachable for real zone data; fall back to Go's own reading.
-	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, loc)
+	// More than one change within two days: no real zone does this; take
+	// Go's own reading rather than guess.
+	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+}
+
+func offsetAt(t time.Time, loc *time.Location) time.Duration {
+	_, off := t.In(loc).Zone()
+	return time.Duration(off) * time.Second
 }
