@@ -26,7 +26,7 @@ var languagePattern = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
 // stationDefaults are the station keys that shows inherit.
 type stationDefaults struct {
 	baseURL, language, streamURL, image string
-	owner                        feeds.Owner
+	owner                               feeds.Owner
 }
 
 func (v *validator) stationDefaults(p keyPath, rs *rawStation, baseURL string) stationDefaults {
