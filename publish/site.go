@@ -143,10 +143,8 @@ func episodes(sched *scheduler.Schedule, show string, recs []archive.Recording) 
 	from := scheduler.Resolve(scheduler.DateTime{Date: recs[0].Date.AddDays(-1)}, loc)
 	to := scheduler.Resolve(scheduler.DateTime{Date: recs[len(recs)-1].Date.AddDays(2)}, loc)
 	byEpisode := make(map[string]scheduler.Airing)
-	for _, a := range sched.Airings(from, to, show) {
-		if a.Kind == scheduler.Live {
-			byEpisode[a.Episode] = a
-		}
+	for _, a := range sched.LiveAirings(from, to, show) {
+		byEpisode[a.Episode] = a
 	}
 	out := make([]feeds.Episode, len(recs))
 	for i, r := range recs {
@@ -164,11 +162,9 @@ func episodes(sched *scheduler.Schedule, show string, recs []archive.Recording) 
 func liveAirings(sched *scheduler.Schedule, show string, at time.Time) []scheduler.Airing {
 	var out []scheduler.Airing
 	pending := false
-	for _, a := range sched.Airings(at.Add(-feeds.LiveHorizon-config.MaxDuration), at.Add(feeds.LiveHorizon), show) {
-		if a.Kind == scheduler.Live {
-			out = append(out, a)
-			pending = pending || !a.Start.Before(at)
-		}
+	for _, a := range sched.LiveAirings(at.Add(-feeds.LiveHorizon-config.MaxDuration), at.Add(feeds.LiveHorizon), show) {
+		out = append(out, a)
+		pending = pending || !a.Start.Before(at)
 	}
 	if !pending {
 		if a, ok := sched.NextLive(at, show); ok {

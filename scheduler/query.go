@@ -155,3 +155,12 @@ func (s *Schedule) NextLive(at time.Time, show string) (Airing, bool) {
 	}
 	return Airing{}, false
 }
+
+// LiveAirings returns the show's live airings that start in [from, to),
+// sorted by start: the episodes, without the cost of resolving rebroadcasts.
+func (s *Schedule) LiveAirings(from, to time.Time, show string) []Airing {
+	if p := s.byID[show]; p != nil {
+		return p.generate(from, to, true)
+	}
+	return nil
+}
