@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/abema/go-mp4"
 	"github.com/dhowden/tag"
 	"github.com/hajimehoshi/go-mp3"
 )
@@ -48,12 +47,12 @@ func ProbeFile(path string) (p Probe, err error) {
 		return p, err
 	}
 	if string(head[4:8]) == "ftyp" {
-		info, err := mp4.Probe(f)
-		if err != nil || info.Timescale == 0 {
+		d, err := mp4Duration(f)
+		if err != nil {
 			return p, fmt.Errorf("%w: %v", errNotAudio, err)
 		}
 		p.Type = Extensions["m4a"]
-		p.Duration = time.Duration(float64(info.Duration) / float64(info.Timescale) * float64(time.Second))
+		p.Duration = d
 	} else {
 		d, err := mp3.NewDecoder(f)
 		if err != nil || d.SampleRate() == 0 || d.Length() <= 0 {

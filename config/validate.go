@@ -77,7 +77,7 @@ func (v *validator) zone(p keyPath, name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		hint := ""
-		if s := suggest(name, knownZones); s != "" {
+		if s := suggest(name, knownZones()); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		v.fail(p, name, "unknown time zone%s; want an IANA name such as America/Chicago", hint)

@@ -3,6 +3,7 @@ package config
 import (
 	_ "embed"
 	"strings"
+	"sync"
 )
 
 // zones.txt lists the zone names in Go's own zone database
@@ -14,4 +15,6 @@ import (
 //go:embed zones.txt
 var zonesTxt string
 
-var knownZones = strings.Fields(zonesTxt)
+// knownZones splits the list when a suggestion is first needed, not at
+// every start.
+var knownZones = sync.OnceValue(func() []string { return strings.Fields(zonesTxt) })

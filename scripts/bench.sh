@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Reproduces the figures in the README's Performance section.
-#   scripts/bench.sh            engine benchmarks and the whole-process timing
 # Installs hyperfine with apt-get when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== engine: next 10 airings over 1, 100, 10,000 shows; cost per airing beside robfig/cron"
 go test -run '^$' -bench 'Next|PerAiring' -benchtime 2s ./scheduler
+
+echo "== feeds: a feed of 10,000 episodes, beside eduncan911/podcast's own Encode (6 runs each)"
+go test -run '^$' -bench Feed -benchtime 20x -count 6 ./feeds
+
+echo "== publish: a station of 100, 300 and 1,000 shows of 520 episodes (one process each)"
+for n in 100 300 1000; do
+	ONAIR_SCALE_SHOWS=$n go test ./publish -run '^TestScale$' -count=1 -v | grep 'shows='
+done
 
 echo "== whole process: onair next on the example"
 if ! command -v hyperfine >/dev/null; then
