@@ -206,6 +206,9 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber, titles *
 	if side.Explicit != nil && *side.Explicit != p.Explicit {
 		added.IExplicit = strconv.FormatBool(*side.Explicit)
 	}
+	// AddItem also copies the channel's image into every item; an item
+	// carries one only when it has its own.
+	added.IImage = nil
 	if side.Image != "" {
 		added.IImage = &podcast.IImage{HREF: side.Image}
 	}
