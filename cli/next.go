@@ -22,29 +22,15 @@ func newNextCmd(o *rootOptions) *cobra.Command {
 			if count < 1 {
 				return usagef("--count %d: want 1 or more", count)
 			}
-			when, err := o.at(at)
+			q, err := o.question(at, tz, shows)
 			if err != nil {
 				return err
 			}
-			_, sched, err := o.load()
-			if err != nil {
-				return err
-			}
-			loc, err := zone(tz, sched.Station.Location)
-			if err != nil {
-				return err
-			}
-			if err := checkShows(sched, shows); err != nil {
-				return err
-			}
-			airings := sched.Next(when, count, shows...)
+			loc := q.loc
+			airings := q.sched.Next(q.at, count, shows...)
 			w := cmd.OutOrStdout()
 			if asJSON {
-				var jsonLoc = loc
-				if tz == "" {
-					jsonLoc = nil // each airing in its show's zone
-				}
-				return writeJSON(w, airingsJSON(airings, jsonLoc))
+				return writeJSON(w, airingsJSON(airings, q.jsonLoc))
 			}
 			if len(airings) == 0 {
 				fmt.Fprintln(w, "Nothing is scheduled.")

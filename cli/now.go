@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -26,27 +27,16 @@ func newNowCmd(o *rootOptions) *cobra.Command {
   onair now --at 2026-11-29T13:25:00-06:00 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			when, err := o.at(at)
+			q, err := o.question(at, tz, nil)
 			if err != nil {
 				return err
 			}
-			_, sched, err := o.load()
-			if err != nil {
-				return err
-			}
-			loc, err := zone(tz, sched.Station.Location)
-			if err != nil {
-				return err
-			}
-			onAir := sched.OnAir(when)
-			next := sched.Next(when.Add(1), count)
+			when, loc := q.at, q.loc
+			onAir := q.sched.OnAir(when)
+			next := q.sched.Next(when.Add(1), count)
 			w := cmd.OutOrStdout()
 			if asJSON {
-				jsonLoc := loc
-				if tz == "" {
-					jsonLoc = nil
-				}
-				return writeJSON(w, nowJSON{At: when.In(loc).Format("2006-01-02T15:04:05Z07:00"), OnAir: airingsJSON(onAir, jsonLoc), Next: airingsJSON(next, jsonLoc)})
+				return writeJSON(w, nowJSON{At: when.In(loc).Format(time.RFC3339), OnAir: airingsJSON(onAir, q.jsonLoc), Next: airingsJSON(next, q.jsonLoc)})
 			}
 			stamp := when.In(loc).Format("Mon 2006-01-02 15:04 MST")
 			if len(onAir) == 0 {

@@ -131,6 +131,40 @@ func (o *rootOptions) at(flag string) (time.Time, error) {
 	return t, nil
 }
 
+// question is what next, now and week share: the instant asked at (--at),
+// the schedule, and the zone to show times in (--tz, else the station's).
+type question struct {
+	at    time.Time
+	sched *scheduler.Schedule
+	loc   *time.Location
+	// jsonLoc is where JSON times are written: --tz, or nil for each
+	// airing's own show's zone.
+	jsonLoc *time.Location
+}
+
+func (o *rootOptions) question(at, tz string, shows []string) (*question, error) {
+	when, err := o.at(at)
+	if err != nil {
+		return nil, err
+	}
+	_, sched, err := o.load()
+	if err != nil {
+		return nil, err
+	}
+	loc, err := zone(tz, sched.Station.Location)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkShows(sched, shows); err != nil {
+		return nil, err
+	}
+	q := &question{at: when, sched: sched, loc: loc}
+	if tz != "" {
+		q.jsonLoc = loc
+	}
+	return q, nil
+}
+
 // zone reads --tz, or returns def.
 func zone(flag string, def *time.Location) (*time.Location, error) {
 	if flag == "" {

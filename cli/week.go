@@ -16,21 +16,11 @@ func newWeekCmd(o *rootOptions) *cobra.Command {
 		Example: `  onair week --config config.example.yaml
   onair week --tz Europe/Berlin --at 2026-12-21T00:00:00Z`,
 		RunE: func(cmd *cobra.Command, shows []string) error {
-			when, err := o.at(at)
+			q, err := o.question(at, tz, shows)
 			if err != nil {
 				return err
 			}
-			_, sched, err := o.load()
-			if err != nil {
-				return err
-			}
-			loc, err := zone(tz, sched.Station.Location)
-			if err != nil {
-				return err
-			}
-			if err := checkShows(sched, shows); err != nil {
-				return err
-			}
+			when, loc, sched := q.at, q.loc, q.sched
 			// Seven whole local days, from the start of today.
 			local := when.In(loc)
 			today := scheduler.Date{Year: local.Year(), Month: local.Month(), Day: local.Day()}
