@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
@@ -136,8 +137,10 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	default:
 		v.fail(p.key("numbering"), rs.Numbering, "want none, sequential or yearly")
 	}
-	if rs.GUID != "" && !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(rs.GUID) {
-		v.fail(p.key("guid"), rs.GUID, "want a UUID (lowercase), such as the podcast:guid the feed had before")
+	if rs.GUID != "" {
+		if u, err := uuid.Parse(rs.GUID); err != nil || u.String() != rs.GUID {
+			v.fail(p.key("guid"), rs.GUID, "want a UUID in lowercase, such as the podcast:guid the feed had before")
+		}
 	}
 	for i, h := range rs.Hosts {
 		hp := p.key("hosts").item(i, "")
