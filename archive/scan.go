@@ -45,7 +45,8 @@ type Problem struct {
 
 func (p Problem) Error() string { return p.Path + ": " + p.Err.Error() }
 
-// Progress is told how many recordings of a scan are probed so far.
+// Progress is told how many recordings of a scan are probed so far. It is
+// called once per recording, one call at a time.
 type Progress func(done, total int)
 
 // Scan lists a show's recordings, oldest first. Files that match the
@@ -98,7 +99,7 @@ func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) 
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
-		done    atomic.Int64
+		done    int // under mu
 		next    atomic.Int64
 		results = make([]*Recording, len(jobs))
 	)
@@ -114,16 +115,17 @@ func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) 
 				}
 				j := jobs[i]
 				rec, err := load(j.rec, j.info, cache)
+				mu.Lock()
 				if err != nil {
-					mu.Lock()
 					problems = append(problems, Problem{j.rec.Path, err})
-					mu.Unlock()
 				} else {
 					results[i] = &rec
 				}
+				done++
 				if progress != nil {
-					progress(int(done.Add(1)), len(jobs))
+					progress(done, len(jobs)) // one call at a time, counting up
 				}
+				mu.Unlock()
 			}
 		}()
 	}
