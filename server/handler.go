@@ -1,0 +1,235 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Handler serves the current snapshot. Swap replaces it atomically.
+type Handler struct {
+	current atomic.Pointer[Snapshot]
+	mux     *http.ServeMux
+	// Health reports the service's state for /healthz; nil serves {"status":"ok"}.
+	Health func() any
+	// Metrics serves /metrics; nil answers 404.
+	Metrics http.Handler
+	// Now is the clock for schedule.json computed on demand.
+	Now func() time.Time
+}
+
+// NewHandler serves snap.
+func NewHandler(snap *Snapshot) *Handler {
+	h := &Handler{mux: http.NewServeMux(), Now: time.Now}
+	h.current.Store(snap)
+	h.mux.HandleFunc("GET /feeds/{file}", h.serveDocument)
+	h.mux.HandleFunc("GET /calendar.ics", h.serveDocument)
+	h.mux.HandleFunc("GET /calendar/{file}", h.serveDocument)
+	h.mux.HandleFunc("GET /schedule.json", h.serveSchedule)
+	h.mux.HandleFunc("GET /media/{show}/{file}", h.serveMedia)
+	h.mux.HandleFunc("GET /healthz", h.serveHealth)
+	h.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if h.Metrics == nil {
+			http.NotFound(w, r)
+			return
+		}
+		h.Metrics.ServeHTTP(w, r)
+	})
+	return h
+}
+
+// Swap makes snap the snapshot served from the next request on.
+func (h *Handler) Swap(snap *Snapshot) { h.current.Store(snap) }
+
+// Snapshot returns the snapshot being served.
+func (h *Handler) Snapshot() *Snapshot { return h.current.Load() }
+
+// ServeHTTP refuses any path that is not already clean (dot segments,
+// encoded slashes or dots, backslashes, doubled slashes) with 404, rather
+// than redirecting to a cleaned path as http.ServeMux would.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	raw := strings.ToLower(r.URL.RawPath)
+	if p == "" || p[0] != '/' || path.Clean(p) != p || strings.ContainsAny(p, "\\\x00") ||
+		strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%2e") {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request) {
+	d := h.current.Load().docs[strings.TrimPrefix(r.URL.Path, "/")]
+	if d == nil {
+		http.NotFound(w, r)
+		return
+	}
+	body, etag := d.body, d.etag
+	w.Header().Set("Vary", "Accept-Encoding")
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body, etag = d.gz, d.etagGz
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	serveBytes(w, r, body, etag, d.modTime, d.contentType)
+}
+
+func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, etag string, mod time.Time, ctype string) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	http.ServeContent(w, r, "", mod, bytes.NewReader(body))
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip (or *) with a non-zero q.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.ReplaceAll(strings.TrimSpace(params), " ", ""), "q="); ok {
+			q, _ = strconv.ParseFloat(v, 64)
+		}
+		return q > 0
+	}
+	return false
+}
+
+// serveSchedule serves the published schedule.json, or with a query
+// (?show=prn&from=...&to=...&count=N) computes one on demand.
+func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
+	if r.URL.RawQuery == "" {
+		h.serveDocument(w, r)
+		return
+	}
+	snap := h.current.Load()
+	q := r.URL.Query()
+	var shows []string
+	for _, s := range q["show"] {
+		for _, id := range strings.Split(s, ",") {
+			if snap.Schedule.Show(id) == nil {
+				http.Error(w, "no show "+strconv.Quote(id), http.StatusNotFound)
+				return
+			}
+			shows = append(shows, id)
+		}
+	}
+	from := h.Now()
+	if v := q.Get("from"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			http.Error(w, "from: want an RFC 3339 time", http.StatusBadRequest)
+			return
+		}
+		from = t
+	}
+	to := from.Add(time.Duration(snap.Config.ScheduleDays) * 24 * time.Hour)
+	if v := q.Get("to"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil || !t.After(from) || t.Sub(from) > 366*24*time.Hour {
+			http.Error(w, "to: want an RFC 3339 time after from, within a year of it", http.StatusBadRequest)
+			return
+		}
+		to = t
+	}
+	var as []scheduler.Airing
+	if v := q.Get("count"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			http.Error(w, "count: want 1 to 1000", http.StatusBadRequest)
+			return
+		}
+		as = snap.Schedule.Next(from, n, shows...)
+		if q.Get("to") != "" {
+			kept := as[:0]
+			for _, a := range as {
+				if a.Start.Before(to) {
+					kept = append(kept, a)
+				}
+			}
+			as = kept
+		}
+	} else {
+		as = snap.Schedule.Airings(from, to, shows...)
+	}
+	out := make([]scheduler.AiringJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.JSON(nil))
+	}
+	st := snap.Config.Station
+	body, _ := json.MarshalIndent(map[string]any{
+		"station": map[string]string{"name": st.Name, "timezone": st.Location.String(), "base_url": st.BaseURL},
+		"at":      from.In(st.Location).Format(time.RFC3339),
+		"airings": out,
+	}, "", "  ")
+	sum := sha256.Sum256(body)
+	serveBytes(w, r, append(body, '\n'), `"`+hex.EncodeToString(sum[:12])+`"`, time.Time{}, "application/json")
+}
+
+// mediaTypes are the files of an archive directory that are served: audio,
+// artwork, transcripts and chapters; not sidecars nor anything else.
+var mediaTypes = map[string]bool{".mp3": true, ".m4a": true, ".png": true, ".jpg": true, ".jpeg": true, ".vtt": true, ".srt": true, ".json": true}
+
+// serveMedia serves a file of a show's archive directory, with byte ranges
+// and HEAD (as Apple requires of media hosts), and nothing outside it.
+func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
+	dir, ok := h.current.Load().media[r.PathValue("show")]
+	name := r.PathValue("file")
+	if !ok || name == "" || name[0] == '.' || strings.ContainsAny(name, `/\`) || !mediaTypes[strings.ToLower(filepath.Ext(name))] {
+		http.NotFound(w, r)
+		return
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(root, name))
+	if err != nil || filepath.Dir(real) != root {
+		http.NotFound(w, r) // missing, or a link that leaves the archive
+		return
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(strings.ToLower(name)))
+	w.Header().Set("ETag", `"`+strconv.FormatInt(info.Size(), 36)+"-"+strconv.FormatInt(info.ModTime().UnixNano(), 36)+`"`)
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.ServeContent(w, r, name, info.ModTime(), f)
+}
+
+func (h *Handler) serveHealth(w http.ResponseWriter, r *http.Request) {
+	var v any = map[string]string{"status": "ok"}
+	if h.Health != nil {
+		v = h.Health()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+func TestMain(m *testing.M) {
+	if err := os.Chdir(".."); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+var liveAt = time.Date(2026, 11, 29, 19, 30, 0, 0, time.UTC)
+
+func exampleHandler(t *testing.T) *Handler {
+	t.Helper()
+	cfg, err := config.Load("config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := scheduler.New(cfg.Station)
+	recs, _ := publish.Scan(cfg, nil, nil)
+	site, err := publish.Build(cfg, sched, recs, liveAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHandler(NewSnapshot(cfg, sched, site, nil))
+	h.Now = func() time.Time { return liveAt }
+	return h
+}
+
+func get(h http.Handler, method, target string, header ...string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestDocuments(t *testing.T) {
+	h := exampleHandler(t)
+	golden := func(p string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", "publish", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct{ path, file, ctype string }{
+		{"/feeds/prn.xml", "feeds/prn.xml", "application/rss+xml; charset=utf-8"},
+		{"/schedule.json", "schedule.json", "application/json"},
+		{"/calendar.ics", "calendar.ics", "text/calendar; charset=utf-8"},
+		{"/calendar/jazz.ics", "calendar/jazz.ics", "text/calendar; charset=utf-8"},
+	}
+	for _, tc := range tests {
+		w := get(h, "GET", tc.path)
+		if w.Code != 200 || w.Header().Get("Content-Type") != tc.ctype || !bytes.Equal(w.Body.Bytes(), golden(tc.file)) {
+			t.Errorf("GET %s: %d %q, body equal to the published file: %v", tc.path, w.Code, w.Header().Get("Content-Type"), bytes.Equal(w.Body.Bytes(), golden(tc.file)))
+		}
+		if w.Header().Get("ETag") == "" || w.Header().Get("Last-Modified") == "" || w.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("GET %s: headers %v", tc.path, w.Header())
+		}
+		head := get(h, "HEAD", tc.path)
+		if head.Code != 200 || head.Body.Len() != 0 || head.Header().Get("Content-Length") != w.Header().Get("Content-Length") {
+			t.Errorf("HEAD %s: %d, %d bytes, length %q", tc.path, head.Code, head.Body.Len(), head.Header().Get("Content-Length"))
+		}
+	}
+}
+
+func TestConditionalAndGzip(t *testing.T) {
+	h := exampleHandler(t)
+	plain := get(h, "GET", "/feeds/prn.xml")
+	etag, mod := plain.Header().Get("ETag"), plain.Header().Get("Last-Modified")
+	if w := get(h, "GET", "/feeds/prn.xml", "If-None-Match", etag); w.Code != 304 || w.Body.Len() != 0 {
+		t.Errorf("If-None-Match: %d", w.Code)
+	}
+	if w := get(h, "GET", "/feeds/prn.xml", "If-Modified-Since", mod); w.Code != 304 {
+		t.Errorf("If-Modified-Since: %d", w.Code)
+	}
+	if w := get(h, "GET", "/feeds/prn.xml", "If-None-Match", `"other"`); w.Code != 200 {
+		t.Errorf("a stale ETag: %d", w.Code)
+	}
+	gz := get(h, "GET", "/feeds/prn.xml", "Accept-Encoding", "br, gzip;q=0.8")
+	if gz.Code != 200 || gz.Header().Get("Content-Encoding") != "gzip" || gz.Header().Get("ETag") == etag {
+		t.Fatalf("gzip: %d %v", gz.Code, gz.Header())
+	}
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(zr); !bytes.Equal(b, plain.Body.Bytes()) {
+		t.Error("the gzipped body is not the document")
+	}
+	if w := get(h, "GET", "/feeds/prn.xml", "Accept-Encoding", "gzip", "If-None-Match", gz.Header().Get("ETag")); w.Code != 304 {
+		t.Errorf("gzip If-None-Match: %d", w.Code)
+	}
+	if w := get(h, "GET", "/feeds/prn.xml", "Accept-Encoding", "gzip;q=0"); w.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip;q=0 got gzip")
+	}
+	if w := get(h, "GET", "/feeds/prn.xml", "Range", "bytes=0-99"); w.Code != 206 || w.Body.Len() != 100 {
+		t.Errorf("range: %d, %d bytes", w.Code, w.Body.Len())
+	}
+}
+
+func TestMedia(t *testing.T) {
+	h := exampleHandler(t)
+	file, _ := os.ReadFile("testdata/archive/prn/prn-2026-11-22.mp3")
+	w := get(h, "GET", "/media/prn/prn-2026-11-22.mp3")
+	if w.Code != 200 || !bytes.Equal(w.Body.Bytes(), file) || w.Header().Get("Content-Type") != "audio/mpeg" || w.Header().Get("Accept-Ranges") != "bytes" {
+		t.Fatalf("GET media: %d %v", w.Code, w.Header())
+	}
+	if w := get(h, "HEAD", "/media/prn/prn-2026-11-22.mp3"); w.Code != 200 || w.Header().Get("Content-Length") != "16128" || w.Body.Len() != 0 {
+		t.Errorf("HEAD media: %d %v", w.Code, w.Header())
+	}
+	r := get(h, "GET", "/media/prn/prn-2026-11-22.mp3", "Range", "bytes=100-199")
+	if r.Code != 206 || !bytes.Equal(r.Body.Bytes(), file[100:200]) || r.Header().Get("Content-Range") != "bytes 100-199/16128" {
+		t.Errorf("range: %d %v", r.Code, r.Header())
+	}
+	if w := get(h, "GET", "/media/prn/cover.png"); w.Code != 200 || w.Header().Get("Content-Type") != "image/png" {
+		t.Errorf("cover: %d", w.Code)
+	}
+}
+
+// TestNothingOutsideTheArchive: every traversal attempt is a plain 404.
+func TestNothingOutsideTheArchive(t *testing.T) {
+	h := exampleHandler(t)
+	// A link inside the archive that leads out of it.
+	link := filepath.Join("testdata", "archive", "prn", "escape.mp3")
+	if err := os.Symlink(filepath.Join("..", "..", "..", "config.example.yaml"), link); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(link) })
+	for _, p := range []string{
+		"/media/prn/../../onair.yaml",
+		"/media/prn/../../../config.example.yaml",
+		"/media/prn/%2e%2e/%2e%2e/config.example.yaml",
+		"/media/prn/%2E%2E%2Fjazz%2Fjazz-2026-11-14.mp3",
+		"/media/prn/..%2f..%2fconfig.example.yaml",
+		"/media/prn/prn-2026-11-22.yaml", // a sidecar: not media
+		"/media/prn/escape.mp3",
+		"/media/prn/.hidden.mp3",
+		"/media/nosuchshow/prn-2026-11-22.mp3",
+		"/media/prn//prn-2026-11-22.mp3",
+		"/media/prn/%5c..%5cconfig.example.yaml",
+		"//etc/passwd",
+		"/feeds/../config.example.yaml",
+		"/feeds/nope.xml",
+		"/config.example.yaml",
+		"/",
+	} {
+		w := get(h, "GET", p)
+		if w.Code != 404 {
+			t.Errorf("GET %s: %d, want 404", p, w.Code)
+		}
+		if strings.Contains(w.Body.String(), "station:") {
+			t.Errorf("GET %s leaked the configuration", p)
+		}
+	}
+	if w := get(h, "POST", "/feeds/prn.xml"); w.Code != 405 {
+		t.Errorf("POST: %d", w.Code)
+	}
+}
+
+func TestScheduleQuery(t *testing.T) {
+	h := exampleHandler(t)
+	w := get(h, "GET", "/schedule.json?show=prn&count=2")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"id": "prn-2026-12-01T1000"`) || strings.Contains(w.Body.String(), "jazz") {
+		t.Errorf("?show=prn&count=2: %d\n%s", w.Code, w.Body)
+	}
+	w = get(h, "GET", "/schedule.json?from=2026-12-27T00:00:00-06:00&to=2027-01-02T00:00:00-06:00")
+	if w.Code != 200 || strings.Count(w.Body.String(), `"id"`) != 3 {
+		t.Errorf("from/to: %d\n%s", w.Code, w.Body)
+	}
+	for _, bad := range []string{"?show=nope", "?from=tomorrow", "?count=0", "?count=x", "?to=2020-01-01T00:00:00Z"} {
+		if w := get(h, "GET", "/schedule.json"+bad); w.Code < 400 {
+			t.Errorf("%s: %d", bad, w.Code)
+		}
+	}
+}
+
+func TestSwapKeepsUnchangedDocuments(t *testing.T) {
+	h := exampleHandler(t)
+	snap := h.Snapshot()
+	site2, _ := publish.Build(snap.Config, snap.Schedule, nil, liveAt.Add(time.Hour)) // without recordings: feeds change
+	next := NewSnapshot(snap.Config, snap.Schedule, &publish.Site{At: site2.At, Files: map[string][]byte{
+		"feeds/prn.xml": site2.Files["feeds/prn.xml"], "calendar/prn.ics": snap.Site.Files["calendar/prn.ics"],
+	}}, snap)
+	if next.docs["calendar/prn.ics"] != snap.docs["calendar/prn.ics"] {
+		t.Error("an unchanged document was prepared again")
+	}
+	if next.docs["feeds/prn.xml"].etag == snap.docs["feeds/prn.xml"].etag || !next.docs["feeds/prn.xml"].modTime.After(snap.docs["feeds/prn.xml"].modTime) {
+		t.Error("a changed document kept its ETag or time")
+	}
+	h.Swap(next)
+	if w := get(h, "GET", "/feeds/jazz.xml"); w.Code != 404 {
+		t.Errorf("after the swap, a document the new snapshot lacks: %d", w.Code)
+	}
+}

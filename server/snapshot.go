@@ -1,0 +1,86 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"path"
+	"time"
+
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// document is one published file, ready to serve.
+type document struct {
+	body, gz     []byte
+	etag, etagGz string
+	modTime      time.Time // when its content last changed
+	contentType  string
+}
+
+// Snapshot is everything served at one moment. It is immutable: a publish
+// makes a new one and swaps it in, so no response mixes two.
+type Snapshot struct {
+	Config   *config.Config
+	Schedule *scheduler.Schedule
+	Site     *publish.Site
+	docs     map[string]*document
+	// media maps a show id to its archive directory.
+	media map[string]string
+}
+
+// NewSnapshot prepares a site for serving. Documents whose bytes are the
+// same as in prev keep prev's modification time and compressed form, so an
+// unchanged feed keeps its Last-Modified and is not compressed again.
+func NewSnapshot(cfg *config.Config, sched *scheduler.Schedule, site *publish.Site, prev *Snapshot) *Snapshot {
+	s := &Snapshot{Config: cfg, Schedule: sched, Site: site, docs: make(map[string]*document, len(site.Files)), media: make(map[string]string)}
+	for _, set := range cfg.Shows {
+		if set.Recordings != nil {
+			s.media[set.Recordings.Show] = set.Recordings.Dir
+		}
+	}
+	for p, body := range site.Files {
+		sum := sha256.Sum256(body)
+		tag := hex.EncodeToString(sum[:12])
+		if prev != nil {
+			if old := prev.docs[p]; old != nil && old.etag == `"`+tag+`"` {
+				s.docs[p] = old
+				continue
+			}
+		}
+		s.docs[p] = &document{
+			body: body, gz: gzipped(body),
+			etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`,
+			modTime:     site.At.Truncate(time.Second),
+			contentType: contentType(p),
+		}
+	}
+	return s
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b) / 4)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+var contentTypes = map[string]string{
+	".xml":  "application/rss+xml; charset=utf-8",
+	".json": "application/json",
+	".ics":  "text/calendar; charset=utf-8",
+	".mp3":  "audio/mpeg",
+	".m4a":  "audio/x-m4a",
+	".png":  "image/png",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".vtt":  "text/vtt; charset=utf-8",
+	".srt":  "application/x-subrip",
+}
+
+func contentType(p string) string { return contentTypes[path.Ext(p)] }
