@@ -218,6 +218,8 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	// A recording can take longer to send than the server's write timeout.
+	http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", contentType(strings.ToLower(name)))
 	w.Header().Set("ETag", `"`+strconv.FormatInt(info.Size(), 36)+"-"+strconv.FormatInt(info.ModTime().UnixNano(), 36)+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=3600")

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/server"
+	"github.com/spf13/cobra"
+)
+
+func newServeCmd(o *rootOptions) *cobra.Command {
+	var (
+		listen, out, at, logFormat, cache string
+		noCache                           bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the service: publish on air time, reload on edits, serve over HTTP",
+		Long: `serve publishes the station's feeds, schedule and calendars, keeps them
+current as air time passes (at each airing's start and end), as the YAML is
+edited (an invalid edit changes nothing) and as recordings land, and serves
+them over HTTP:
+
+  /feeds/<show>.xml  /schedule.json  /calendar.ics  /calendar/<show>.ics
+  /media/<show>/<file>  /healthz  /metrics
+
+SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
+(for at most 10 seconds), stops its cron and exits 0.`,
+		Example: `  onair serve --config config.example.yaml
+  onair serve --listen :8080 --out /var/www/onair --log-format json
+  onair serve --at 2026-11-29T12:59:50-06:00   # a clock shifted to just before air time`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var handler slog.Handler
+			switch logFormat {
+			case "text":
+				handler = slog.NewTextHandler(o.env.Stderr, nil)
+			case "json":
+				handler = slog.NewJSONHandler(o.env.Stderr, nil)
+			default:
+				return usagef("--log-format %q: want text or json", logFormat)
+			}
+			log := slog.New(handler)
+			clock := o.env.Now
+			if at != "" {
+				t, err := o.at(at)
+				if err != nil {
+					return err
+				}
+				offset := t.Sub(o.env.Now())
+				clock = func() time.Time { return o.env.Now().Add(offset) }
+			}
+			var c *archive.Cache
+			if !noCache {
+				if cache == "" {
+					cache = defaultCachePath()
+				}
+				c = archive.OpenCache(cache)
+			}
+			svc, err := server.NewService(server.Options{
+				ConfigPath: config.Path(o.config, o.env.Getenv), Out: out, Clock: clock, Logger: log, Cache: c,
+			})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			return serve(cmd.Context(), svc, ln, log)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1:8080", "the address to serve on")
+	f.StringVarP(&out, "out", "o", "", "also write every publish to this directory")
+	f.StringVar(&at, "at", "", "run the clock shifted to start at this RFC 3339 time")
+	f.StringVar(&logFormat, "log-format", "text", "text or json")
+	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
+	f.BoolVar(&noCache, "no-cache", false, "keep no probe cache")
+	return cmd
+}
+
+// serve runs the service and its HTTP server until ctx is done, then shuts
+// them down in order: the listener, the requests in flight, the cron.
+func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           svc.HTTPHandler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second, // media lifts it per request
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	ran := make(chan error, 1)
+	go func() { ran <- svc.Run(runCtx) }()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "url", "http://"+ln.Addr().String())
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if e := srv.Shutdown(shutdown); e != nil {
+		err = errors.Join(err, fmt.Errorf("shutdown: %w", e))
+	}
+	stopRun()
+	if e := <-ran; e != nil {
+		err = errors.Join(err, e)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	log.Info("stopped")
+	return err
+}

@@ -1,0 +1,46 @@
+package publish
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// TestNextChange: the site changes at the instants NextChange names and at
+// no instant between them.
+func TestNextChange(t *testing.T) {
+	cfg, _ := exampleSite(t, liveAt)
+	sched := scheduler.New(cfg.Station)
+	recs, _ := Scan(cfg, nil, nil)
+	if got := NextChange(cfg, sched, liveAt); !got.Equal(time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)) {
+		t.Errorf("next change after %s = %s, want the live airing's end", liveAt, got)
+	}
+	build := func(at time.Time) *Site {
+		s, err := Build(cfg, sched, recs, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// At the end of the live airing, the News Hour's live item turns ended.
+	end := NextChange(cfg, sched, liveAt)
+	if bytes.Equal(build(end.Add(-time.Second)).Files["feeds/prn.xml"], build(end).Files["feeds/prn.xml"]) {
+		t.Error("the feed did not change at the live airing's end")
+	}
+	// Walk two days of changes; between two changes, sample the site and
+	// compare it with the one built at the earlier change (ignoring the
+	// stamps that hold the instant itself: schedule.json's "at", DTSTAMP).
+	at := liveAt
+	for i := 0; i < 6; i++ {
+		next := NextChange(cfg, sched, at)
+		a, b := build(at), build(next.Add(-time.Second))
+		for _, p := range []string{"feeds/prn.xml", "feeds/jazz.xml", "feeds/voices.xml"} {
+			if !bytes.Equal(a.Files[p], b.Files[p]) {
+				t.Errorf("%s changed between %s and %s, before the next change NextChange named", p, at, next)
+			}
+		}
+		at = next
+	}
+}

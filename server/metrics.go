@@ -1,0 +1,134 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Metrics is what /metrics reports, in Prometheus' text exposition format.
+//
+// It is written here rather than with a metrics library: the command line
+// shares the binary, and the libraries tried cost every `onair next` at
+// start-up (client_golang's registry and protobuf descriptors) or write to
+// the process's log when they load (VictoriaMetrics/metrics, on hosts
+// without cgroup pressure files). Four metrics need none of that.
+type Metrics struct {
+	mu           sync.Mutex
+	requests     map[string]uint64 // `route="feeds",code="200"` → count
+	publishes    uint64
+	reloadFailed uint64
+	publishTime  histogram
+	nextAiring   time.Time
+}
+
+// publishBuckets are the publish-duration histogram's upper bounds, in seconds.
+var publishBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
+
+type histogram struct {
+	counts []uint64 // per bucket, then +Inf
+	sum    float64
+	n      uint64
+}
+
+// NewMetrics makes onair's metrics, all zero.
+func NewMetrics() *Metrics {
+	return &Metrics{requests: make(map[string]uint64), publishTime: histogram{counts: make([]uint64, len(publishBuckets)+1)}}
+}
+
+func (m *Metrics) published(d time.Duration, next time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.publishes++
+	secs := d.Seconds()
+	i, _ := slices.BinarySearch(publishBuckets, secs)
+	m.publishTime.counts[i]++
+	m.publishTime.sum += secs
+	m.publishTime.n++
+	m.nextAiring = next
+}
+
+func (m *Metrics) reloadFailure() {
+	m.mu.Lock()
+	m.reloadFailed++
+	m.mu.Unlock()
+}
+
+func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	m.WriteTo(w)
+}
+
+// WriteTo writes the metrics in the text exposition format.
+func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("# HELP onair_http_requests_total HTTP requests, by route and status.\n# TYPE onair_http_requests_total counter\n")
+	keys := make([]string, 0, len(m.requests))
+	for k := range m.requests {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "onair_http_requests_total{%s} %d\n", k, m.requests[k])
+	}
+	fmt.Fprintf(&b, "# HELP onair_publishes_total Publishes of the site.\n# TYPE onair_publishes_total counter\nonair_publishes_total %d\n", m.publishes)
+	b.WriteString("# HELP onair_publish_duration_seconds How long a publish took.\n# TYPE onair_publish_duration_seconds histogram\n")
+	var cum uint64
+	for i, le := range publishBuckets {
+		cum += m.publishTime.counts[i]
+		fmt.Fprintf(&b, "onair_publish_duration_seconds_bucket{le=%q} %d\n", strconv.FormatFloat(le, 'g', -1, 64), cum)
+	}
+	cum += m.publishTime.counts[len(publishBuckets)]
+	fmt.Fprintf(&b, "onair_publish_duration_seconds_bucket{le=\"+Inf\"} %d\nonair_publish_duration_seconds_sum %g\nonair_publish_duration_seconds_count %d\n", cum, m.publishTime.sum, m.publishTime.n)
+	fmt.Fprintf(&b, "# HELP onair_reload_failures_total Edits of the configuration that were refused.\n# TYPE onair_reload_failures_total counter\nonair_reload_failures_total %d\n", m.reloadFailed)
+	next := "NaN"
+	if !m.nextAiring.IsZero() {
+		next = strconv.FormatInt(m.nextAiring.Unix(), 10)
+	}
+	fmt.Fprintf(&b, "# HELP onair_next_airing_timestamp_seconds When the next airing starts (Unix time).\n# TYPE onair_next_airing_timestamp_seconds gauge\nonair_next_airing_timestamp_seconds %s\n", next)
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// Instrument counts requests by route and status.
+func (m *Metrics) Instrument(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		key := `route="` + route(r.URL.Path) + `",code="` + strconv.Itoa(sw.status) + `"`
+		m.mu.Lock()
+		m.requests[key]++
+		m.mu.Unlock()
+	})
+}
+
+// route names a path by its first segment, so that labels stay few.
+func route(p string) string {
+	seg, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	switch seg {
+	case "feeds", "calendar", "media", "healthz", "metrics", "schedule.json", "calendar.ics":
+		return seg
+	}
+	return "other"
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (media
+// downloads lift the write deadline).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
