@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/onair-radio/onair/archive"
@@ -69,6 +71,11 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 			})
 			if err != nil {
 				return err
+			}
+			if os.Getenv("GOGC") == "" {
+				// The service allocates little per request; collecting less
+				// often buys throughput (measured with scripts/load.sh).
+				debug.SetGCPercent(400)
 			}
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {

@@ -71,7 +71,75 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	// The hot path: a published document, without the mux.
+	if r.URL.RawQuery == "" {
+		if d := h.current.Load().docs[p[1:]]; d != nil {
+			serveDocument(w, r, d)
+			return
+		}
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+var (
+	hdrVary  = []string{"Accept-Encoding"}
+	hdrCache = []string{"public, max-age=60"}
+	hdrGzip  = []string{"gzip"}
+)
+
+// serveDocument answers GET, HEAD and conditional requests for a document
+// with header values made at publish time; a byte range goes to
+// http.ServeContent.
+func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
+	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
+	if r.Header.Get("Range") != "" {
+		body, etag := d.body, d.etag
+		w.Header().Set("Vary", "Accept-Encoding")
+		if gz {
+			body, etag = d.gz, d.etagGz
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+		serveBytes(w, r, body, etag, d.modTime, d.contentType)
+		return
+	}
+	hd := w.Header()
+	body, etag, hdrETag, hdrLength := d.body, d.etag, d.hdrETag, d.hdrLength
+	if gz {
+		body, etag, hdrETag, hdrLength = d.gz, d.etagGz, d.hdrETagGz, d.hdrLengthGz
+	}
+	hd["Vary"], hd["Cache-Control"], hd["Etag"], hd["Last-Modified"] = hdrVary, hdrCache, hdrETag, d.hdrModified
+	if notModified(r, etag, d.modTime) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	hd["Content-Type"], hd["Content-Length"] = d.hdrType, hdrLength
+	if gz {
+		hd["Content-Encoding"] = hdrGzip
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified applies If-None-Match (which, when present, decides alone)
+// and If-Modified-Since (RFC 9110 §13.1).
+func notModified(r *http.Request, etag string, mod time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == etag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !mod.Truncate(time.Second).After(t) {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request) {
@@ -80,13 +148,7 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	body, etag := d.body, d.etag
-	w.Header().Set("Vary", "Accept-Encoding")
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body, etag = d.gz, d.etagGz
-		w.Header().Set("Content-Encoding", "gzip")
-	}
-	serveBytes(w, r, body, etag, d.modTime, d.contentType)
+	serveDocument(w, r, d)
 }
 
 func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, etag string, mod time.Time, ctype string) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,8 +20,11 @@ import (
 // the process's log when they load (VictoriaMetrics/metrics, on hosts
 // without cgroup pressure files). Four metrics need none of that.
 type Metrics struct {
+	// requests counts by route and status code: atomics, no lock and no
+	// allocation on the request path.
+	requests [len(routes)][600]atomic.Uint64
+
 	mu           sync.Mutex
-	requests     map[string]uint64 // `route="feeds",code="200"` → count
 	publishes    uint64
 	reloadFailed uint64
 	publishTime  histogram
@@ -38,7 +42,7 @@ type histogram struct {
 
 // NewMetrics makes onair's metrics, all zero.
 func NewMetrics() *Metrics {
-	return &Metrics{requests: make(map[string]uint64), publishTime: histogram{counts: make([]uint64, len(publishBuckets)+1)}}
+	return &Metrics{publishTime: histogram{counts: make([]uint64, len(publishBuckets)+1)}}
 }
 
 func (m *Metrics) published(d time.Duration, next time.Time) {
@@ -70,13 +74,12 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	defer m.mu.Unlock()
 	var b strings.Builder
 	b.WriteString("# HELP onair_http_requests_total HTTP requests, by route and status.\n# TYPE onair_http_requests_total counter\n")
-	keys := make([]string, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		fmt.Fprintf(&b, "onair_http_requests_total{%s} %d\n", k, m.requests[k])
+	for i, r := range routes {
+		for code := range m.requests[i] {
+			if n := m.requests[i][code].Load(); n > 0 {
+				fmt.Fprintf(&b, "onair_http_requests_total{route=%q,code=\"%d\"} %d\n", r, code, n)
+			}
+		}
 	}
 	fmt.Fprintf(&b, "# HELP onair_publishes_total Publishes of the site.\n# TYPE onair_publishes_total counter\nonair_publishes_total %d\n", m.publishes)
 	b.WriteString("# HELP onair_publish_duration_seconds How long a publish took.\n# TYPE onair_publish_duration_seconds histogram\n")
@@ -102,21 +105,24 @@ func (m *Metrics) Instrument(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
-		key := `route="` + route(r.URL.Path) + `",code="` + strconv.Itoa(sw.status) + `"`
-		m.mu.Lock()
-		m.requests[key]++
-		m.mu.Unlock()
+		if sw.status >= 100 && sw.status < 600 {
+			m.requests[route(r.URL.Path)][sw.status].Add(1)
+		}
 	})
 }
 
-// route names a path by its first segment, so that labels stay few.
-func route(p string) string {
+// routes are the route label's values: a path's first segment, so that
+// labels stay few.
+var routes = [...]string{"other", "feeds", "calendar", "calendar.ics", "schedule.json", "media", "healthz", "metrics"}
+
+func route(p string) int {
 	seg, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
-	switch seg {
-	case "feeds", "calendar", "media", "healthz", "metrics", "schedule.json", "calendar.ics":
-		return seg
+	for i, r := range routes {
+		if r == seg {
+			return i
+		}
 	}
-	return "other"
+	return 0
 }
 
 type statusWriter struct {

@@ -59,6 +59,7 @@ type Service struct {
 	loadedAt  time.Time
 	reloadErr string
 	nextEvent time.Time
+	onAir     map[string]scheduler.Airing // by id, as of the last publish
 }
 
 // NewService loads the configuration (which must be valid to start), scans
@@ -333,12 +334,27 @@ func (s *Service) buildLocked(reason string) (*publish.Site, error) {
 	}
 	s.nextEvent = publish.NextChange(s.cfg, s.sched, at)
 	s.metrics.published(time.Since(start), s.nextAiring(at))
-	attrs := []any{"reason", reason, "at", at.Format(time.RFC3339), "took", time.Since(start).Round(time.Millisecond), "next", s.nextEvent.Format(time.RFC3339)}
-	for _, a := range s.sched.OnAir(at) {
-		attrs = append(attrs, "on_air", a.ID)
-	}
-	s.log.Info("published", attrs...)
+	s.log.Info("published", "reason", reason, "at", at.Format(time.RFC3339), "took", time.Since(start).Round(time.Millisecond), "next", s.nextEvent.Format(time.RFC3339))
+	s.logAirings(at)
 	return site, nil
+}
+
+// logAirings logs each airing that started or ended since the last publish,
+// once.
+func (s *Service) logAirings(at time.Time) {
+	now := make(map[string]scheduler.Airing)
+	for _, a := range s.sched.OnAir(at) {
+		now[a.ID] = a
+		if _, was := s.onAir[a.ID]; !was {
+			s.log.Info("airing started", "show", a.Show.ID, "airing", a.ID, "kind", a.Kind, "episode", a.Episode, "end", a.End.Format(time.RFC3339))
+		}
+	}
+	for id, a := range s.onAir {
+		if _, still := now[id]; !still {
+			s.log.Info("airing ended", "show", a.Show.ID, "airing", id)
+		}
+	}
+	s.onAir = now
 }
 
 func (s *Service) nextAiring(at time.Time) time.Time {

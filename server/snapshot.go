@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
 	"path"
+	"strconv"
 	"time"
 
 	"github.com/onair-radio/onair/config"
@@ -13,12 +15,23 @@ import (
 	"github.com/onair-radio/onair/scheduler"
 )
 
-// document is one published file, ready to serve.
+// document is one published file, ready to serve: its header values are
+// made once per publish, not once per request.
 type document struct {
 	body, gz     []byte
 	etag, etagGz string
 	modTime      time.Time // when its content last changed
 	contentType  string
+
+	hdrType, hdrETag, hdrETagGz, hdrModified, hdrLength, hdrLengthGz []string
+}
+
+func (d *document) prepare() *document {
+	d.hdrType = []string{d.contentType}
+	d.hdrETag, d.hdrETagGz = []string{d.etag}, []string{d.etagGz}
+	d.hdrModified = []string{d.modTime.UTC().Format(http.TimeFormat)}
+	d.hdrLength, d.hdrLengthGz = []string{strconv.Itoa(len(d.body))}, []string{strconv.Itoa(len(d.gz))}
+	return d
 }
 
 // Snapshot is everything served at one moment. It is immutable: a publish
@@ -51,12 +64,12 @@ func NewSnapshot(cfg *config.Config, sched *scheduler.Schedule, site *publish.Si
 				continue
 			}
 		}
-		s.docs[p] = &document{
+		s.docs[p] = (&document{
 			body: body, gz: gzipped(body),
 			etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`,
 			modTime:     site.At.Truncate(time.Second),
 			contentType: contentType(p),
-		}
+		}).prepare()
 	}
 	return s
 }

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Load test: onair serve beside nginx serving `onair publish` output of the
+# same configuration, on loopback, with wrk at 64 connections.
+#   scripts/load.sh [seconds per run, default 10]
+# Installs wrk and nginx with apt-get when they are missing. Prints requests
+# per second and p99 latency for /feeds/prn.xml as a plain 200, a gzip 200
+# and a 304, for both servers, and onair's ratio to nginx.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; nginx -p "$tmp" -c "$tmp/nginx.conf" -s stop 2>/dev/null; rm -rf "$tmp"' EXIT
+go build -o "$tmp/onair" ./cmd/onair
+at=2026-11-29T13:30:00-06:00
+"$tmp/onair" publish --config config.example.yaml --out "$tmp/public" --at "$at" --no-cache >/dev/null
+"$tmp/onair" serve --config config.example.yaml --listen 127.0.0.1:18081 --at "$at" --no-cache 2>"$tmp/onair.log" &
+
+cat > "$tmp/nginx.conf" <<NGINX
+worker_processes 2;
+error_log $tmp/nginx-error.log;
+pid $tmp/nginx.pid;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	types { application/rss+xml xml; }
+	gzip on; gzip_types application/rss+xml; gzip_min_length 256;
+	etag on;
+	client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi; uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
+	server { listen 127.0.0.1:18082; root $tmp/public; }
+}
+NGINX
+chmod -R a+rX "$tmp" # nginx's workers are not root
+nginx -p "$tmp" -c "$tmp/nginx.conf"
+
+for port in 18081 18082; do
+	for i in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/feeds/prn.xml" && break; sleep 0.1; done
+done
+
+etag() { curl -sI ${2:+-H "Accept-Encoding: gzip"} "http://127.0.0.1:$1/feeds/prn.xml" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}'; }
+run() { # port, extra header, case
+	wrk -t2 -c64 -d"${secs}s" --latency ${2:+-H "$2"} "http://127.0.0.1:$1/feeds/prn.xml" > "$tmp/wrk.txt"
+	rps=$(awk '/Requests\/sec/{print $2}' "$tmp/wrk.txt")
+	p99=$(awk '$1=="99%"{print $2}' "$tmp/wrk.txt")
+	# A 304 run expects 3xx; any other non-2xx, or a socket error, is an error.
+	errs=$(awk -v c="$3" '/Socket errors/ || (/Non-2xx/ && c != "304") {print}' "$tmp/wrk.txt" | tr '\n' ' ')
+	echo "$rps $p99 ${errs:-none}"
+}
+
+printf '%-10s %-8s %12s %10s  %s\n' case server req/s p99 errors
+for c in plain gzip 304; do
+	declare -A r=()
+	for s in onair:18081 nginx:18082; do
+		name=${s%%:*}; port=${s##*:}
+		case $c in
+			plain) hdr="" ;;
+			gzip) hdr="Accept-Encoding: gzip" ;;
+			304) hdr="If-None-Match: $(etag "$port")" ;;
+		esac
+		read -r rps p99 errs < <(run "$port" "$hdr" "$c")
+		r[$name]=$rps
+		printf '%-10s %-8s %12s %10s  %s\n' "$c" "$name" "$rps" "$p99" "$errs"
+	done
+	awk -v a="${r[onair]}" -v b="${r[nginx]}" -v c="$c" 'BEGIN { printf "%-10s onair/nginx = %.2f\n", c, a/b }'
+done
