@@ -84,20 +84,22 @@ func NewService(opts Options) (*Service, error) {
 		return nil, err
 	}
 	s.cfg, s.sched, s.cfgHash, s.loadedAt = cfg, scheduler.New(cfg.Station), sha256.Sum256(data), opts.Clock()
+	// Watch before the first scan, so that a recording landing from here on
+	// is an event for Run.
+	if s.watcher, err = fsnotify.NewWatcher(); err != nil {
+		return nil, fmt.Errorf("watch: %w", err)
+	}
+	s.watch(s.watcher)
 	s.scanLocked()
 	site, err := s.buildLocked("start")
 	if err != nil {
+		s.watcher.Close()
 		return nil, err
 	}
 	s.handler = NewHandler(NewSnapshot(s.cfg, s.sched, site, nil))
 	s.handler.Now = opts.Clock
 	s.handler.Health = s.health
 	s.handler.Metrics = s.metrics
-	// Watch from here, so that nothing changed after NewService returns is missed.
-	if s.watcher, err = fsnotify.NewWatcher(); err != nil {
-		return nil, fmt.Errorf("watch: %w", err)
-	}
-	s.watch(s.watcher)
 	return s, nil
 }
 
@@ -131,9 +133,9 @@ func (s *Service) Run(ctx context.Context) error {
 
 	w := s.watcher
 	defer w.Close()
-	// Anything edited or landed between NewService and now.
+	// An edit of the configuration between its reading and its watching
+	// (the hash says whether there was one).
 	s.Reload()
-	s.recordingsChanged()
 
 	var (
 		configTimer, recTimer *time.Timer
