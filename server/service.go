@@ -164,9 +164,10 @@ func (s *Service) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
-			if s.isConfigEvent(ev) {
+			switch {
+			case s.isConfigEvent(ev):
 				fire(&configTimer, func() { s.Reload(); s.watch(w) })
-			} else {
+			case s.isArchiveEvent(ev):
 				fire(&recTimer, s.recordingsChanged)
 			}
 		case err, ok := <-w.Errors:
@@ -229,6 +230,20 @@ func (s *Service) isConfigEvent(ev fsnotify.Event) bool {
 	}
 	base := filepath.Base(ev.Name)
 	return base == filepath.Base(s.opts.ConfigPath) || base == "..data" // a ConfigMap's swapped link
+}
+
+// isArchiveEvent says whether ev is in an archive directory (and not the
+// configuration's, which other files may share).
+func (s *Service) isArchiveEvent(ev fsnotify.Event) bool {
+	dir := filepath.Dir(ev.Name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, set := range s.cfg.Shows {
+		if set.Recordings != nil && filepath.Clean(set.Recordings.Dir) == dir {
+			return true
+		}
+	}
+	return false
 }
 
 // Reload reads the configuration again. An invalid one changes nothing: the

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/onair-radio/onair/config"
@@ -74,13 +75,22 @@ func NewSnapshot(cfg *config.Config, sched *scheduler.Schedule, site *publish.Si
 	return s
 }
 
+// gzipWriters are reused: a compressor's state is most of a megabyte, and a
+// large station compresses thousands of documents per publish.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return zw
+}}
+
 func gzipped(b []byte) []byte {
 	var buf bytes.Buffer
-	buf.Grow(len(b) / 4)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	buf.Grow(len(b)/4 + 64)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	zw.Write(b)
 	zw.Close()
-	return buf.Bytes()
+	gzipWriters.Put(zw)
+	return bytes.Clone(buf.Bytes()) // exactly sized: it is kept until the next publish
 }
 
 var contentTypes = map[string]string{
