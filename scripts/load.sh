@@ -70,3 +70,14 @@ for c in plain gzip 304; do
 	done
 	awk -v a="${r[onair]}" -v b="${r[nginx]}" -v c="$c" 'BEGIN { printf "%-10s onair/nginx = %.2f\n", c, a/b }'
 done
+
+echo "== memory: onair serve on a station of 1,000 shows (scripts/big-station.sh), under load"
+bash scripts/big-station.sh 1000 > "$tmp/big.yaml"
+"$tmp/onair" serve --config "$tmp/big.yaml" --listen 127.0.0.1:18083 --no-cache 2>"$tmp/big.log" &
+pid=$!
+for i in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18083/healthz && break; sleep 0.1; done
+echo "started:      $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
+wrk -t2 -c64 -d10s http://127.0.0.1:18083/feeds/show-0500.xml | awk '/Requests\/sec/{print "feed:         " $2 " req/s"}'
+wrk -t2 -c64 -d5s -H "Accept-Encoding: gzip" http://127.0.0.1:18083/calendar.ics | awk '/Requests\/sec/{print "calendar.ics: " $2 " req/s"}'
+echo "peak RSS:     $(awk '/VmHWM/{print $2, $3}' /proc/$pid/status)"
+kill $pid
