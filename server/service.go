@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -45,6 +46,9 @@ type Service struct {
 	metrics *Metrics
 	cron    *cron.Cron
 	watcher *fsnotify.Watcher
+
+	// stopped is set when Run returns: a timer that fires later does nothing.
+	stopped atomic.Bool
 
 	// reschedule asks Run to restart the cron: its next instant was
 	// computed from a schedule or a clock that no longer holds.
@@ -152,6 +156,7 @@ func (s *Service) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			s.stopped.Store(true)
 			for _, t := range []*time.Timer{configTimer, recTimer} {
 				if t != nil {
 					t.Stop()
@@ -256,6 +261,9 @@ func (s *Service) Reload() { s.reload(false) }
 // same for the settle time (confirm), so that a file caught half-written by
 // its editor is not reported, nor counted, as a failed edit.
 func (s *Service) reload(confirm bool) {
+	if s.stopped.Load() {
+		return
+	}
 	data, err := os.ReadFile(s.opts.ConfigPath)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -289,6 +297,9 @@ func (s *Service) reload(confirm bool) {
 // time: a file still growing was written to within it, and waits for the
 // next round.
 func (s *Service) recordingsChanged() {
+	if s.stopped.Load() {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	quiet := time.Now().Add(-s.opts.Settle)
