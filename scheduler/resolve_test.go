@@ -102,3 +102,27 @@ func TestResolveAgreesWithBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// FuzzResolve compares the engine's reading of any wall time in any of a
+// set of zones with the brute-force oracle.
+func FuzzResolve(f *testing.F) {
+	zones := []string{"America/Chicago", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata", "America/Santiago", "Pacific/Chatham", "Pacific/Apia", "Europe/Dublin", "Africa/Casablanca"}
+	locs := make([]*time.Location, len(zones))
+	for i, z := range zones {
+		locs[i] = mustLoc(f, z)
+	}
+	f.Add(uint8(0), int64(1805009400)) // 2027-03-14 02:30 (Chicago's gap)
+	f.Add(uint8(3), int64(1822875300))
+	f.Fuzz(func(t *testing.T, zone uint8, secs int64) {
+		loc := locs[int(zone)%len(locs)]
+		// Wall times within 1900..2200, to the minute.
+		secs = secs % (300 * 366 * 86400)
+		if secs < 0 {
+			secs = -secs
+		}
+		w := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(secs/60*60) * time.Second)
+		if got, want := resolveWall(w, loc), bruteResolve(w, loc); !got.Equal(want) {
+			t.Fatalf("%s %s: got %s, brute force %s", loc, w.Format("2006-01-02 15:04"), got.UTC(), want.UTC())
+		}
+	})
+}
