@@ -15,7 +15,8 @@ for n in 100 300 1000; do
 	ONAIR_SCALE_SHOWS=$n go test ./publish -run '^TestScale$' -count=1 -v | grep 'shows='
 done
 
-echo "== whole process: onair next on the example"
+echo "== whole process: onair next on the example (and in-process, without start-up)"
+go test -run '^$' -bench NextInProcess ./cli
 if ! command -v hyperfine >/dev/null; then
 	apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
 fi
