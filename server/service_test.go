@@ -1,15 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,12 +46,16 @@ shows:
 }
 
 func start(t *testing.T, path string) (*Service, *httptest.Server) {
-	return startSettle(t, path, 150*time.Millisecond)
+	return startWith(t, Options{ConfigPath: path, Settle: 150 * time.Millisecond})
 }
 
 func startSettle(t *testing.T, path string, settle time.Duration) (*Service, *httptest.Server) {
+	return startWith(t, Options{ConfigPath: path, Settle: settle})
+}
+
+func startWith(t *testing.T, opts Options) (*Service, *httptest.Server) {
 	t.Helper()
-	svc, err := NewService(Options{ConfigPath: path, Settle: settle})
+	svc, err := NewService(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +120,11 @@ func TestLiveItemEndToEnd(t *testing.T) {
 	startAt := time.Now().UTC().Add(3 * time.Second).Truncate(time.Second)
 	endAt := startAt.Add(2 * time.Second)
 	cron := fmt.Sprintf("%d %d %d %d %d *", startAt.Second(), startAt.Minute(), startAt.Hour(), startAt.Day(), int(startAt.Month()))
-	_, srv := start(t, station(t, t.TempDir(), "Seconds Away", cron, "2s"))
+	dir := t.TempDir()
+	var logs syncBuffer
+	out := filepath.Join(dir, "public")
+	_, srv := startWith(t, Options{ConfigPath: station(t, dir, "Seconds Away", cron, "2s"), Settle: 150 * time.Millisecond, Out: out,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	stamp := startAt.Format(time.RFC3339)
 	if got := liveStatus(fetchFeed(t, srv)); got != "pending "+stamp {
 		t.Fatalf("before air time: liveItem %q, want pending at %s", got, stamp)
@@ -126,6 +137,35 @@ func TestLiveItemEndToEnd(t *testing.T) {
 	if late := ended.Sub(endAt); late > time.Second || late < 0 {
 		t.Errorf("ended %s after the end, want within 1s", late)
 	}
+	// --out holds the same feed; the log says when the airing started and
+	// ended, once each, with the show and the airing.
+	written, err := os.ReadFile(filepath.Join(out, "feeds", "t.xml"))
+	if err != nil || !strings.Contains(string(written), `status="ended"`) {
+		t.Errorf("--out: %v\n%s", err, written)
+	}
+	id := fmt.Sprintf("t-%sT%02d%02d%02d", startAt.Format("2006-01-02"), startAt.Hour(), startAt.Minute(), startAt.Second())
+	log := logs.String()
+	if strings.Count(log, `msg="airing started" show=t airing=`+id) != 1 || strings.Count(log, `msg="airing ended" show=t airing=`+id) != 1 {
+		t.Errorf("log lacks one start and one end of %s:\n%s", id, log)
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func health(t *testing.T, srv *httptest.Server) map[string]any {
