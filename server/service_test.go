@@ -143,7 +143,10 @@ func TestLiveItemEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(string(written), `status="ended"`) {
 		t.Errorf("--out: %v\n%s", err, written)
 	}
-	id := fmt.Sprintf("t-%sT%02d%02d%02d", startAt.Format("2006-01-02"), startAt.Hour(), startAt.Minute(), startAt.Second())
+	id := fmt.Sprintf("t-%sT%02d%02d", startAt.Format("2006-01-02"), startAt.Hour(), startAt.Minute())
+	if startAt.Second() != 0 {
+		id += fmt.Sprintf("%02d", startAt.Second())
+	}
 	log := logs.String()
 	if strings.Count(log, `msg="airing started" show=t airing=`+id) != 1 || strings.Count(log, `msg="airing ended" show=t airing=`+id) != 1 {
 		t.Errorf("log lacks one start and one end of %s:\n%s", id, log)
