@@ -107,14 +107,8 @@ func NewService(opts Options) (*Service, error) {
 	return s, nil
 }
 
-// Handler is the HTTP handler, instrumented.
-func (s *Service) Handler() *Handler { return s.handler }
-
 // HTTPHandler is Handler with request metrics.
 func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.handler) }
-
-// Metrics is the service's metrics.
-func (s *Service) Metrics() *Metrics { return s.metrics }
 
 // boundaries is the cron schedule of the instants the site changes: the
 // engine decides them (DST included), not robfig's Next.
