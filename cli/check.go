@@ -59,7 +59,11 @@ printed), 1 otherwise.`,
 				fmt.Fprintf(w, "%s: %s: %s\n", cfg.Locate(p), p.Severity, p.Message)
 			}
 			// The recordings: what publish would leave out.
-			recs, bad := publish.Scan(cfg, archive.OpenCache(defaultCachePath()), nil)
+			cache := archive.OpenCache(defaultCachePath())
+			recs, bad := publish.Scan(cfg, cache, nil)
+			if err := cache.Save(); err != nil {
+				fmt.Fprintf(o.env.Stderr, "onair: %v\n", err)
+			}
 			for _, p := range bad {
 				errs++
 				fmt.Fprintf(w, "%s: error: %v (left out of the feed)\n", p.Path, p.Err)
