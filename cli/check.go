@@ -59,7 +59,7 @@ printed), 1 otherwise.`,
 				fmt.Fprintf(w, "%s: %s: %s\n", cfg.Locate(p), p.Severity, p.Message)
 			}
 			// The recordings: what publish would leave out.
-			cache := archive.OpenCache(defaultCachePath())
+			cache := archive.OpenCache(o.cachePath())
 			recs, bad := publish.Scan(cfg, cache, nil)
 			if err := cache.Save(); err != nil {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", err)

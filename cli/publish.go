@@ -47,7 +47,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			var c *archive.Cache
 			if !noCache {
 				if cache == "" {
-					cache = defaultCachePath()
+					cache = o.cachePath()
 				}
 				c = archive.OpenCache(cache)
 			}
@@ -88,10 +88,17 @@ Probes of the recordings are cached by path, size and modification time.`,
 	return cmd
 }
 
-func defaultCachePath() string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return ""
+// cachePath is the default probe cache, in the user's cache directory
+// ($XDG_CACHE_HOME, else ~/.cache), read from the command's environment;
+// "" (no cache kept) when neither is set.
+func (o *rootOptions) cachePath() string {
+	dir := o.env.Getenv("XDG_CACHE_HOME")
+	if dir == "" {
+		home := o.env.Getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".cache")
 	}
 	return filepath.Join(dir, "onair", "probes.json")
 }

@@ -62,7 +62,7 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 			var c *archive.Cache
 			if !noCache {
 				if cache == "" {
-					cache = defaultCachePath()
+					cache = o.cachePath()
 				}
 				c = archive.OpenCache(cache)
 			}
