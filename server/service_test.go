@@ -294,3 +294,26 @@ func TestRecordingArrives(t *testing.T) {
 	default:
 	}
 }
+
+// TestReloadReschedules: an edit that brings an airing seconds away restarts
+// the cron, whose next instant was computed from the old schedule (days away).
+func TestReloadReschedules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for air time")
+	}
+	dir := t.TempDir()
+	path := station(t, dir, "Weekly", "0 13 * * SUN", "1h")
+	_, srv := start(t, path)
+	// Let the cron compute its next instant from the old schedule first (a
+	// pause for the service to settle, not a wait for air time).
+	time.Sleep(500 * time.Millisecond)
+	startAt := time.Now().UTC().Add(3 * time.Second).Truncate(time.Second)
+	cron := fmt.Sprintf("%d %d %d %d %d *", startAt.Second(), startAt.Minute(), startAt.Hour(), startAt.Day(), int(startAt.Month()))
+	writeConfig(t, path, "Soon", cron, "2s")
+	stamp := startAt.Format(time.RFC3339)
+	eventually(t, 2*time.Second, "the edit applied", func() bool { return liveStatus(fetchFeed(t, srv)) == "pending "+stamp })
+	live := eventually(t, 5*time.Second, "liveItem live", func() bool { return liveStatus(fetchFeed(t, srv)) == "live "+stamp })
+	if late := live.Sub(startAt); late > time.Second || late < 0 {
+		t.Errorf("live %s after air time, want within 1s: the cron kept the old schedule's next instant", late)
+	}
+}
