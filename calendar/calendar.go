@@ -22,10 +22,11 @@ type Calendar struct {
 	URLs        map[string]string // show id → the URL an event links to (the show's page or feed)
 }
 
-// Build renders the airings. stamp is the DTSTAMP of every event: the
-// instant the schedule was computed as of, so that the same input gives the
-// same bytes.
-func Build(c Calendar, airings []scheduler.Airing, stamp time.Time) []byte {
+// Build renders the airings. Each event's DTSTAMP is its own start: it
+// changes when the airing does (a move), and not with the instant the
+// calendar is published, so an unchanged calendar keeps its bytes and its
+// ETag, and subscribed apps are not made to download it again for nothing.
+func Build(c Calendar, airings []scheduler.Airing) []byte {
 	cal := ics.NewCalendarFor("onair")
 	cal.SetProductId("-//onair//onair schedule//EN")
 	cal.SetMethod(ics.MethodPublish)
@@ -42,7 +43,7 @@ func Build(c Calendar, airings []scheduler.Airing, stamp time.Time) []byte {
 	cal.SetXPublishedTTL("PT1H")
 	for _, a := range airings {
 		e := cal.AddEvent(a.ID + "@onair")
-		e.SetDtStampTime(stamp)
+		e.SetDtStampTime(a.Start)
 		e.SetStartAt(a.Start)
 		e.SetEndAt(a.End)
 		summary := a.Title

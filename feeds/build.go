@@ -279,17 +279,9 @@ func (tt *titleTemplate) render(episode string, pub time.Time) string {
 // or ended and either recorded or longer ago than the horizon. changed is
 // when its status last changed, at or before at.
 func (p *Podcast) liveItem(a scheduler.Airing, at time.Time, recorded bool) (li liveItem, changed time.Time, ok bool) {
-	var status string
-	switch {
-	case at.Before(a.Start):
-		status = "pending"
-	case at.Before(a.End):
-		status, changed = "live", a.Start
-	default:
-		if recorded || at.Sub(a.End) > LiveHorizon {
-			return li, changed, false
-		}
-		status, changed = "ended", a.End
+	status, changed, ok := liveStatus(a, at, recorded)
+	if !ok {
+		return li, changed, false
 	}
 	li = liveItem{
 		Status: status,
@@ -310,6 +302,39 @@ func (p *Podcast) liveItem(a scheduler.Airing, at time.Time, recorded bool) (li 
 	}
 	li.Persons = persons(p.Hosts, "host")
 	return li, changed, true
+}
+
+// liveStatus is a live airing's podcast:liveItem status as of at, and when
+// it last changed; ok is false when the airing has no live item.
+func liveStatus(a scheduler.Airing, at time.Time, recorded bool) (status string, changed time.Time, ok bool) {
+	switch {
+	case at.Before(a.Start):
+		return "pending", changed, true
+	case at.Before(a.End):
+		return "live", a.Start, true
+	case recorded || at.Sub(a.End) > LiveHorizon:
+		return "", changed, false
+	}
+	return "ended", a.End, true
+}
+
+// LiveState says, in a string, everything about a feed's live items that
+// depends on the instant at: which live airings have an item and in which
+// status. Two instants with the same LiveState (and the same podcast and
+// episodes) give the same feed; publish uses it to skip rebuilding feeds
+// that did not change.
+// recorded holds the ids of the episodes that have recordings.
+func LiveState(recorded map[string]bool, lives []scheduler.Airing, at time.Time) string {
+	var b strings.Builder
+	for _, a := range lives {
+		if status, _, ok := liveStatus(a, at, recorded[a.Episode]); ok {
+			b.WriteString(a.ID)
+			b.WriteByte('=')
+			b.WriteString(status)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
 }
 
 type episodeNumber struct{ season, episode int }

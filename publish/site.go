@@ -80,17 +80,29 @@ const calendarLookback = 7 * 24 * time.Hour
 // Build renders the site as of instant at. It reads nothing: the recordings
 // come in scanned.
 func Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time) (*Site, error) {
+	return build(cfg, sched, recs, at, nil)
+}
+
+// build is Build; with a Builder, it reuses the feeds and show calendars
+// that did not change.
+func build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	st := cfg.Station
 	site := &Site{At: at, Files: make(map[string][]byte)}
 
 	for _, set := range cfg.Shows {
-		pod := set.Podcast
-		sh := pod.Show
-		doc, err := feeds.Build(&pod, episodes(sched, sh.ID, recs[sh.ID]), liveAirings(sched, sh.ID, at), at)
-		if err != nil {
-			return nil, fmt.Errorf("publish %s: %w", sh.ID, err)
+		var doc []byte
+		var err error
+		if b != nil {
+			doc, err = b.feed(cfg, sched, set, recs, at)
+		} else {
+			id := set.Podcast.Show.ID
+			pod := set.Podcast
+			doc, err = feeds.Build(&pod, episodes(sched, id, recs[id]), liveAirings(sched, id, at), at)
 		}
-		site.Files["feeds/"+sh.ID+".xml"] = doc
+		if err != nil {
+			return nil, fmt.Errorf("publish %s: %w", set.Podcast.Show.ID, err)
+		}
+		site.Files["feeds/"+set.Podcast.Show.ID+".xml"] = doc
 	}
 
 	days := time.Duration(cfg.ScheduleDays) * 24 * time.Hour
@@ -111,17 +123,23 @@ func Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at ti
 	for _, set := range cfg.Shows {
 		urls[set.Podcast.Show.ID] = set.Podcast.Link
 	}
-	site.Files["calendar.ics"] = calendar.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window, at)
+	site.Files["calendar.ics"] = calendar.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
+	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(cfg.Shows))
+	for _, a := range window {
+		byShow[a.Show] = append(byShow[a.Show], a)
+	}
 	for _, set := range cfg.Shows {
 		sh := set.Podcast.Show
-		var mine []scheduler.Airing
-		for _, a := range window {
-			if a.Show == sh {
-				mine = append(mine, a)
-			}
+		mine := byShow[sh]
+		render := func() []byte {
+			c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
+			return calendar.Build(c, mine)
 		}
-		c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
-		site.Files["calendar/"+sh.ID+".ics"] = calendar.Build(c, mine, at)
+		if b != nil {
+			site.Files["calendar/"+sh.ID+".ics"] = b.calendar(cfg, sh.ID, mine, render)
+		} else {
+			site.Files["calendar/"+sh.ID+".ics"] = render()
+		}
 	}
 	return site, nil
 }

@@ -209,8 +209,8 @@ func TestCalendarParsesBack(t *testing.T) {
 		if rebroadcast := strings.HasSuffix(summary, "(rebroadcast)"); rebroadcast != (want[i].Kind == scheduler.Rebroadcast) {
 			t.Errorf("event %d summary %q for a %s airing", i, summary, want[i].Kind)
 		}
-		if stamp, err := e.Props.DateTime(ical.PropDateTimeStamp, nil); err != nil || !stamp.Equal(liveAt) {
-			t.Errorf("event %d DTSTAMP %v %v", i, stamp, err)
+		if stamp, err := e.Props.DateTime(ical.PropDateTimeStamp, nil); err != nil || !stamp.Equal(want[i].Start) {
+			t.Errorf("event %d DTSTAMP %v %v, want its start", i, stamp, err)
 		}
 	}
 	// A show's own calendar holds its airings only.

@@ -64,6 +64,7 @@ type Service struct {
 	reloadErr string
 	nextEvent time.Time
 	onAir     map[string]scheduler.Airing // by id, as of the last publish
+	builder   publish.Builder             // rebuilds only the feeds that changed
 }
 
 // NewService loads the configuration (which must be valid to start), scans
@@ -345,7 +346,7 @@ func (s *Service) publishLocked(reason string) {
 func (s *Service) buildLocked(reason string) (*publish.Site, error) {
 	start := time.Now()
 	at := s.opts.Clock()
-	site, err := publish.Build(s.cfg, s.sched, s.recs, at)
+	site, err := s.builder.Build(s.cfg, s.sched, s.recs, at)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +357,7 @@ func (s *Service) buildLocked(reason string) (*publish.Site, error) {
 	}
 	s.nextEvent = publish.NextChange(s.cfg, s.sched, at)
 	s.metrics.published(time.Since(start), s.nextAiring(at))
-	s.log.Info("published", "reason", reason, "at", at.Format(time.RFC3339), "took", time.Since(start).Round(time.Millisecond), "next", s.nextEvent.Format(time.RFC3339))
+	s.log.Info("published", "reason", reason, "at", at.Format(time.RFC3339), "feeds_rebuilt", s.builder.Rebuilt, "took", time.Since(start).Round(time.Millisecond), "next", s.nextEvent.Format(time.RFC3339))
 	s.logAirings(at)
 	return site, nil
 }

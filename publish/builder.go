@@ -1,0 +1,94 @@
+package publish
+
+import (
+	"strings"
+	"time"
+
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Builder builds the same sites as Build, remembering each show's feed and
+// calendar, so that a publish rebuilds only those whose inputs changed: the
+// configuration, the show's recordings, the state of its live items, the
+// airings in its calendar's window. A
+// service publishing a large station at every air time rebuilds a few feeds,
+// not all. It is not safe for concurrent use.
+type Builder struct {
+	memo      map[string]*feedMemo
+	calendars map[string]*calendarMemo
+	// Rebuilt counts the feeds built (not reused) by the last Build.
+	Rebuilt int
+}
+
+type feedMemo struct {
+	cfg      *config.Config
+	recs     []archive.Recording // the scan this feed was built from (compared by identity)
+	recorded map[string]bool
+	live     string // feeds.LiveState
+	doc      []byte
+}
+
+// calendarMemo is a show's calendar and the airings it was made of: given
+// the configuration, an airing's id determines all it says.
+type calendarMemo struct {
+	cfg *config.Config
+	ids string
+	doc []byte
+}
+
+// Build is publish.Build, reusing what it can.
+func (b *Builder) Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time) (*Site, error) {
+	if b.memo == nil {
+		b.memo, b.calendars = make(map[string]*feedMemo), make(map[string]*calendarMemo)
+	}
+	b.Rebuilt = 0
+	return build(cfg, sched, recs, at, b)
+}
+
+func (b *Builder) calendar(cfg *config.Config, show string, airings []scheduler.Airing, render func() []byte) []byte {
+	var ids strings.Builder
+	for _, a := range airings {
+		ids.WriteString(a.ID)
+		ids.WriteByte(' ')
+	}
+	if m := b.calendars[show]; m != nil && m.cfg == cfg && m.ids == ids.String() {
+		return m.doc
+	}
+	doc := render()
+	b.calendars[show] = &calendarMemo{cfg: cfg, ids: ids.String(), doc: doc}
+	return doc
+}
+
+func (b *Builder) feed(cfg *config.Config, sched *scheduler.Schedule, set *config.ShowSettings, recs Recordings, at time.Time) ([]byte, error) {
+	id := set.Podcast.Show.ID
+	rs := recs[id]
+	m := b.memo[id]
+	if m == nil || m.cfg != cfg || !sameScan(m.recs, rs) {
+		m = &feedMemo{cfg: cfg, recs: rs, recorded: make(map[string]bool, len(rs))}
+		for _, r := range rs {
+			m.recorded[r.Episode] = true
+		}
+		b.memo[id] = m
+	}
+	lives := liveAirings(sched, id, at)
+	state := feeds.LiveState(m.recorded, lives, at)
+	if m.doc != nil && state == m.live {
+		return m.doc, nil
+	}
+	pod := set.Podcast
+	doc, err := feeds.Build(&pod, episodes(sched, id, rs), lives, at)
+	if err != nil {
+		return nil, err
+	}
+	m.live, m.doc = state, doc
+	b.Rebuilt++
+	return doc, nil
+}
+
+// sameScan says whether two recording lists are the same scan's.
+func sameScan(a, b []archive.Recording) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}

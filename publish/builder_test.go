@@ -1,0 +1,46 @@
+package publish
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// TestBuilderMatchesBuild walks two weeks of air-time instants: the Builder
+// gives Build's bytes every time, rebuilding only the feeds that change.
+func TestBuilderMatchesBuild(t *testing.T) {
+	cfg, _ := exampleSite(t, liveAt)
+	sched := scheduler.New(cfg.Station)
+	recs, _ := Scan(cfg, nil, nil)
+	var b Builder
+	at := liveAt.Add(-48 * time.Hour)
+	total, rebuilt := 0, 0
+	for at.Before(liveAt.Add(14 * 24 * time.Hour)) {
+		want, err := Build(cfg, sched, recs, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Build(cfg, sched, recs, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range want.Paths() {
+			if !bytes.Equal(got.Files[p], want.Files[p]) {
+				t.Fatalf("at %s, %s differs from Build's", at, p)
+			}
+		}
+		total += len(cfg.Shows)
+		rebuilt += b.Rebuilt
+		at = NextChange(cfg, sched, at)
+	}
+	if rebuilt >= total/2 {
+		t.Errorf("rebuilt %d of %d feeds: the memo saves little", rebuilt, total)
+	}
+	// A new scan (a recording landed) rebuilds.
+	recs2, _ := Scan(cfg, nil, nil)
+	if _, err := b.Build(cfg, sched, recs2, at); err != nil || b.Rebuilt != len(cfg.Shows) {
+		t.Errorf("after a new scan: rebuilt %d, want %d (%v)", b.Rebuilt, len(cfg.Shows), err)
+	}
+}
