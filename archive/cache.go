@@ -98,7 +98,7 @@ func (c *Cache) Save() error {
 	return nil
 }
 
-// Probes counts the cache's entries (for tests and logs).
+// Len counts the cache's entries.
 func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -50,7 +50,8 @@ printed), 1 otherwise.`,
 				return err
 			}
 			to := when.Add(time.Duration(days) * 24 * time.Hour)
-			problems := sched.Check(when, to)
+			airings := sched.Airings(when, to)
+			problems := sched.CheckAirings(airings)
 			errs := 0
 			for _, p := range problems {
 				if p.Severity == scheduler.Error {
@@ -80,7 +81,7 @@ printed), 1 otherwise.`,
 				slots += len(sh.Slots)
 				excs += len(sh.Exceptions)
 			}
-			n := len(sched.Airings(when, to))
+			n := len(airings)
 			loc := cfg.Station.Location
 			summary := fmt.Sprintf("%s: %s, %s, %s, %s; %s from %s to %s",
 				cfg.File, plural(len(cfg.Station.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"), plural(episodes, "recorded episode"),

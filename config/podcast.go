@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/onair-radio/onair/archive"
@@ -22,7 +23,7 @@ type ShowSettings struct {
 // DefaultScheduleDays is how many days ahead schedule.json and the calendars reach.
 const DefaultScheduleDays = 14
 
-var languagePattern = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
+var languagePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`) })
 
 // stationDefaults are the station keys that shows inherit.
 type stationDefaults struct {
@@ -33,7 +34,7 @@ type stationDefaults struct {
 func (v *validator) stationDefaults(p keyPath, rs *rawStation, baseURL string) stationDefaults {
 	d := stationDefaults{baseURL: baseURL, language: "en"}
 	if rs.Language != "" {
-		if languagePattern.MatchString(rs.Language) {
+		if languagePattern().MatchString(rs.Language) {
 			d.language = rs.Language
 		} else {
 			v.fail(p.key("language"), rs.Language, "want a language code such as en or en-US")
@@ -108,7 +109,7 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 		pod.ImageURL = v.httpURL(p.key("image"), rs.Image)
 	}
 	if rs.Language != "" {
-		if languagePattern.MatchString(rs.Language) {
+		if languagePattern().MatchString(rs.Language) {
 			pod.Language = rs.Language
 		} else {
 			v.fail(p.key("language"), rs.Language, "want a language code such as en or en-US")

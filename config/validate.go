@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // zone data inside the binary, for hosts without /usr/share/zoneinfo
 
@@ -19,9 +20,11 @@ const DefaultBaseURL = "http://localhost:8080"
 // MaxDuration is the longest a slot may last.
 const MaxDuration = 7 * 24 * time.Hour
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// The patterns are compiled when first used, not at every start of every
+// command.
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
-func validID(s string) bool { return len(s) <= 64 && idPattern.MatchString(s) }
+func validID(s string) bool { return len(s) <= 64 && idPattern().MatchString(s) }
 
 // validator turns the decoded schema into the engine's types, collecting
 // every problem with its position.
@@ -357,7 +360,7 @@ func (v *validator) duration(p keyPath, s string) time.Duration {
 	return 0
 }
 
-var episodePattern = regexp.MustCompile(`^(.+)-(\d{4}-\d{2}-\d{2})(-[0-9]+)?$`)
+var episodePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)-(\d{4}-\d{2}-\d{2})(-[0-9]+)?$`) })
 
 func (v *validator) exception(p keyPath, re *rawException, showID string) (scheduler.Exception, bool) {
 	var e scheduler.Exception
@@ -380,7 +383,7 @@ func (v *validator) exception(p keyPath, re *rawException, showID string) (sched
 		}
 	}
 	if re.Replay != "" {
-		m := episodePattern.FindStringSubmatch(re.Replay)
+		m := episodePattern().FindStringSubmatch(re.Replay)
 		if m == nil || m[1] != showID {
 			v.fail(p.key("replay"), re.Replay, "want an episode id of this show, such as %s-2026-11-29", showID)
 		} else if _, err := scheduler.ParseDate(m[2]); err != nil {

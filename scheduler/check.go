@@ -37,11 +37,16 @@ type Problem struct {
 // overlap (a pair of slots) is reported once, with its first occurrence and
 // how often it recurs.
 func (s *Schedule) Check(from, to time.Time) []Problem {
+	return s.CheckAirings(s.Airings(from, to))
+}
+
+// CheckAirings is Check over airings a caller has listed already (with
+// Airings, for the window it checks), so that it need not list them twice.
+func (s *Schedule) CheckAirings(as []Airing) []Problem {
 	var out []Problem
 	for _, p := range s.shows {
 		out = append(out, p.unbound...)
 	}
-	as := s.Airings(from, to)
 	out = append(out, checkReplays(as)...)
 	out = append(out, checkOverlaps(as)...)
 	return out

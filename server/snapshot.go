@@ -57,6 +57,14 @@ func NewSnapshot(cfg *config.Config, sched *scheduler.Schedule, site *publish.Si
 		}
 	}
 	for p, body := range site.Files {
+		// A document publish.Builder reused is the very same bytes: no need
+		// to hash a large station's feeds again to know they did not change.
+		if prev != nil {
+			if old := prev.docs[p]; old != nil && sameBytes(old.body, body) {
+				s.docs[p] = old
+				continue
+			}
+		}
 		sum := sha256.Sum256(body)
 		tag := hex.EncodeToString(sum[:12])
 		if prev != nil {
@@ -81,6 +89,11 @@ var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
 	return zw
 }}
+
+// sameBytes says whether a and b are one slice (not merely equal bytes).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
 
 func gzipped(b []byte) []byte {
 	var buf bytes.Buffer
