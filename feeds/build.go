@@ -164,20 +164,8 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber, titles *
 	if side == nil {
 		side = &archive.Sidecar{}
 	}
-	// An episode the schedule does not know (archived before onair, say)
-	// is dated at the start of its air date.
-	pubDate := scheduler.Resolve(scheduler.DateTime{Date: e.Date}, sh.Location)
-	if e.Airing != nil {
-		pubDate = e.Airing.Start
-	}
-	title := side.Title
-	if title == "" {
-		title = e.Title
-	}
-	if title == "" {
-		title = titles.render(e.Episode, pubDate.In(sh.Location))
-	}
-	title = clean(title)
+	pubDate := e.aired(sh)
+	title := e.title(sh, side, titles, pubDate)
 	notes := truncateBytes(clean(firstNonEmpty(side.Notes, e.Comment, sh.Description, title)), maxDescription)
 	it := podcast.Item{
 		Title:       title,
@@ -232,6 +220,53 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber, titles *
 // once per feed, rather than once per episode.
 type titleTemplate struct {
 	parts []string // literal text, and "{date}" and "{episode}" as themselves
+}
+
+// aired is when the episode aired: its live airing's start, or for an
+// episode the schedule does not know (archived before onair, say) the start
+// of its air date.
+func (e *Episode) aired(sh *scheduler.Show) time.Time {
+	if e.Airing != nil {
+		return e.Airing.Start
+	}
+	return scheduler.Resolve(scheduler.DateTime{Date: e.Date}, sh.Location)
+}
+
+// title is the episode's title: its sidecar's, its tags', or the show's
+// template's.
+func (e *Episode) title(sh *scheduler.Show, side *archive.Sidecar, titles *titleTemplate, aired time.Time) string {
+	title := side.Title
+	if title == "" {
+		title = e.Title
+	}
+	if title == "" {
+		title = titles.render(e.Episode, aired.In(sh.Location))
+	}
+	return clean(title)
+}
+
+// EpisodeSummary is what the feed says of an episode, for other renderings
+// of it (the show's web page).
+type EpisodeSummary struct {
+	Title string
+	Aired time.Time // in the show's zone
+	Notes string    // the sidecar's notes or the file's comment; empty without
+}
+
+// Summarize says of each episode what its feed item says.
+func (p *Podcast) Summarize(episodes []Episode) []EpisodeSummary {
+	titles := p.titleTemplate()
+	out := make([]EpisodeSummary, len(episodes))
+	for i := range episodes {
+		e := &episodes[i]
+		side := e.Sidecar
+		if side == nil {
+			side = &archive.Sidecar{}
+		}
+		aired := e.aired(p.Show).In(p.Show.Location)
+		out[i] = EpisodeSummary{Title: e.title(p.Show, side, titles, aired), Aired: aired, Notes: clean(firstNonEmpty(side.Notes, e.Comment))}
+	}
+	return out
 }
 
 func (p *Podcast) titleTemplate() *titleTemplate {

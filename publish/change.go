@@ -14,7 +14,8 @@ const changeHorizon = 8 * 24 * time.Hour
 // NextChange is the first instant after t at which the site published as of
 // that instant can differ from the site published as of t for the passage
 // of time alone: an airing starts or ends (liveItem status, schedule.json,
-// calendars), an ended live item leaves the feed, an airing leaves the
+// calendars, web pages), an ended live item leaves the feed, a day begins in
+// the station's zone (the week at a glance), an airing leaves the
 // calendars' look-back window. Without one within eight days it returns
 // t plus eight days, so that a service wakes up and asks again.
 func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time.Time {
@@ -24,6 +25,10 @@ func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time
 			next = c
 		}
 	}
+	// The week at a glance starts with today, in the station's zone.
+	st := cfg.Station
+	today := t.In(st.Location)
+	consider(scheduler.Resolve(scheduler.DateTime{Date: scheduler.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()}.AddDays(1)}, st.Location))
 	lookback := feeds.LiveHorizon + calendarLookback + config.MaxDuration
 	for _, a := range sched.Airings(t.Add(-lookback), t.Add(changeHorizon)) {
 		consider(a.Start)

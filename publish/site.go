@@ -3,6 +3,7 @@ package publish
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -11,10 +12,13 @@ import (
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/web"
 )
 
 // Site is every published document, by path relative to the site's root
-// (feeds/prn.xml, schedule.json, calendar.ics, calendar/prn.ics).
+// (feeds/prn.xml, schedule.json, calendar.ics, calendar/prn.ics, and the
+// web pages: index.html, shows/prn/index.html, embed/now/index.html,
+// assets/...).
 type Site struct {
 	At    time.Time
 	Files map[string][]byte
@@ -141,6 +145,17 @@ func build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at ti
 			site.Files["calendar/"+sh.ID+".ics"] = render()
 		}
 	}
+
+	eps := make(map[string][]feeds.Episode, len(cfg.Shows))
+	for _, set := range cfg.Shows {
+		id := set.Podcast.Show.ID
+		eps[id] = episodes(sched, id, recs[id])
+	}
+	pages, err := web.Render(web.Input{Config: cfg, Schedule: sched, Episodes: eps, At: at})
+	if err != nil {
+		return nil, fmt.Errorf("publish pages: %w", err)
+	}
+	maps.Copy(site.Files, pages)
 	return site, nil
 }
 

@@ -73,7 +73,8 @@ func TestGoldenSite(t *testing.T) {
 			t.Errorf("%s differs from %s (go test ./publish -update rewrites it)\ngot:\n%s", p, path, site.Files[p])
 		}
 	}
-	want := []string{"calendar.ics", "calendar/jazz.ics", "calendar/prn.ics", "calendar/voices.ics", "feeds/jazz.xml", "feeds/prn.xml", "feeds/voices.xml", "schedule.json"}
+	want := []string{"assets/onair.css", "assets/onair.js", "calendar.ics", "calendar/jazz.ics", "calendar/prn.ics", "calendar/voices.ics", "embed/now/index.html",
+		"feeds/jazz.xml", "feeds/prn.xml", "feeds/voices.xml", "index.html", "schedule.json", "shows/jazz/index.html", "shows/prn/index.html", "shows/voices/index.html"}
 	if got := strings.Join(site.Paths(), " "); got != strings.Join(want, " ") {
 		t.Errorf("paths = %s", got)
 	}

@@ -56,12 +56,13 @@ func (h *Handler) Swap(snap *Snapshot) { h.current.Store(snap) }
 func (h *Handler) Snapshot() *Snapshot { return h.current.Load() }
 
 // ServeHTTP refuses any path that is not already clean (dot segments,
-// encoded slashes or dots, backslashes, doubled slashes) with 404, rather
+// encoded slashes or dots, backslashes, doubled slashes; a directory's
+// trailing slash is clean) with 404, rather
 // than redirecting to a cleaned path as http.ServeMux would.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	raw := strings.ToLower(r.URL.RawPath)
-	if p == "" || p[0] != '/' || path.Clean(p) != p || strings.ContainsAny(p, "\\\x00") ||
+	if p == "" || p[0] != '/' || cleanDir(p) != p || strings.ContainsAny(p, "\\\x00") ||
 		strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%2e") {
 		http.NotFound(w, r)
 		return
@@ -78,13 +79,56 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if h.servePage(w, r, p) {
+		return
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
+// cleanDir is path.Clean, keeping a directory's trailing slash.
+func cleanDir(p string) string {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// servePage serves the web pages: a directory's index.html at the
+// directory's path (/, /shows/prn/, /embed/now/), with the server's clock,
+// and redirects a directory's path without its slash to the path with one,
+// as static hosts do, so that the pages' relative links hold. It says
+// whether it answered.
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, p string) bool {
+	docs := h.current.Load().docs
+	if strings.HasSuffix(p, "/") {
+		d := docs[p[1:]+"index.html"]
+		if d == nil {
+			return false
+		}
+		// The pages' script reads the server's clock from this, so that a
+		// clock shifted with --at moves the on-air highlight as it should.
+		w.Header().Set("Server-Timing", "clock;desc="+strconv.FormatInt(h.Now().UnixMilli(), 10))
+		serveDocument(w, r, d)
+		return true
+	}
+	if docs[p[1:]+"/index.html"] == nil {
+		return false
+	}
+	target := path.Base(p) + "/"
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusMovedPermanently)
+	return true
+}
+
 var (
-	hdrVary  = []string{"Accept-Encoding"}
-	hdrCache = []string{"public, max-age=60"}
-	hdrGzip  = []string{"gzip"}
+	hdrVary    = []string{"Accept-Encoding"}
+	hdrCache   = []string{"public, max-age=60"}
+	hdrNoCache = []string{"no-cache"}
+	hdrGzip    = []string{"gzip"}
 )
 
 // serveDocument answers GET, HEAD and conditional requests for a document
@@ -95,6 +139,7 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 	if r.Header.Get("Range") != "" {
 		body, etag := d.body, d.etag
 		w.Header().Set("Vary", "Accept-Encoding")
+		w.Header()["Cache-Control"] = d.hdrCache
 		if gz {
 			body, etag = d.gz, d.etagGz
 			w.Header().Set("Content-Encoding", "gzip")
@@ -107,7 +152,7 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 	if gz {
 		body, etag, hdrETag, hdrLength = d.gz, d.etagGz, d.hdrETagGz, d.hdrLengthGz
 	}
-	hd["Vary"], hd["Cache-Control"], hd["Etag"], hd["Last-Modified"] = hdrVary, hdrCache, hdrETag, d.hdrModified
+	hd["Vary"], hd["Cache-Control"], hd["Etag"], hd["Last-Modified"] = hdrVary, d.hdrCache, hdrETag, d.hdrModified
 	if notModified(r, etag, d.modTime) {
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -154,7 +199,9 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request) {
 func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, etag string, mod time.Time, ctype string) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "public, max-age=60")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	}
 	http.ServeContent(w, r, "", mod, bytes.NewReader(body))
 }
 

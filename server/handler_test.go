@@ -162,7 +162,11 @@ func TestNothingOutsideTheArchive(t *testing.T) {
 		"/feeds/../config.example.yaml",
 		"/feeds/nope.xml",
 		"/config.example.yaml",
-		"/",
+		"/shows/",
+		"/shows/nope/",
+		"/shows/prn/../../config.example.yaml",
+		"/assets/",
+		"/assets/../config.example.yaml",
 	} {
 		w := get(h, "GET", p)
 		if w.Code != 404 {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,7 +25,7 @@ type document struct {
 	modTime      time.Time // when its content last changed
 	contentType  string
 
-	hdrType, hdrETag, hdrETagGz, hdrModified, hdrLength, hdrLengthGz []string
+	hdrType, hdrETag, hdrETagGz, hdrModified, hdrLength, hdrLengthGz, hdrCache []string
 }
 
 func (d *document) prepare() *document {
@@ -32,6 +33,12 @@ func (d *document) prepare() *document {
 	d.hdrETag, d.hdrETagGz = []string{d.etag}, []string{d.etagGz}
 	d.hdrModified = []string{d.modTime.UTC().Format(http.TimeFormat)}
 	d.hdrLength, d.hdrLengthGz = []string{strconv.Itoa(len(d.body))}, []string{strconv.Itoa(len(d.gz))}
+	d.hdrCache = hdrCache
+	if strings.HasPrefix(d.contentType, "text/html") {
+		// A page says what is on the air: a browser asks again every
+		// time (a 304 when nothing changed) rather than show a stale one.
+		d.hdrCache = hdrNoCache
+	}
 	return d
 }
 
@@ -108,6 +115,9 @@ func gzipped(b []byte) []byte {
 
 var contentTypes = map[string]string{
 	".xml":  "application/rss+xml; charset=utf-8",
+	".html": "text/html; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
 	".json": "application/json",
 	".ics":  "text/calendar; charset=utf-8",
 	".mp3":  "audio/mpeg",

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// TestPages: the web pages at their directories' paths, with their type,
+// a clock for their script, revalidation on every view, and 304s.
+func TestPages(t *testing.T) {
+	h := exampleHandler(t)
+	for _, tc := range []struct{ path, file, ctype string }{
+		{"/", "index.html", "text/html; charset=utf-8"},
+		{"/shows/prn/", "shows/prn/index.html", "text/html; charset=utf-8"},
+		{"/embed/now/", "embed/now/index.html", "text/html; charset=utf-8"},
+		{"/assets/onair.css", "assets/onair.css", "text/css; charset=utf-8"},
+		{"/assets/onair.js", "assets/onair.js", "text/javascript; charset=utf-8"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata", "publish", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := get(h, "GET", tc.path)
+			if w.Code != 200 || w.Body.String() != string(want) {
+				t.Fatalf("GET %s: %d, body equal to %s: %v", tc.path, w.Code, tc.file, w.Body.String() == string(want))
+			}
+			if got := w.Header().Get("Content-Type"); got != tc.ctype {
+				t.Errorf("Content-Type = %q, want %q", got, tc.ctype)
+			}
+			page := tc.ctype == "text/html; charset=utf-8"
+			clock := w.Header().Get("Server-Timing")
+			if page && clock != "clock;desc="+strconv.FormatInt(liveAt.UnixMilli(), 10) {
+				t.Errorf("Server-Timing = %q, want the handler's clock", clock)
+			}
+			if cc := w.Header().Get("Cache-Control"); page && cc != "no-cache" || !page && cc != "public, max-age=60" {
+				t.Errorf("Cache-Control = %q", cc)
+			}
+			again := get(h, "GET", tc.path, "If-None-Match", w.Header().Get("ETag"))
+			if again.Code != 304 || again.Body.Len() != 0 {
+				t.Errorf("revalidation: %d with %d bytes, want 304 and none", again.Code, again.Body.Len())
+			}
+			gz := get(h, "GET", tc.path, "Accept-Encoding", "gzip")
+			if gz.Header().Get("Content-Encoding") != "gzip" || gz.Body.Len() >= len(want) {
+				t.Errorf("gzip: %q, %d bytes of %d", gz.Header().Get("Content-Encoding"), gz.Body.Len(), len(want))
+			}
+		})
+	}
+	// A directory without its slash goes to the directory, relatively, so
+	// that the pages' relative links hold behind a proxy's path too.
+	for p, loc := range map[string]string{"/embed/now": "now/", "/shows/prn": "prn/", "/shows/prn?x=1": "prn/?x=1"} {
+		w := get(h, "GET", p)
+		if w.Code != 301 || w.Header().Get("Location") != loc {
+			t.Errorf("GET %s: %d to %q, want 301 to %q", p, w.Code, w.Header().Get("Location"), loc)
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Input is what the pages are made of.
+type Input struct {
+	Config   *config.Config
+	Schedule *scheduler.Schedule
+	// Episodes are each show's recorded episodes, oldest first, by show id.
+	Episodes map[string][]feeds.Episode
+	// At is the instant the pages are true of: what is on air, what is next.
+	At time.Time
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// Assets are the files every page uses, by path under the site's root.
+func Assets() map[string][]byte {
+	out := make(map[string][]byte)
+	fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out[p], _ = assetFS.ReadFile(p)
+		}
+		return nil
+	})
+	return out
+}
+
+var pageTemplates = sync.OnceValue(func() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"hm":   func(t time.Time) string { return t.Format("15:04") },
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date": func(t time.Time) string { return dayLabel(dateOf(t)) },
+		"long": func(t time.Time) string { return t.Format("Monday, January 2, 2006") },
+		"zone": func(t time.Time) string { return t.Format("MST") },
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	out := make(map[string]*template.Template)
+	for _, name := range []string{"week", "show", "embed"} {
+		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+	}
+	return out
+})
+
+// page is what the layout needs of any page.
+type page struct {
+	Lang    string
+	Title   string
+	Station string
+	Root    string // the way back to the site's root: "" or "../../"
+	Class   string // the body's class
+	Body    any
+}
+
+// Home is the link to the week at a glance.
+func (p page) Home() string { return firstNonEmpty(p.Root, "./") }
+
+func execute(name string, p page) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(16 << 10)
+	if err := pageTemplates()[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Render makes every page of the site, by path under the site's root
+// (index.html, shows/prn/index.html, embed/now/index.html), and its assets.
+func Render(in Input) (map[string][]byte, error) {
+	out := Assets()
+	r := newRenderer(in)
+	doc, err := r.week()
+	if err != nil {
+		return nil, err
+	}
+	out["index.html"] = doc
+	if out["embed/now/index.html"], err = r.embed(); err != nil {
+		return nil, err
+	}
+	for _, set := range in.Config.Shows {
+		id := set.Podcast.Show.ID
+		if out[path.Join("shows", id, "index.html")], err = r.show(set); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Pages lists the paths Render makes for cfg, assets aside.
+func Pages(cfg *config.Config) []string {
+	out := []string{"index.html", "embed/now/index.html"}
+	for _, set := range cfg.Shows {
+		out = append(out, "shows/"+set.Podcast.Show.ID+"/index.html")
+	}
+	return out
+}
+
+// renderer holds what several pages share.
+type renderer struct {
+	in       Input
+	loc      *time.Location
+	lang     string
+	settings map[string]*config.ShowSettings
+	// around is every airing from the day before today to the day after
+	// the week, in any zone: what the script needs to lay the week out in
+	// the viewer's zone and to move the highlight.
+	around []airing
+}
+
+func newRenderer(in Input) *renderer {
+	st := in.Config.Station
+	r := &renderer{in: in, loc: st.Location, settings: make(map[string]*config.ShowSettings)}
+	for _, set := range in.Config.Shows {
+		r.settings[set.Podcast.Show.ID] = set
+		if r.lang == "" {
+			r.lang = set.Podcast.Language
+		}
+	}
+	today := dateOf(in.At.In(r.loc))
+	from := scheduler.Resolve(scheduler.DateTime{Date: today.AddDays(-1)}, r.loc)
+	to := scheduler.Resolve(scheduler.DateTime{Date: today.AddDays(Days + 1)}, r.loc)
+	// Airings returns those starting in the window; one that started
+	// before it may still be on the air.
+	for _, a := range in.Schedule.Airings(from.Add(-config.MaxDuration), to) {
+		if a.End.After(from) {
+			r.around = append(r.around, r.airing(a, ""))
+		}
+	}
+	mark(r.around, in.At)
+	return r
+}
+
+// airing is a as pages show it, linking to its show's page from root.
+func (r *renderer) airing(a scheduler.Airing, root string) airing {
+	v := airing{
+		ID: a.ID, Show: a.Show.ID, Title: a.Title,
+		Kind: "rebroadcast", Href: root + "shows/" + a.Show.ID + "/",
+		Start: a.Start.In(r.loc), End: a.End.In(r.loc),
+	}
+	if a.Kind == scheduler.Live {
+		v.Kind = "live"
+		if set := r.settings[a.Show.ID]; set != nil {
+			v.Stream = set.Podcast.StreamURL
+		}
+	}
+	return v
+}
+
+// withRoot is airings with links from a page at root.
+func withRoot(as []airing, root string) []airing {
+	out := make([]airing, len(as))
+	for i, a := range as {
+		a.Href = root + a.Href
+		out[i] = a
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/feeds"
+)
+
+// The show page lists so many upcoming airings and recent episodes; the
+// feed has them all.
+const (
+	upcomingAirings = 8
+	recentEpisodes  = 20
+)
+
+// showPage is shows/<id>/index.html.
+type showPage struct {
+	ID, Title, Description string
+	Image                  string
+	Hosts                  []string
+	FeedURL                string
+	Apps                   []app
+	Webcal                 template.URL
+	ICS                    string
+	Zone                   string
+	Upcoming               []upcoming
+	Episodes               []episode
+	More                   int // episodes in the feed and not on the page
+}
+
+// app is a subscribe link; its URL may have an app's own scheme, which
+// html/template would otherwise refuse.
+type app struct {
+	Name string
+	URL  template.URL
+}
+
+type upcoming struct {
+	airing
+	Replays string // for a rebroadcast, the title of the episode it replays
+}
+
+type episode struct {
+	ID, Title, Notes string
+	Aired            time.Time
+	Length           string // "58 min"
+	Audio            string
+	Type             string // its MIME type
+	Format           string // "MP3"
+	Size             string // "4.2 MB"
+}
+
+func (r *renderer) show(set *config.ShowSettings) ([]byte, error) {
+	const root = "../../"
+	st := r.in.Config.Station
+	pod := &set.Podcast
+	sh := pod.Show
+	p := showPage{
+		ID: sh.ID, Title: sh.Title, Description: sh.Description,
+		Image:   relative(pod.ImageURL, st.BaseURL, root),
+		FeedURL: pod.FeedURL,
+		Webcal:  template.URL(Webcal(st.BaseURL + "/calendar/" + sh.ID + ".ics")),
+		ICS:     root + "calendar/" + sh.ID + ".ics",
+		Zone:    sh.Location.String(),
+	}
+	for _, h := range pod.Hosts {
+		p.Hosts = append(p.Hosts, h.Name)
+	}
+	for _, a := range SubscribeLinks(pod.FeedURL, sh.Title) {
+		p.Apps = append(p.Apps, app{a.Name, template.URL(a.URL)})
+	}
+
+	eps := r.in.Episodes[sh.ID]
+	sums := pod.Summarize(eps)
+	titles := make(map[string]string, len(eps))
+	for i, e := range eps {
+		titles[e.Episode] = sums[i].Title
+	}
+	for _, a := range r.in.Schedule.Next(r.in.At, upcomingAirings, sh.ID) {
+		v := upcoming{airing: r.airing(a, root)}
+		v.Start, v.End = a.Start.In(sh.Location), a.End.In(sh.Location)
+		if v.Kind == "rebroadcast" && a.Episode != "" {
+			v.Replays = firstNonEmpty(titles[a.Episode], a.Episode)
+		}
+		p.Upcoming = append(p.Upcoming, v)
+	}
+	for i := len(eps) - 1; i >= 0 && len(p.Episodes) < recentEpisodes; i-- {
+		p.Episodes = append(p.Episodes, r.episode(&eps[i].Recording, sums[i], root))
+	}
+	p.More = len(eps) - len(p.Episodes)
+	return execute("show", page{Lang: firstNonEmpty(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p})
+}
+
+func (r *renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, root string) episode {
+	e := episode{
+		ID: rec.Episode, Title: sum.Title, Notes: sum.Notes, Aired: sum.Aired,
+		Audio:  relative(rec.URL, r.in.Config.Station.BaseURL, root),
+		Type:   rec.Type,
+		Format: strings.ToUpper(strings.TrimPrefix(path.Ext(rec.File), ".")),
+		Size:   megabytes(rec.Size),
+	}
+	if m := rec.Duration.Round(time.Minute); m > 0 {
+		e.Length = fmt.Sprintf("%d min", int(m/time.Minute))
+	}
+	return e
+}
+
+func megabytes(n int64) string {
+	if n < 100_000 {
+		return fmt.Sprintf("%d kB", (n+500)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
