@@ -15,8 +15,8 @@ const changeHorizon = 8 * 24 * time.Hour
 // that instant can differ from the site published as of t for the passage
 // of time alone: an airing starts or ends (liveItem status, schedule.json,
 // calendars, web pages), an ended live item leaves the feed, a day begins in
-// the station's zone (the week at a glance), an airing leaves the
-// calendars' look-back window. Without one within eight days it returns
+// the station's zone (the week at a glance), an airing comes within the
+// calendars' reach or leaves their look-back window. Without one within eight days it returns
 // t plus eight days, so that a service wakes up and asks again.
 func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time.Time {
 	next := t.Add(changeHorizon)
@@ -37,6 +37,11 @@ func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time
 		if a.Kind == scheduler.Live {
 			consider(a.End.Add(feeds.LiveHorizon))
 		}
+	}
+	// An airing enters the calendars when its start is ScheduleDays away.
+	days := time.Duration(cfg.ScheduleDays) * 24 * time.Hour
+	for _, a := range sched.Airings(t.Add(days), t.Add(days+changeHorizon)) {
+		consider(a.Start.Add(-days))
 	}
 	return next
 }

@@ -36,11 +36,19 @@ func TestNextChange(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		next := NextChange(cfg, sched, at)
 		a, b := build(at), build(next.Add(-time.Second))
-		for _, p := range []string{"feeds/prn.xml", "feeds/jazz.xml", "feeds/voices.xml"} {
+		for _, p := range []string{"feeds/prn.xml", "feeds/jazz.xml", "feeds/voices.xml", "index.html", "embed/now/index.html", "shows/prn/index.html", "calendar/prn.ics"} {
 			if !bytes.Equal(a.Files[p], b.Files[p]) {
 				t.Errorf("%s changed between %s and %s, before the next change NextChange named", p, at, next)
 			}
 		}
 		at = next
+	}
+	// The week at a glance begins a day at the station's midnight.
+	midnight := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	if got := NextChange(cfg, sched, midnight.Add(-time.Hour)); !got.Equal(midnight) {
+		t.Errorf("next change an hour before midnight in Chicago = %s, want midnight", got)
+	}
+	if bytes.Equal(build(midnight.Add(-time.Second)).Files["index.html"], build(midnight).Files["index.html"]) {
+		t.Error("the week at a glance did not move on at midnight")
 	}
 }

@@ -122,7 +122,10 @@ func build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at ti
 	}
 	site.Files["schedule.json"] = append(js, '\n')
 
-	window := sched.Airings(at.Add(-calendarLookback), at.Add(days))
+	// The calendars hold the airings that start in (at-lookback, at+days]:
+	// an airing comes in at the very instant its start is days away and
+	// goes at the instant it is lookback old, the instants NextChange names.
+	window := sched.Airings(at.Add(-calendarLookback+1), at.Add(days+1))
 	urls := make(map[string]string)
 	for _, set := range cfg.Shows {
 		urls[set.Podcast.Show.ID] = set.Podcast.Link

@@ -86,7 +86,7 @@ func (p *showPlan) bind(idx int, e *Exception) {
 				Message: fmt.Sprintf("replay is set on the airing at %s, which is live; replay applies to rebroadcasts", e.Airing)})
 			return
 		}
-		if d, ok := episodeDate(e.Replay); ok && e.Airing.Date.Before(d) {
+		if d, ok := EpisodeDate(e.Replay); ok && e.Airing.Date.Before(d) {
 			p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
 				Message: fmt.Sprintf("the airing at %s cannot replay %s, which airs later", e.Airing, e.Replay)})
 			return
@@ -101,8 +101,9 @@ func (p *showPlan) bind(idx int, e *Exception) {
 		Message: fmt.Sprintf("no airing of %s is scheduled at %s %s", p.ID, e.Airing, p.Location)})
 }
 
-// episodeDate reads the local date out of an episode id ("prn-2026-11-29-2").
-func episodeDate(id string) (Date, bool) {
+// EpisodeDate reads the local air date out of an episode id
+// ("prn-2026-11-29-2").
+func EpisodeDate(id string) (Date, bool) {
 	for i := 0; i+10 <= len(id); i++ {
 		if i > 0 && id[i-1] != '-' {
 			continue

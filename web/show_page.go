@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"html/template"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/scheduler"
 )
 
 // The show page lists so many upcoming airings and recent episodes; the
@@ -43,7 +45,19 @@ type app struct {
 
 type upcoming struct {
 	airing
-	Replays string // for a rebroadcast, the title of the episode it replays
+	Replays string // for a rebroadcast, which episode it replays: "of “Title”"
+}
+
+// replays says which episode a rebroadcast replays: by its title once it
+// is recorded, by its air date before.
+func replays(episode string, titles map[string]string) string {
+	if title, ok := titles[episode]; ok {
+		return "of “" + title + "”"
+	}
+	if d, ok := scheduler.EpisodeDate(episode); ok {
+		return "of the episode of " + d.Weekday().String() + ", " + d.Month.String() + " " + strconv.Itoa(d.Day)
+	}
+	return ""
 }
 
 type episode struct {
@@ -82,11 +96,24 @@ func (r *renderer) show(set *config.ShowSettings) ([]byte, error) {
 	for i, e := range eps {
 		titles[e.Episode] = sums[i].Title
 	}
-	for _, a := range r.in.Schedule.Next(r.in.At, upcomingAirings, sh.ID) {
+	// What is on the air now, then what comes next: an airing leaves the
+	// list at its end, the instant publish.NextChange names.
+	at := r.in.At
+	var next []scheduler.Airing
+	for _, a := range r.in.Schedule.Airings(at.Add(-config.MaxDuration), at.Add(1), sh.ID) {
+		if a.End.After(at) {
+			next = append(next, a)
+		}
+	}
+	next = append(next, r.in.Schedule.Next(at.Add(1), upcomingAirings, sh.ID)...)
+	for _, a := range next[:min(len(next), upcomingAirings)] {
 		v := upcoming{airing: r.airing(a, root)}
+		if !a.Start.After(at) {
+			v.State = "now"
+		}
 		v.Start, v.End = a.Start.In(sh.Location), a.End.In(sh.Location)
-		if v.Kind == "rebroadcast" && a.Episode != "" {
-			v.Replays = firstNonEmpty(titles[a.Episode], a.Episode)
+		if v.Kind == "rebroadcast" {
+			v.Replays = replays(a.Episode, titles)
 		}
 		p.Upcoming = append(p.Upcoming, v)
 	}
@@ -105,8 +132,8 @@ func (r *renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, roo
 		Format: strings.ToUpper(strings.TrimPrefix(path.Ext(rec.File), ".")),
 		Size:   megabytes(rec.Size),
 	}
-	if m := rec.Duration.Round(time.Minute); m > 0 {
-		e.Length = fmt.Sprintf("%d min", int(m/time.Minute))
+	if rec.Duration > 0 {
+		e.Length = fmt.Sprintf("%d min", max(1, int(rec.Duration.Round(time.Minute)/time.Minute)))
 	}
 	return e
 }

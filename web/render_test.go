@@ -1,0 +1,165 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/web"
+)
+
+func exampleSite(t *testing.T, at time.Time) (*config.Config, *publish.Site) {
+	t.Helper()
+	cfg, err := config.Load("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := publish.Scan(cfg, nil, nil)
+	site, err := publish.Build(cfg, scheduler.New(cfg.Station), recs, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, site
+}
+
+// TestPageWeight: every page, with the stylesheet and the script it loads,
+// is under 100 KB before recordings and artwork.
+func TestPageWeight(t *testing.T) {
+	at, _ := time.Parse(time.RFC3339, liveAt)
+	cfg, site := exampleSite(t, at)
+	assets := 0
+	for p, b := range web.Assets() {
+		if !bytes.Equal(site.Files[p], b) {
+			t.Errorf("the site lacks %s", p)
+		}
+		assets += len(b)
+	}
+	for _, p := range web.Pages(cfg) {
+		if n := len(site.Files[p]) + assets; n == assets || n >= 100_000 {
+			t.Errorf("%s weighs %d bytes with its assets", p, n)
+		} else {
+			t.Logf("%s: %d bytes, %d with its assets", p, len(site.Files[p]), n)
+		}
+	}
+}
+
+// TestPagesWellFormed reads every page as a browser would and checks what
+// a validator and an accessibility audit check first: a language, a title,
+// unique ids, labels that name a control, alt text on images, links that
+// html/template did not have to refuse.
+func TestPagesWellFormed(t *testing.T) {
+	at, _ := time.Parse(time.RFC3339, liveAt)
+	cfg, site := exampleSite(t, at)
+	for _, p := range web.Pages(cfg) {
+		t.Run(p, func(t *testing.T) {
+			body := site.Files[p]
+			if bytes.Contains(body, []byte("ZgotmplZ")) {
+				t.Errorf("html/template refused a value: %s", body)
+			}
+			doc, err := html.Parse(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := make(map[string]int)
+			var fors []string
+			var title, lang string
+			var walk func(n *html.Node)
+			walk = func(n *html.Node) {
+				if n.Type == html.ElementNode {
+					attr := make(map[string]string)
+					for _, a := range n.Attr {
+						attr[a.Key] = a.Val
+					}
+					if id, ok := attr["id"]; ok {
+						ids[id]++
+					}
+					switch n.Data {
+					case "html":
+						lang = attr["lang"]
+					case "title":
+						if n.FirstChild != nil {
+							title = n.FirstChild.Data
+						}
+					case "label":
+						fors = append(fors, attr["for"])
+					case "img":
+						if _, ok := attr["alt"]; !ok {
+							t.Errorf("an image without alt: %s", attr["src"])
+						}
+					case "a":
+						if attr["href"] == "" || attr["href"] == "#" {
+							t.Errorf("a link to nowhere: %v", n.Attr)
+						}
+					}
+				}
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+			}
+			walk(doc)
+			if lang == "" || title == "" {
+				t.Errorf("lang %q, title %q", lang, title)
+			}
+			for id, n := range ids {
+				if n > 1 {
+					t.Errorf("id %q is used %d times", id, n)
+				}
+			}
+			for _, f := range fors {
+				if ids[f] != 1 {
+					t.Errorf("a label for %q, which is no element", f)
+				}
+			}
+		})
+	}
+}
+
+// TestPagesAtAnotherTime: the pages say what is on at the instant they are
+// rendered for, and nothing of the clock's.
+func TestPagesAtAnotherTime(t *testing.T) {
+	for _, tc := range []struct {
+		at, now, next string
+	}{
+		{"2026-11-29T13:30:00-06:00", "prn-2026-11-29T1300", "prn-2026-12-01T1000"},
+		{"2026-11-29T14:00:00-06:00", "", "prn-2026-12-01T1000"},
+		{"2026-12-12T21:00:00-06:00", "jazz-2026-12-12T2000", "prn-2026-12-13T1300"},
+	} {
+		at, _ := time.Parse(time.RFC3339, tc.at)
+		_, site := exampleSite(t, at)
+		index := string(site.Files["index.html"])
+		if tc.now != "" && !strings.Contains(index, `now" data-id="`+tc.now+`"`) {
+			t.Errorf("at %s: %s is not marked on air", tc.at, tc.now)
+		}
+		if !strings.Contains(index, `next" data-id="`+tc.next+`"`) {
+			t.Errorf("at %s: %s is not marked next", tc.at, tc.next)
+		}
+		for _, p := range []string{"index.html", "embed/now/index.html"} {
+			if idle := strings.Contains(string(site.Files[p]), "Nothing is on the air."); idle != (tc.now == "") {
+				t.Errorf("%s at %s says nothing is on the air: %v", p, tc.at, idle)
+			}
+		}
+	}
+}
+
+func ExampleSubscribeLinks() {
+	for _, app := range web.SubscribeLinks("https://radio.example.org/feeds/prn.xml", "News Hour") {
+		fmt.Printf("%s: %s\n", app.Name, app.URL)
+	}
+	fmt.Println(web.Webcal("https://radio.example.org/calendar/prn.ics"))
+	// Output:
+	// Apple Podcasts: podcast://radio.example.org/feeds/prn.xml
+	// Overcast: overcast://x-callback-url/add?url=https%3A%2F%2Fradio.example.org%2Ffeeds%2Fprn.xml
+	// Pocket Casts: pktc://subscribe/radio.example.org/feeds/prn.xml
+	// Castro: castro://subscribe/radio.example.org/feeds/prn.xml
+	// AntennaPod: https://antennapod.org/deeplink/subscribe?url=https%3A%2F%2Fradio.example.org%2Ffeeds%2Fprn.xml&title=News+Hour
+	// Podcast Addict: podcastaddict://https://radio.example.org/feeds/prn.xml
+	// RSS: https://radio.example.org/feeds/prn.xml
+	// webcal://radio.example.org/calendar/prn.ics
+}
