@@ -8,6 +8,7 @@ import (
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/web"
 )
 
 // Builder builds the same sites as Build, remembering each show's feed and
@@ -19,8 +20,10 @@ import (
 type Builder struct {
 	memo      map[string]*feedMemo
 	calendars map[string]*calendarMemo
-	// Rebuilt counts the feeds built (not reused) by the last Build.
-	Rebuilt int
+	pages     map[string]*pageMemo
+	// Rebuilt counts the feeds built (not reused) by the last Build, and
+	// RenderedShows the show pages rendered.
+	Rebuilt, RenderedShows int
 }
 
 type feedMemo struct {
@@ -42,10 +45,34 @@ type calendarMemo struct {
 // Build is publish.Build, reusing what it can.
 func (b *Builder) Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time) (*Site, error) {
 	if b.memo == nil {
-		b.memo, b.calendars = make(map[string]*feedMemo), make(map[string]*calendarMemo)
+		b.memo, b.calendars, b.pages = make(map[string]*feedMemo), make(map[string]*calendarMemo), make(map[string]*pageMemo)
 	}
-	b.Rebuilt = 0
+	b.Rebuilt, b.RenderedShows = 0, 0
 	return build(cfg, sched, recs, at, b)
+}
+
+// pageMemo is a show's page and what it was made of: the configuration,
+// the show's recordings (their scan, by identity) and the page's key (the
+// airings it lists and their states).
+type pageMemo struct {
+	cfg  *config.Config
+	recs []archive.Recording
+	key  string
+	doc  []byte
+}
+
+func (b *Builder) showPage(cfg *config.Config, show string, recs []archive.Recording, p *web.ShowPage) ([]byte, error) {
+	key := p.Key()
+	if m := b.pages[show]; m != nil && m.cfg == cfg && sameScan(m.recs, recs) && m.key == key {
+		return m.doc, nil
+	}
+	doc, err := p.Render()
+	if err != nil {
+		return nil, err
+	}
+	b.RenderedShows++
+	b.pages[show] = &pageMemo{cfg: cfg, recs: recs, key: key, doc: doc}
+	return doc, nil
 }
 
 func (b *Builder) calendar(cfg *config.Config, show string, airings []scheduler.Airing, render func() []byte) []byte {

@@ -16,7 +16,7 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	recs, _ := Scan(cfg, nil, nil)
 	var b Builder
 	at := liveAt.Add(-48 * time.Hour)
-	total, rebuilt := 0, 0
+	total, rebuilt, rendered := 0, 0, 0
 	for at.Before(liveAt.Add(14 * 24 * time.Hour)) {
 		want, err := Build(cfg, sched, recs, at)
 		if err != nil {
@@ -33,14 +33,19 @@ func TestBuilderMatchesBuild(t *testing.T) {
 		}
 		total += len(cfg.Shows)
 		rebuilt += b.Rebuilt
+		rendered += b.RenderedShows
 		at = NextChange(cfg, sched, at)
 	}
 	if rebuilt >= total/2 {
 		t.Errorf("rebuilt %d of %d feeds: the memo saves little", rebuilt, total)
 	}
+	if rendered >= total*2/3 || rendered == 0 {
+		t.Errorf("rendered %d of %d show pages: the memo saves little", rendered, total)
+	}
+	t.Logf("%d instants: %d of %d feeds rebuilt, %d show pages rendered", total/len(cfg.Shows), rebuilt, total, rendered)
 	// A new scan (a recording landed) rebuilds.
 	recs2, _ := Scan(cfg, nil, nil)
-	if _, err := b.Build(cfg, sched, recs2, at); err != nil || b.Rebuilt != len(cfg.Shows) {
-		t.Errorf("after a new scan: rebuilt %d, want %d (%v)", b.Rebuilt, len(cfg.Shows), err)
+	if _, err := b.Build(cfg, sched, recs2, at); err != nil || b.Rebuilt != len(cfg.Shows) || b.RenderedShows != len(cfg.Shows) {
+		t.Errorf("after a new scan: rebuilt %d feeds and %d show pages, want %d (%v)", b.Rebuilt, b.RenderedShows, len(cfg.Shows), err)
 	}
 }

@@ -149,17 +149,45 @@ func build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at ti
 		}
 	}
 
-	eps := make(map[string][]feeds.Episode, len(cfg.Shows))
+	// The pages list a show's recent episodes; their count is enough of the rest.
+	in := web.Input{Config: cfg, Schedule: sched, At: at,
+		Episodes: make(map[string][]feeds.Episode, len(cfg.Shows)), EpisodeCounts: make(map[string]int, len(cfg.Shows))}
 	for _, set := range cfg.Shows {
 		id := set.Podcast.Show.ID
-		eps[id] = episodes(sched, id, recs[id])
+		rs := recs[id]
+		in.Episodes[id] = episodes(sched, id, rs[max(0, len(rs)-web.RecentEpisodes):])
+		in.EpisodeCounts[id] = len(rs)
 	}
-	pages, err := web.Render(web.Input{Config: cfg, Schedule: sched, Episodes: eps, At: at})
+	pages, err := renderPages(in, recs, b)
 	if err != nil {
 		return nil, fmt.Errorf("publish pages: %w", err)
 	}
 	maps.Copy(site.Files, pages)
 	return site, nil
+}
+
+// renderPages is web.Render, reusing with a Builder the show pages whose
+// inputs did not change.
+func renderPages(in web.Input, recs Recordings, b *Builder) (map[string][]byte, error) {
+	if b == nil {
+		return web.Render(in)
+	}
+	out := web.Assets()
+	r := web.NewRenderer(in)
+	var err error
+	if out["index.html"], err = r.Week(); err != nil {
+		return nil, err
+	}
+	if out["embed/now/index.html"], err = r.Embed(); err != nil {
+		return nil, err
+	}
+	for _, set := range in.Config.Shows {
+		id := set.Podcast.Show.ID
+		if out[web.ShowPath(id)], err = b.showPage(in.Config, id, recs[id], r.Show(set)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func airingsJSON(as []scheduler.Airing) []scheduler.AiringJSON {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/onair-radio/onair/cli"
 )
@@ -102,7 +103,11 @@ func browse(t *testing.T) (context.Context, func() []string) {
 		chromedp.NoSandbox, // CI runs as root
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// No network beyond loopback: nothing of Google's to reach.
 		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -323,6 +328,38 @@ func TestBrowser(t *testing.T) {
 		shoot(t, ctx, "embed-sidebar")
 		do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 		shoot(t, ctx, "embed-desktop")
+	})
+
+	// Without JavaScript every page still says it all: the script only
+	// enhances (the zone switch and the copy button stay hidden).
+	t.Run("without JavaScript", func(t *testing.T) {
+		tab, cancel := chromedp.NewContext(ctx)
+		defer cancel()
+		do(t, tab, chromedp.EmulateViewport(1280, 900))
+		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		do(t, tab, chromedp.Navigate(base+"/"))
+		p := where(t, tab, sunday)
+		if !strings.HasPrefix(p.Day, "Sun 29 Nov") || p.Time != "13:00" || abs(p.Off) > 2 || !strings.Contains(p.Classes, "now") {
+			t.Errorf("without JavaScript: in %q at %q, %.1f px off, class %q", p.Day, p.Time, p.Off, p.Classes)
+		}
+		if shown := eval[bool](t, tab, `document.querySelector('.zone-switch').getClientRects().length > 0`); shown {
+			t.Error("the zone switch shows without the script that works it")
+		}
+		checkPage(t, tab, "week without JavaScript")
+		shoot(t, tab, "week-desktop-nojs")
+		do(t, tab, chromedp.Navigate(base+"/shows/prn/"))
+		if shown := eval[bool](t, tab, `document.querySelector('.copy-button').getClientRects().length > 0`); shown {
+			t.Error("the copy button shows without the script that works it")
+		}
+		if feed := eval[string](t, tab, `document.getElementById('feed-url').value`); feed != "http://localhost:8080/feeds/prn.xml" {
+			t.Errorf("feed address %q", feed)
+		}
+		if n := eval[int](t, tab, `document.querySelectorAll('.episodes audio[src]').length`); n == 0 {
+			t.Error("no audio players")
+		}
+		checkPage(t, tab, "show without JavaScript")
 	})
 
 	if ps := problems(); len(ps) > 0 {

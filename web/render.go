@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"path"
 	"sync"
 	"time"
 
@@ -19,8 +18,12 @@ import (
 type Input struct {
 	Config   *config.Config
 	Schedule *scheduler.Schedule
-	// Episodes are each show's recorded episodes, oldest first, by show id.
+	// Episodes are each show's most recent episodes, oldest first, by show
+	// id: at least the last RecentEpisodes (the show page lists no more).
 	Episodes map[string][]feeds.Episode
+	// EpisodeCounts are how many episodes each show has in all, when that is
+	// more than Episodes holds.
+	EpisodeCounts map[string]int
 	// At is the instant the pages are true of: what is on air, what is next.
 	At time.Time
 }
@@ -85,35 +88,37 @@ func execute(name string, p page) ([]byte, error) {
 // (index.html, shows/prn/index.html, embed/now/index.html), and its assets.
 func Render(in Input) (map[string][]byte, error) {
 	out := Assets()
-	r := newRenderer(in)
-	doc, err := r.week()
-	if err != nil {
+	r := NewRenderer(in)
+	var err error
+	if out["index.html"], err = r.Week(); err != nil {
 		return nil, err
 	}
-	out["index.html"] = doc
-	if out["embed/now/index.html"], err = r.embed(); err != nil {
+	if out["embed/now/index.html"], err = r.Embed(); err != nil {
 		return nil, err
 	}
 	for _, set := range in.Config.Shows {
-		id := set.Podcast.Show.ID
-		if out[path.Join("shows", id, "index.html")], err = r.show(set); err != nil {
+		if out[ShowPath(set.Podcast.Show.ID)], err = r.Show(set).Render(); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
+// ShowPath is the path of a show's page under the site's root.
+func ShowPath(id string) string { return "shows/" + id + "/index.html" }
+
 // Pages lists the paths Render makes for cfg, assets aside.
 func Pages(cfg *config.Config) []string {
 	out := []string{"index.html", "embed/now/index.html"}
 	for _, set := range cfg.Shows {
-		out = append(out, "shows/"+set.Podcast.Show.ID+"/index.html")
+		out = append(out, ShowPath(set.Podcast.Show.ID))
 	}
 	return out
 }
 
-// renderer holds what several pages share.
-type renderer struct {
+// Renderer renders the pages of one Input; it holds what several pages
+// share.
+type Renderer struct {
 	in       Input
 	loc      *time.Location
 	lang     string
@@ -122,11 +127,14 @@ type renderer struct {
 	// the week, in any zone: what the script needs to lay the week out in
 	// the viewer's zone and to move the highlight.
 	around []airing
+	// until is the end of around, where the week's data runs out.
+	until time.Time
 }
 
-func newRenderer(in Input) *renderer {
+// NewRenderer prepares to render in's pages.
+func NewRenderer(in Input) *Renderer {
 	st := in.Config.Station
-	r := &renderer{in: in, loc: st.Location, settings: make(map[string]*config.ShowSettings)}
+	r := &Renderer{in: in, loc: st.Location, settings: make(map[string]*config.ShowSettings)}
 	for _, set := range in.Config.Shows {
 		r.settings[set.Podcast.Show.ID] = set
 		if r.lang == "" {
@@ -136,6 +144,7 @@ func newRenderer(in Input) *renderer {
 	today := dateOf(in.At.In(r.loc))
 	from := scheduler.Resolve(scheduler.DateTime{Date: today.AddDays(-1)}, r.loc)
 	to := scheduler.Resolve(scheduler.DateTime{Date: today.AddDays(Days + 1)}, r.loc)
+	r.until = to
 	// Airings returns those starting in the window; one that started
 	// before it may still be on the air.
 	for _, a := range in.Schedule.Airings(from.Add(-config.MaxDuration), to) {
@@ -148,7 +157,7 @@ func newRenderer(in Input) *renderer {
 }
 
 // airing is a as pages show it, linking to its show's page from root.
-func (r *renderer) airing(a scheduler.Airing, root string) airing {
+func (r *Renderer) airing(a scheduler.Airing, root string) airing {
 	v := airing{
 		ID: a.ID, Show: a.Show.ID, Title: a.Title,
 		Kind: "rebroadcast", Href: root + "shows/" + a.Show.ID + "/",

@@ -18,7 +18,7 @@ import (
 // feed has them all.
 const (
 	upcomingAirings = 8
-	recentEpisodes  = 20
+	RecentEpisodes  = 20
 )
 
 // showPage is shows/<id>/index.html.
@@ -70,12 +70,37 @@ type episode struct {
 	Size             string // "4.2 MB"
 }
 
-func (r *renderer) show(set *config.ShowSettings) ([]byte, error) {
+// ShowPage is a show's page, ready to render.
+type ShowPage struct {
+	page page
+	body *showPage
+}
+
+// Key says everything the page shows that changes with time: the airings
+// it lists and which is on the air. Two pages of the same show, the same
+// configuration and the same episodes are the same bytes when their keys
+// are equal.
+func (p *ShowPage) Key() string {
+	var b strings.Builder
+	for _, a := range p.body.Upcoming {
+		b.WriteString(a.ID)
+		b.WriteByte(':')
+		b.WriteString(a.State)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// Render renders the page.
+func (p *ShowPage) Render() ([]byte, error) { return execute("show", p.page) }
+
+// Show prepares the page of a show: shows/<id>/index.html.
+func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 	const root = "../../"
 	st := r.in.Config.Station
 	pod := &set.Podcast
 	sh := pod.Show
-	p := showPage{
+	p := &showPage{
 		ID: sh.ID, Title: sh.Title, Description: sh.Description,
 		Image:   relative(pod.ImageURL, st.BaseURL, root),
 		FeedURL: pod.FeedURL,
@@ -117,14 +142,14 @@ func (r *renderer) show(set *config.ShowSettings) ([]byte, error) {
 		}
 		p.Upcoming = append(p.Upcoming, v)
 	}
-	for i := len(eps) - 1; i >= 0 && len(p.Episodes) < recentEpisodes; i-- {
+	for i := len(eps) - 1; i >= 0 && len(p.Episodes) < RecentEpisodes; i-- {
 		p.Episodes = append(p.Episodes, r.episode(&eps[i].Recording, sums[i], root))
 	}
-	p.More = len(eps) - len(p.Episodes)
-	return execute("show", page{Lang: firstNonEmpty(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p})
+	p.More = max(len(eps), r.in.EpisodeCounts[sh.ID]) - len(p.Episodes)
+	return &ShowPage{page: page{Lang: firstNonEmpty(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
 }
 
-func (r *renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, root string) episode {
+func (r *Renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, root string) episode {
 	e := episode{
 		ID: rec.Episode, Title: sum.Title, Notes: sum.Notes, Aired: sum.Aired,
 		Audio:  relative(rec.URL, r.in.Config.Station.BaseURL, root),

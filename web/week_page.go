@@ -1,6 +1,11 @@
 package web
 
-import "html/template"
+import (
+	"html/template"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
 
 // weekPage is index.html: what is on the air, and the week at a glance.
 type weekPage struct {
@@ -18,33 +23,68 @@ type showLink struct{ Title, Href string }
 type onAir struct{ Now, Next []airing }
 
 // clientData is what the script needs to lay the week out in another zone
-// and to move the highlight as time passes. Times are Unix seconds.
+// and to move the highlight as time passes: what each show is, once, and
+// each airing by reference to its show, its start in minutes after Base
+// (Unix seconds) and its length in minutes. Until is when the data runs
+// out: a page still open then reloads.
 type clientData struct {
-	Zone    string         `json:"zone"`
-	Days    int            `json:"days"`
-	Airings []clientAiring `json:"airings"`
+	Zone    string                `json:"zone"`
+	Days    int                   `json:"days"`
+	Base    int64                 `json:"base"`
+	Until   int64                 `json:"until"`
+	Stream  string                `json:"stream,omitempty"` // the live stream of shows that name none of their own
+	Shows   map[string]clientShow `json:"shows"`
+	Airings []clientAiring        `json:"airings"`
+}
+
+type clientShow struct {
+	Title  string `json:"title"`
+	Href   string `json:"href"`
+	Stream string `json:"stream,omitempty"`
 }
 
 type clientAiring struct {
-	ID     string `json:"id"`
-	Show   string `json:"show"`
-	Title  string `json:"title"`
-	Kind   string `json:"kind"`
-	Href   string `json:"href"`
-	Stream string `json:"stream,omitempty"`
-	Start  int64  `json:"start"`
-	End    int64  `json:"end"`
+	ID    string `json:"id"`
+	Show  string `json:"show"`
+	Title string `json:"title,omitempty"` // when not the show's
+	Live  bool   `json:"live,omitempty"`
+	At    int64  `json:"at"`
+	Len   int64  `json:"len"`
 }
 
-func (r *renderer) clientData(as []airing) clientData {
-	d := clientData{Zone: r.loc.String(), Days: Days, Airings: make([]clientAiring, len(as))}
+func (r *Renderer) clientData(as []airing, until time.Time) clientData {
+	d := clientData{Zone: r.loc.String(), Days: Days, Until: until.Unix(), Shows: make(map[string]clientShow), Airings: make([]clientAiring, len(as))}
+	if len(as) > 0 {
+		d.Base = as[0].Start.Unix()
+	}
+	streams := make(map[string]int)
+	for _, set := range r.in.Config.Shows {
+		streams[set.Podcast.StreamURL]++
+	}
+	for u, n := range streams {
+		if n > streams[d.Stream] || n == streams[d.Stream] && u < d.Stream {
+			d.Stream = u
+		}
+	}
 	for i, a := range as {
-		d.Airings[i] = clientAiring{a.ID, a.Show, a.Title, a.Kind, a.Href, a.Stream, a.Start.Unix(), a.End.Unix()}
+		sh := r.in.Schedule.Show(a.Show)
+		if _, ok := d.Shows[a.Show]; !ok {
+			cs := clientShow{Title: sh.Title, Href: a.Href}
+			if set := r.settings[a.Show]; set != nil && set.Podcast.StreamURL != d.Stream {
+				cs.Stream = set.Podcast.StreamURL
+			}
+			d.Shows[a.Show] = cs
+		}
+		ca := clientAiring{ID: a.ID, Show: a.Show, Live: a.Kind == "live", At: (a.Start.Unix() - d.Base) / 60, Len: int64(a.End.Sub(a.Start) / time.Minute)}
+		if a.Title != sh.Title {
+			ca.Title = a.Title
+		}
+		d.Airings[i] = ca
 	}
 	return d
 }
 
-func (r *renderer) onAir(as []airing) onAir {
+func (r *Renderer) onAir(as []airing) onAir {
 	var o onAir
 	for _, a := range as {
 		switch a.State {
@@ -57,7 +97,8 @@ func (r *renderer) onAir(as []airing) onAir {
 	return o
 }
 
-func (r *renderer) week() ([]byte, error) {
+// Week renders index.html, the week at a glance.
+func (r *Renderer) Week() ([]byte, error) {
 	st := r.in.Config.Station
 	as := withRoot(r.around, "")
 	p := weekPage{
@@ -65,7 +106,7 @@ func (r *renderer) week() ([]byte, error) {
 		Grid:     layWeek(as, r.in.At, r.loc),
 		Calendar: "calendar.ics",
 		Webcal:   template.URL(Webcal(st.BaseURL + "/calendar.ics")),
-		Data:     r.clientData(as),
+		Data:     r.clientData(as, r.until),
 	}
 	for _, set := range r.in.Config.Shows {
 		p.Shows = append(p.Shows, showLink{set.Podcast.Show.Title, "shows/" + set.Podcast.Show.ID + "/"})
@@ -79,10 +120,19 @@ type embedPage struct {
 	Data  clientData
 }
 
-func (r *renderer) embed() ([]byte, error) {
+// Embed renders embed/now/index.html, the widget.
+func (r *Renderer) Embed() ([]byte, error) {
 	st := r.in.Config.Station
-	// All of the days around, so that a widget left open moves on.
-	as := withRoot(r.around, "../../")
-	p := embedPage{OnAir: r.onAir(as), Data: r.clientData(as)}
+	// What is on and what comes by the end of the day after tomorrow (a
+	// day's boundary, so that the page changes only when NextChange says):
+	// a widget left open reloads when they run out.
+	var as []airing
+	until := scheduler.Resolve(scheduler.DateTime{Date: dateOf(r.in.At.In(r.loc)).AddDays(3)}, r.loc)
+	for _, a := range withRoot(r.around, "../../") {
+		if a.End.After(r.in.At) && a.Start.Before(until) || a.State == "next" {
+			as = append(as, a)
+		}
+	}
+	p := embedPage{OnAir: r.onAir(as), Data: r.clientData(as, until)}
 	return execute("embed", page{Lang: r.lang, Title: st.Name + ": on the air", Station: st.Name, Root: "../../", Class: "embed", Body: p})
 }

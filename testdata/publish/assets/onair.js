@@ -16,6 +16,19 @@
 
   const dataNode = document.getElementById("onair-data");
   const data = dataNode ? JSON.parse(dataNode.textContent) : null;
+  if (data) {
+    // Each airing names its show; the show says the rest once.
+    data.airings.forEach(function (a) {
+      const show = data.shows[a.show];
+      a.title = a.title || show.title;
+      a.href = show.href;
+      a.kind = a.live ? "live" : "rebroadcast";
+      a.stream = a.live ? show.stream || data.stream || "" : "";
+      a.start = data.base + a.at * 60;
+      a.end = a.start + a.len * 60;
+    });
+  }
+  const loaded = Date.now();
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const formats = {};
 
@@ -153,7 +166,7 @@
         d.parts.forEach(function (p) {
           const a = p.a, state = st[a.id];
           const link = h("a", { href: a.href },
-            h("span", { class: "when" }, h("time", { datetime: iso(a.start) }, p.s.hm), "–", h("time", { datetime: iso(a.end) }, p.e.hm)), " ",
+            h("span", { class: "when" }, h("time", { datetime: iso(a.start) }, p.s.hm), "–" + p.e.hm), " ",
             h("span", { class: "title" }, a.title), " ", h("span", { class: "kind" }, kindLabel(a)));
           if (state === "now" || state === "next") link.append(" ", h("span", { class: "state" }, state === "now" ? "On air" : "Next"));
           ol.append(h("li", {
@@ -183,6 +196,11 @@
     const t = now();
     const st = states(t);
     const k = key(st, t);
+    // A page left open past its data reloads (at most once a minute).
+    if (t > data.until && Date.now() - loaded > 60000) {
+      location.reload();
+      return;
+    }
     if (!force && k === shown) return;
     shown = k;
     renderOnAir(st, zone);
