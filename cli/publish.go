@@ -8,6 +8,7 @@ import (
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/web"
 	"github.com/spf13/cobra"
 )
 
@@ -18,13 +19,15 @@ func newPublishCmd(o *rootOptions) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "publish --out DIR",
-		Short: "Write the podcast feeds, schedule.json and calendars to a directory",
+		Short: "Write the podcast feeds, schedule.json, calendars and web pages to a directory",
 		Long: `publish writes everything the station publishes, as of --at (default now):
 
   DIR/feeds/<show>.xml     each show's podcast feed
   DIR/schedule.json        the airings of the next station.schedule_days days
   DIR/calendar.ics         every show's airings, for calendar apps
   DIR/calendar/<show>.ics  one show's
+  DIR/index.html           the week at a glance, with DIR/shows/<show>/index.html,
+                           DIR/embed/now/index.html (a widget) and DIR/assets/
 
 The directory is replaced whole and atomically: readers see the old set or
 the new one. Recordings that cannot be published are reported and left out.
@@ -34,7 +37,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return usagef("publish needs --out DIR: where to write the feeds, schedule and calendars")
+				return usagef("publish needs --out DIR: where to write the feeds, schedule, calendars and pages")
 			}
 			when, err := o.at(at)
 			if err != nil {
@@ -71,9 +74,9 @@ Probes of the recordings are cached by path, size and modification time.`,
 			for _, r := range recs {
 				episodes += len(r)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json and %s to %s as of %s\n",
+			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s and %s to %s as of %s\n",
 				plural(len(cfg.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Shows)+1, "calendar"),
-				out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
+				plural(len(web.Pages(cfg)), "web page"), out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
 			if len(problems) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s left out (see above)\n", plural(len(problems), "recording"))
 			}

@@ -15,7 +15,7 @@ func TestPublishCommand(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	want := "published 3 feeds (7 episodes), schedule.json and 4 calendars to " + out + " as of 2026-11-29T13:30:00-06:00\n"
+	want := "published 3 feeds (7 episodes), schedule.json, 4 calendars and 5 web pages to " + out + " as of 2026-11-29T13:30:00-06:00\n"
 	if stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}

@@ -30,6 +30,7 @@ current as air time passes (at each airing's start and end), as the YAML is
 edited (an invalid edit changes nothing) and as recordings land, and serves
 them over HTTP:
 
+  /  /shows/<show>/  /embed/now/     the web site
   /feeds/<show>.xml  /schedule.json  /calendar.ics  /calendar/<show>.ics
   /media/<show>/<file>  /healthz  /metrics
 

@@ -117,6 +117,7 @@ func (r *Renderer) Week() ([]byte, error) {
 // embedPage is embed/now/index.html, a widget for other sites' sidebars.
 type embedPage struct {
 	OnAir onAir
+	Zone  string
 	Data  clientData
 }
 
@@ -133,6 +134,6 @@ func (r *Renderer) Embed() ([]byte, error) {
 			as = append(as, a)
 		}
 	}
-	p := embedPage{OnAir: r.onAir(as), Data: r.clientData(as, until)}
+	p := embedPage{OnAir: r.onAir(as), Zone: r.loc.String(), Data: r.clientData(as, until)}
 	return execute("embed", page{Lang: r.lang, Title: st.Name + ": on the air", Station: st.Name, Root: "../../", Class: "embed", Body: p})
 }
