@@ -274,6 +274,20 @@ func TestBrowser(t *testing.T) {
 		}
 		checkPage(t, ctx, "week")
 
+		// The clock moves the highlight: forty minutes on, the live airing
+		// has ended and Tuesday's rebroadcast is next. (The page's clock is
+		// moved, rather than a test waiting for it.)
+		eval[bool](t, ctx, `(function () { const real = Date.now; Date.now = function () { return real() + 40 * 60 * 1000; }; document.dispatchEvent(new Event('visibilitychange')); return true; })()`)
+		if p = where(t, ctx, sunday); !strings.Contains(p.Classes, "past") || strings.Contains(p.Text, "On air") {
+			t.Errorf("forty minutes on, the live airing is still highlighted: class %q, text %q", p.Classes, p.Text)
+		}
+		if now := eval[string](t, ctx, `document.querySelector('#onair .now').textContent`); !strings.Contains(now, "Nothing is on the air.") {
+			t.Errorf("forty minutes on, on air now: %q", now)
+		}
+		if next := where(t, ctx, "prn-2026-12-01T1000"); !strings.Contains(next.Classes, "next") {
+			t.Errorf("forty minutes on, Tuesday's rebroadcast is not next: %q", next.Classes)
+		}
+
 		do(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Reload())
 		checkFits(t, ctx, 360)
 		shoot(t, ctx, "week-phone")
@@ -326,6 +340,9 @@ func TestBrowser(t *testing.T) {
 		checkFits(t, ctx, 300)
 		checkPage(t, ctx, "embed")
 		shoot(t, ctx, "embed-sidebar")
+		do(t, ctx, chromedp.EmulateViewport(360, 640), chromedp.Reload())
+		checkFits(t, ctx, 360)
+		shoot(t, ctx, "embed-phone")
 		do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 		shoot(t, ctx, "embed-desktop")
 	})
