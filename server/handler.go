@@ -128,6 +128,7 @@ var (
 	hdrVary    = []string{"Accept-Encoding"}
 	hdrCache   = []string{"public, max-age=60"}
 	hdrNoCache = []string{"no-cache"}
+	hdrNoSniff = []string{"nosniff"}
 	hdrGzip    = []string{"gzip"}
 )
 
@@ -158,6 +159,9 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 		return
 	}
 	hd["Content-Type"], hd["Content-Length"] = d.hdrType, hdrLength
+	if d.hdrCSP != nil {
+		hd["Content-Security-Policy"], hd["X-Content-Type-Options"] = d.hdrCSP, hdrNoSniff
+	}
 	if gz {
 		hd["Content-Encoding"] = hdrGzip
 	}

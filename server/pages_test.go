@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -34,6 +35,9 @@ func TestPages(t *testing.T) {
 			clock := w.Header().Get("Server-Timing")
 			if page && clock != "clock;desc="+strconv.FormatInt(liveAt.UnixMilli(), 10) {
 				t.Errorf("Server-Timing = %q, want the handler's clock", clock)
+			}
+			if csp := w.Header().Get("Content-Security-Policy"); page != strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("Content-Security-Policy = %q", csp)
 			}
 			if cc := w.Header().Get("Cache-Control"); page && cc != "no-cache" || !page && cc != "public, max-age=60" {
 				t.Errorf("Cache-Control = %q", cc)

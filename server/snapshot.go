@@ -26,6 +26,7 @@ type document struct {
 	contentType  string
 
 	hdrType, hdrETag, hdrETagGz, hdrModified, hdrLength, hdrLengthGz, hdrCache []string
+	hdrCSP                                                                     []string // pages only
 }
 
 func (d *document) prepare() *document {
@@ -38,9 +39,16 @@ func (d *document) prepare() *document {
 		// A page says what is on the air: a browser asks again every
 		// time (a 304 when nothing changed) rather than show a stale one.
 		d.hdrCache = hdrNoCache
+		d.hdrCSP = hdrPagePolicy
 	}
 	return d
 }
+
+// hdrPagePolicy is the pages' Content-Security-Policy: their own script
+// and stylesheet only (style attributes place the grid's airings), artwork
+// and audio from anywhere (a CDN's), and any site may frame them (the
+// widget is made for that).
+var hdrPagePolicy = []string{"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data:; media-src *; frame-ancestors *; base-uri 'self'; form-action 'none'"}
 
 // Snapshot is everything served at one moment. It is immutable: a publish
 // makes a new one and swaps it in, so no response mixes two.

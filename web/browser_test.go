@@ -110,9 +110,12 @@ func browse(t *testing.T) (context.Context, func() []string) {
 		chromedp.Flag("no-first-run", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// A page that never shows what a step waits for fails the test in
+	// minutes rather than hanging it.
+	deadline, cancelDeadline := context.WithTimeout(context.Background(), 2*time.Minute)
+	actx, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelDeadline() })
 	var mu sync.Mutex
 	var problems []string
 	messages := chromedp.Console(ctx)
@@ -192,9 +195,15 @@ func jsString(s string) string {
 	return string(b)
 }
 
+// stepTimeout bounds each step: a page that never shows what a step waits
+// for fails the test.
+const stepTimeout = 20 * time.Second
+
 // eval runs a script in the page and decodes its value.
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("%s: %v", js, err)
@@ -204,6 +213,8 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
@@ -352,6 +363,11 @@ func TestBrowser(t *testing.T) {
 	t.Run("without JavaScript", func(t *testing.T) {
 		tab, cancel := chromedp.NewContext(ctx)
 		defer cancel()
+		// Open the tab on its own context: a step's (with its timeout)
+		// would close the tab when it ends.
+		if err := chromedp.Do(tab); err != nil {
+			t.Fatal(err)
+		}
 		do(t, tab, chromedp.EmulateViewport(1280, 900))
 		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
