@@ -53,6 +53,8 @@ type Service struct {
 	// reschedule asks Run to restart the cron: its next instant was
 	// computed from a schedule or a clock that no longer holds.
 	reschedule chan struct{}
+	// watching closes when Run watches the files and the clock.
+	watching chan struct{}
 
 	mu        sync.Mutex // one publish or reload at a time; guards the fields below
 	cfg       *config.Config
@@ -79,7 +81,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
 	}
-	s := &Service{opts: opts, log: opts.Logger, metrics: NewMetrics(), reschedule: make(chan struct{}, 1)}
+	s := &Service{opts: opts, log: opts.Logger, metrics: NewMetrics(), reschedule: make(chan struct{}, 1), watching: make(chan struct{})}
 	data, err := os.ReadFile(opts.ConfigPath)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -139,9 +141,10 @@ func (s *Service) Run(ctx context.Context) error {
 	var (
 		configTimer, recTimer *time.Timer
 		clockCheck            = time.NewTicker(2 * time.Second)
-		lastWall, lastMono    = time.Now().Round(0), time.Now()
+		lastWall, lastMono    = s.opts.Clock().Round(0), time.Now()
 	)
 	defer clockCheck.Stop()
+	close(s.watching)
 	fire := func(t **time.Timer, f func()) {
 		if *t != nil {
 			(*t).Stop()
@@ -177,8 +180,10 @@ func (s *Service) Run(ctx context.Context) error {
 		case <-clockCheck.C:
 			// A wall clock that jumped (NTP, a resumed laptop or VM) moves
 			// air time under the cron's timer: publish for now, and let the
-			// cron compute its next instant afresh.
-			wall, mono := time.Now().Round(0), time.Now()
+			// cron compute its next instant afresh. The service's clock is
+			// the wall clock (shifted by --at); the monotonic clock says
+			// how much time really passed.
+			wall, mono := s.opts.Clock().Round(0), time.Now()
 			if drift := wall.Sub(lastWall) - mono.Sub(lastMono); drift > time.Second || drift < -time.Second {
 				s.log.Info("clock jumped", "by", drift.Round(time.Millisecond))
 				s.Publish("clock jump")

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -315,5 +316,36 @@ func TestReloadReschedules(t *testing.T) {
 	live := eventually(t, 5*time.Second, "liveItem live", func() bool { return liveStatus(fetchFeed(t, srv)) == "live "+stamp })
 	if late := live.Sub(startAt); late > time.Second || late < 0 {
 		t.Errorf("live %s after air time, want within 1s: the cron kept the old schedule's next instant", late)
+	}
+}
+
+// TestClockJump: when the wall clock jumps (NTP, a resumed VM), the service
+// notices within its two-second check and publishes for the new now, without
+// waiting for the cron's timer, which was set on the old clock.
+func TestClockJump(t *testing.T) {
+	dir := t.TempDir()
+	path := station(t, dir, "Jumpy", "0 0 13 * * SUN", "1h")
+	var jump atomic.Int64
+	logs := &syncBuffer{}
+	svc, _ := startWith(t, Options{ConfigPath: path, Settle: 150 * time.Millisecond,
+		Clock:  func() time.Time { return time.Now().Add(time.Duration(jump.Load())) },
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	first := svc.handler.Snapshot().Site.At
+	select {
+	case <-svc.watching:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the service did not start watching")
+	}
+	jump.Store(int64(6 * time.Hour))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	})
+	eventually(t, 5*time.Second, "a publish for the jumped clock", func() bool {
+		return svc.handler.Snapshot().Site.At.Sub(first) > 5*time.Hour
+	})
+	if !strings.Contains(logs.String(), "clock jumped") || !strings.Contains(logs.String(), "reason=\"clock jump\"") {
+		t.Errorf("the jump is not logged:\n%s", logs.String())
 	}
 }
