@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the figures in the README's Performance section.
-# Installs hyperfine with apt-get when it is missing.
+# Installs hyperfine and time with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +17,11 @@ done
 
 echo "== whole process: onair next on the example (and in-process, without start-up)"
 go test -run '^$' -bench NextInProcess ./cli
-if ! command -v hyperfine >/dev/null; then
-	apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 tmp=$(mktemp -d)
 go build -o "$tmp/onair" ./cmd/onair
@@ -27,4 +30,9 @@ mkdir "$tmp/hello"
 printf 'module hello\ngo 1.26\n' > "$tmp/hello/go.mod"
 printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' > "$tmp/hello/main.go"
 (cd "$tmp/hello" && go build -o "$tmp/hello-world" .)
-hyperfine -N --warmup 10 --runs 200 "$tmp/onair next --config config.example.yaml --at 2026-11-27T12:00:00-06:00" "$tmp/hello-world"
+# And onair --help, which reads no configuration: the start-up of the binary
+# alone (its runtime and package initialisation, and their page faults).
+hyperfine -N --warmup 10 --runs 200 "$tmp/onair next --config config.example.yaml --at 2026-11-27T12:00:00-06:00" "$tmp/onair --help" "$tmp/hello-world"
+for cmd in "$tmp/onair next --config config.example.yaml --at 2026-11-27T12:00:00-06:00" "$tmp/onair --help" "$tmp/hello-world"; do
+	/usr/bin/time -f "%R minor page faults: ${cmd#"$tmp/"}" $cmd >/dev/null
+done

@@ -4,7 +4,9 @@
 #   scripts/load.sh [seconds per run, default 10]
 # Installs wrk and nginx with apt-get when they are missing. Prints requests
 # per second and p99 latency for /feeds/prn.xml as a plain 200, a gzip 200
-# and a 304, for both servers, and onair's ratio to nginx.
+# and a 304, for both servers, and onair's ratio to nginx; and, as the
+# floor of Go's net/http on this machine, the same for a bare net/http
+# handler that answers with the same bytes and does nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -23,6 +25,54 @@ at=2026-11-29T13:30:00-06:00
 "$tmp/onair" publish --config config.example.yaml --out "$tmp/public" --at "$at" --no-cache >/dev/null
 "$tmp/onair" serve --config config.example.yaml --listen 127.0.0.1:18081 --at "$at" --no-cache 2>"$tmp/onair.log" &
 
+# The floor: net/http with a handler that only picks the body (gzip or
+# not, 304 or not) from memory and writes it.
+mkdir "$tmp/bare"
+printf 'module bare\ngo 1.26\n' > "$tmp/bare/go.mod"
+cat > "$tmp/bare/main.go" <<'GO'
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	body, _ := os.ReadFile(os.Args[1])
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	srv := &http.Server{Addr: os.Args[2], Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/rss+xml; charset=utf-8")
+		h.Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		b := body
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			b = gz.Bytes()
+			h.Set("Content-Encoding", "gzip")
+		}
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
+	})}
+	srv.ListenAndServe()
+}
+GO
+(cd "$tmp/bare" && go build -o "$tmp/bare-nethttp" .)
+"$tmp/bare-nethttp" "$tmp/public/feeds/prn.xml" 127.0.0.1:18084 &
+
 cat > "$tmp/nginx.conf" <<NGINX
 worker_processes 2;
 error_log $tmp/nginx-error.log;
@@ -40,7 +90,7 @@ NGINX
 chmod -R a+rX "$tmp" # nginx's workers are not root
 nginx -p "$tmp" -c "$tmp/nginx.conf"
 
-for port in 18081 18082; do
+for port in 18081 18082 18084; do
 	for i in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/feeds/prn.xml" && break; sleep 0.1; done
 done
 
@@ -57,7 +107,7 @@ run() { # port, extra header, case
 printf '%-10s %-8s %12s %10s  %s\n' case server req/s p99 errors
 for c in plain gzip 304; do
 	declare -A r=()
-	for s in onair:18081 nginx:18082; do
+	for s in onair:18081 nginx:18082 net/http:18084; do
 		name=${s%%:*}; port=${s##*:}
 		case $c in
 			plain) hdr="" ;;
@@ -68,7 +118,7 @@ for c in plain gzip 304; do
 		r[$name]=$rps
 		printf '%-10s %-8s %12s %10s  %s\n' "$c" "$name" "$rps" "$p99" "$errs"
 	done
-	awk -v a="${r[onair]}" -v b="${r[nginx]}" -v c="$c" 'BEGIN { printf "%-10s onair/nginx = %.2f\n", c, a/b }'
+	awk -v a="${r[onair]}" -v b="${r[nginx]}" -v f="${r[net/http]}" -v c="$c" 'BEGIN { printf "%-10s onair/nginx = %.2f   bare net/http/nginx = %.2f\n", c, a/b, f/b }'
 done
 
 echo "== memory: onair serve on a station of 1,000 shows (scripts/big-station.sh), under load"
