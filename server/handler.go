@@ -75,6 +75,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The hot path: a published document, without the mux.
 	if r.URL.RawQuery == "" {
 		if d := h.current.Load().docs[p[1:]]; d != nil {
+			if d.hdrCSP != nil { // a page, asked for by its file name
+				h.setClock(w)
+			}
 			serveDocument(w, r, d)
 			return
 		}
@@ -83,6 +86,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// setClock tells a page's script the server's time, so that a clock
+// shifted with --at moves the on-air highlight as it should.
+func (h *Handler) setClock(w http.ResponseWriter) {
+	w.Header().Set("Server-Timing", "clock;desc="+strconv.FormatInt(h.Now().UnixMilli(), 10))
 }
 
 // cleanDir is path.Clean, keeping a directory's trailing slash.
@@ -106,9 +115,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, p string) bo
 		if d == nil {
 			return false
 		}
-		// The pages' script reads the server's clock from this, so that a
-		// clock shifted with --at moves the on-air highlight as it should.
-		w.Header().Set("Server-Timing", "clock;desc="+strconv.FormatInt(h.Now().UnixMilli(), 10))
+		h.setClock(w)
 		serveDocument(w, r, d)
 		return true
 	}

@@ -112,11 +112,15 @@ func (m *Metrics) Instrument(h http.Handler) http.Handler {
 }
 
 // routes are the route label's values: a path's first segment, so that
-// labels stay few.
-var routes = [...]string{"other", "feeds", "calendar", "calendar.ics", "schedule.json", "media", "healthz", "metrics"}
+// labels stay few; the web pages are "pages".
+var routes = [...]string{"other", "feeds", "calendar", "calendar.ics", "schedule.json", "media", "healthz", "metrics", "pages", "assets"}
 
 func route(p string) int {
 	seg, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	switch seg {
+	case "", "index.html", "shows", "embed":
+		seg = "pages"
+	}
 	for i, r := range routes {
 		if r == seg {
 			return i

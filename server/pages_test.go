@@ -14,6 +14,7 @@ func TestPages(t *testing.T) {
 	h := exampleHandler(t)
 	for _, tc := range []struct{ path, file, ctype string }{
 		{"/", "index.html", "text/html; charset=utf-8"},
+		{"/index.html", "index.html", "text/html; charset=utf-8"},
 		{"/shows/prn/", "shows/prn/index.html", "text/html; charset=utf-8"},
 		{"/embed/now/", "embed/now/index.html", "text/html; charset=utf-8"},
 		{"/assets/onair.css", "assets/onair.css", "text/css; charset=utf-8"},
