@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"sync"
 	"time"
 
@@ -34,8 +35,12 @@ var templateFS embed.FS
 //go:embed assets
 var assetFS embed.FS
 
-// Assets are the files every page uses, by path under the site's root.
-func Assets() map[string][]byte {
+// Assets are the files every page uses, by path under the site's root. The
+// map is the caller's; the bytes are shared (read once), not to be changed,
+// so that a server sees the same slices from one publish to the next.
+func Assets() map[string][]byte { return maps.Clone(assets()) }
+
+var assets = sync.OnceValue(func() map[string][]byte {
 	out := make(map[string][]byte)
 	fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -44,7 +49,7 @@ func Assets() map[string][]byte {
 		return nil
 	})
 	return out
-}
+})
 
 var pageTemplates = sync.OnceValue(func() map[string]*template.Template {
 	funcs := template.FuncMap{
