@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -178,7 +179,7 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(configDir, dir)
 	}
-	pattern, err := archive.ParsePattern(firstNonEmpty(rr.Pattern, archive.DefaultPattern), rs.ID)
+	pattern, err := archive.ParsePattern(cmp.Or(rr.Pattern, archive.DefaultPattern), rs.ID)
 	if err != nil {
 		v.fail(rp.key("pattern"), rr.Pattern, "%v", err)
 		return set
@@ -189,13 +190,4 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	}
 	set.Recordings = &archive.Source{Show: rs.ID, Dir: dir, Pattern: pattern, URL: mediaURL}
 	return set
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

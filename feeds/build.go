@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"strconv"
@@ -73,12 +74,12 @@ const maxDescription = 4000
 // first (as archive.Scan returns them).
 func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Time) ([]byte, error) {
 	sh := p.Show
-	description := truncateBytes(clean(firstNonEmpty(sh.Description, sh.Title)), maxDescription)
+	description := truncateBytes(clean(cmp.Or(sh.Description, sh.Title)), maxDescription)
 	ch := &channel{Podcast: podcast.New(clean(sh.Title), p.Link, description, nil, nil)}
 	c := &ch.Podcast
 	// New fills in the clock, en-us and a stale generator: replace them.
 	c.PubDate, c.LastBuildDate = "", ""
-	c.Language = firstNonEmpty(p.Language, "en")
+	c.Language = cmp.Or(p.Language, "en")
 	c.Generator = "onair"
 	c.Copyright = clean(p.Copyright)
 	c.IAuthor = clean(p.Author)
@@ -97,7 +98,7 @@ func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Tim
 		c.AddCategory(cat.Name, subs)
 	}
 	ch.IType = "episodic"
-	ch.GUID = firstNonEmpty(p.GUID, PodcastGUID(p.FeedURL))
+	ch.GUID = cmp.Or(p.GUID, PodcastGUID(p.FeedURL))
 	if p.Locked {
 		ch.Locked = &locked{Owner: p.Owner.Email, Value: "yes"}
 	} else {
@@ -166,7 +167,7 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber, titles *
 	}
 	pubDate := e.aired(sh)
 	title := e.title(sh, side, titles, pubDate)
-	notes := truncateBytes(clean(firstNonEmpty(side.Notes, e.Comment, sh.Description, title)), maxDescription)
+	notes := truncateBytes(clean(cmp.Or(side.Notes, e.Comment, sh.Description, title)), maxDescription)
 	it := podcast.Item{
 		Title:       title,
 		Description: notes,
@@ -203,12 +204,12 @@ func (p *Podcast) item(c *podcast.Podcast, e *Episode, n episodeNumber, titles *
 	out := &item{
 		Item:        added,
 		GUID:        guid{IsPermaLink: "false", Value: e.Episode},
-		EpisodeType: firstNonEmpty(side.EpisodeType, "full"),
+		EpisodeType: cmp.Or(side.EpisodeType, "full"),
 		Season:      n.season, Episode: n.episode, PSeason: n.season, PEpisode: n.episode,
 		Persons: persons(side.Guests, "guest"),
 	}
 	if side.Transcript != "" {
-		out.Transcript = &transcript{URL: side.Transcript, Type: firstNonEmpty(side.TranscriptType, transcriptType(side.Transcript))}
+		out.Transcript = &transcript{URL: side.Transcript, Type: cmp.Or(side.TranscriptType, transcriptType(side.Transcript))}
 	}
 	if side.Chapters != "" {
 		out.Chapters = &chapters{URL: side.Chapters, Type: "application/json+chapters"}
@@ -264,13 +265,13 @@ func (p *Podcast) Summarize(episodes []Episode) []EpisodeSummary {
 			side = &archive.Sidecar{}
 		}
 		aired := e.aired(p.Show).In(p.Show.Location)
-		out[i] = EpisodeSummary{Title: e.title(p.Show, side, titles, aired), Aired: aired, Notes: clean(firstNonEmpty(side.Notes, e.Comment))}
+		out[i] = EpisodeSummary{Title: e.title(p.Show, side, titles, aired), Aired: aired, Notes: clean(cmp.Or(side.Notes, e.Comment))}
 	}
 	return out
 }
 
 func (p *Podcast) titleTemplate() *titleTemplate {
-	t := strings.ReplaceAll(firstNonEmpty(p.EpisodeTitle, DefaultEpisodeTitle), "{title}", p.Show.Title)
+	t := strings.ReplaceAll(cmp.Or(p.EpisodeTitle, DefaultEpisodeTitle), "{title}", p.Show.Title)
 	tt := &titleTemplate{}
 	for t != "" {
 		i := strings.IndexByte(t, '{')
@@ -330,7 +331,7 @@ func (p *Podcast) liveItem(a scheduler.Airing, at time.Time, recorded bool) (li 
 		li.Description = truncateBytes(d, maxDescription)
 	}
 	if p.StreamURL != "" {
-		li.Enclosure = &podcast.Enclosure{URL: p.StreamURL, TypeFormatted: firstNonEmpty(p.StreamType, "audio/mpeg"), LengthFormatted: "0"}
+		li.Enclosure = &podcast.Enclosure{URL: p.StreamURL, TypeFormatted: cmp.Or(p.StreamType, "audio/mpeg"), LengthFormatted: "0"}
 	}
 	if p.Link != "" {
 		li.ContentLink = &contentLink{Href: p.Link, Value: "Listen live"}
@@ -396,7 +397,7 @@ func number(es []Episode, how string) []episodeNumber {
 func persons(ps []archive.Person, role string) []person {
 	var out []person
 	for _, p := range ps {
-		out = append(out, person{Role: firstNonEmpty(p.Role, role), Img: p.Img, Href: p.Href, Value: clean(p.Name)})
+		out = append(out, person{Role: cmp.Or(p.Role, role), Img: p.Img, Href: p.Href, Value: clean(p.Name)})
 	}
 	return out
 }
@@ -429,15 +430,6 @@ func describeRRule(rule string) string {
 		return "Monthly"
 	}
 	return "Periodic"
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func latest(ts ...time.Time) time.Time {

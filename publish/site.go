@@ -172,22 +172,10 @@ func renderPages(in web.Input, recs Recordings, b *Builder) (map[string][]byte, 
 	if b == nil {
 		return web.Render(in)
 	}
-	out := web.Assets()
-	r := web.NewRenderer(in)
-	var err error
-	if out["index.html"], err = r.Week(); err != nil {
-		return nil, err
-	}
-	if out["embed/now/index.html"], err = r.Embed(); err != nil {
-		return nil, err
-	}
-	for _, set := range in.Config.Shows {
+	return web.RenderWith(in, func(set *config.ShowSettings, p *web.ShowPage) ([]byte, error) {
 		id := set.Podcast.Show.ID
-		if out[web.ShowPath(id)], err = b.showPage(in.Config, id, recs[id], r.Show(set)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return b.showPage(in.Config, id, recs[id], p)
+	})
 }
 
 func airingsJSON(as []scheduler.Airing) []scheduler.AiringJSON {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/url"
 	"strings"
 )
@@ -47,18 +48,9 @@ func relative(u, base, root string) string {
 	base = strings.TrimRight(base, "/") + "/"
 	if rest, ok := strings.CutPrefix(u, base); ok {
 		if rest == "" {
-			return firstNonEmpty(root, "./")
+			return cmp.Or(root, "./")
 		}
 		return root + rest
 	}
 	return u
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -78,7 +79,7 @@ type page struct {
 }
 
 // Home is the link to the week at a glance.
-func (p page) Home() string { return firstNonEmpty(p.Root, "./") }
+func (p page) Home() string { return cmp.Or(p.Root, "./") }
 
 func execute(name string, p page) ([]byte, error) {
 	var buf bytes.Buffer
@@ -92,6 +93,12 @@ func execute(name string, p page) ([]byte, error) {
 // Render makes every page of the site, by path under the site's root
 // (index.html, shows/prn/index.html, embed/now/index.html), and its assets.
 func Render(in Input) (map[string][]byte, error) {
+	return RenderWith(in, func(_ *config.ShowSettings, p *ShowPage) ([]byte, error) { return p.Render() })
+}
+
+// RenderWith is Render, with show rendering each show's page (or reusing
+// one rendered before with the same key: see ShowPage.Key).
+func RenderWith(in Input, show func(*config.ShowSettings, *ShowPage) ([]byte, error)) (map[string][]byte, error) {
 	out := Assets()
 	r := NewRenderer(in)
 	var err error
@@ -102,7 +109,7 @@ func Render(in Input) (map[string][]byte, error) {
 		return nil, err
 	}
 	for _, set := range in.Config.Shows {
-		if out[ShowPath(set.Podcast.Show.ID)], err = r.Show(set).Render(); err != nil {
+		if out[ShowPath(set.Podcast.Show.ID)], err = show(set, r.Show(set)); err != nil {
 			return nil, err
 		}
 	}

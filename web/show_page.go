@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"path"
@@ -146,7 +147,7 @@ func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 		p.Episodes = append(p.Episodes, r.episode(&eps[i].Recording, sums[i], root))
 	}
 	p.More = max(len(eps), r.in.EpisodeCounts[sh.ID]) - len(p.Episodes)
-	return &ShowPage{page: page{Lang: firstNonEmpty(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
+	return &ShowPage{page: page{Lang: cmp.Or(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
 }
 
 func (r *Renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, root string) episode {
