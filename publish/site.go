@@ -150,12 +150,12 @@ func build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at ti
 	}
 
 	// The pages list a show's recent episodes; their count is enough of the rest.
-	in := web.Input{Config: cfg, Schedule: sched, At: at,
-		Episodes: make(map[string][]feeds.Episode, len(cfg.Shows)), EpisodeCounts: make(map[string]int, len(cfg.Shows))}
-	for _, set := range cfg.Shows {
-		id := set.Podcast.Show.ID
-		rs := recs[id]
-		in.Episodes[id] = episodes(sched, id, rs[max(0, len(rs)-web.RecentEpisodes):])
+	in := web.Input{Config: cfg, Schedule: sched, At: at, EpisodeCounts: make(map[string]int, len(cfg.Shows)),
+		Episodes: func(id string) []feeds.Episode {
+			rs := recs[id]
+			return episodes(sched, id, rs[max(0, len(rs)-web.RecentEpisodes):])
+		}}
+	for id, rs := range recs {
 		in.EpisodeCounts[id] = len(rs)
 	}
 	pages, err := renderPages(in, recs, b)

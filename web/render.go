@@ -20,9 +20,10 @@ import (
 type Input struct {
 	Config   *config.Config
 	Schedule *scheduler.Schedule
-	// Episodes are each show's most recent episodes, oldest first, by show
-	// id: at least the last RecentEpisodes (the show page lists no more).
-	Episodes map[string][]feeds.Episode
+	// Episodes gives a show's most recent episodes, oldest first: at least
+	// the last RecentEpisodes (the show page lists no more). It is called
+	// only for the show pages rendered.
+	Episodes func(show string) []feeds.Episode
 	// EpisodeCounts are how many episodes each show has in all, when that is
 	// more than Episodes holds.
 	EpisodeCounts map[string]int

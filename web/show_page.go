@@ -47,6 +47,7 @@ type app struct {
 type upcoming struct {
 	airing
 	Replays string // for a rebroadcast, which episode it replays: "of “Title”"
+	episode string // the episode it airs
 }
 
 // replays says which episode a rebroadcast replays: by its title once it
@@ -75,6 +76,7 @@ type episode struct {
 type ShowPage struct {
 	page page
 	body *showPage
+	fill func() // adds the episodes' part
 }
 
 // Key says everything the page shows that changes with time: the airings
@@ -93,7 +95,13 @@ func (p *ShowPage) Key() string {
 }
 
 // Render renders the page.
-func (p *ShowPage) Render() ([]byte, error) { return execute("show", p.page) }
+func (p *ShowPage) Render() ([]byte, error) {
+	if p.fill != nil {
+		p.fill()
+		p.fill = nil
+	}
+	return execute("show", p.page)
+}
 
 // Show prepares the page of a show: shows/<id>/index.html.
 func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
@@ -116,12 +124,6 @@ func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 		p.Apps = append(p.Apps, app{a.Name, template.URL(a.URL)})
 	}
 
-	eps := r.in.Episodes[sh.ID]
-	sums := pod.Summarize(eps)
-	titles := make(map[string]string, len(eps))
-	for i, e := range eps {
-		titles[e.Episode] = sums[i].Title
-	}
 	// What is on the air now, then what comes next: an airing leaves the
 	// list at its end, the instant publish.NextChange names.
 	at := r.in.At
@@ -138,16 +140,33 @@ func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 			v.State = "now"
 		}
 		v.Start, v.End = a.Start.In(sh.Location), a.End.In(sh.Location)
-		if v.Kind == "rebroadcast" {
-			v.Replays = replays(a.Episode, titles)
-		}
+		v.episode = a.Episode
 		p.Upcoming = append(p.Upcoming, v)
 	}
-	for i := len(eps) - 1; i >= 0 && len(p.Episodes) < RecentEpisodes; i-- {
-		p.Episodes = append(p.Episodes, r.episode(&eps[i].Recording, sums[i], root))
+	sp := &ShowPage{page: page{Lang: cmp.Or(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
+	// The episodes are read only for a page that is rendered: a service
+	// reuses most show pages at most publishes.
+	sp.fill = func() {
+		var eps []feeds.Episode
+		if r.in.Episodes != nil {
+			eps = r.in.Episodes(sh.ID)
+		}
+		sums := pod.Summarize(eps)
+		titles := make(map[string]string, len(eps))
+		for i, e := range eps {
+			titles[e.Episode] = sums[i].Title
+		}
+		for i := range p.Upcoming {
+			if v := &p.Upcoming[i]; v.Kind == "rebroadcast" {
+				v.Replays = replays(v.episode, titles)
+			}
+		}
+		for i := len(eps) - 1; i >= 0 && len(p.Episodes) < RecentEpisodes; i-- {
+			p.Episodes = append(p.Episodes, r.episode(&eps[i].Recording, sums[i], root))
+		}
+		p.More = max(len(eps), r.in.EpisodeCounts[sh.ID]) - len(p.Episodes)
 	}
-	p.More = max(len(eps), r.in.EpisodeCounts[sh.ID]) - len(p.Episodes)
-	return &ShowPage{page: page{Lang: cmp.Or(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
+	return sp
 }
 
 func (r *Renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, root string) episode {

@@ -1,0 +1,26 @@
+package publish
+
+import (
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// BenchmarkBuilderRepublish is a publish at an air time of a large station
+// whose feeds, calendars and show pages mostly did not change: what a
+// service does at every airing's start and end.
+func BenchmarkBuilderRepublish(b *testing.B) {
+	cfg, recs := scaleStation(b, 300)
+	sched := scheduler.New(cfg.Station)
+	at := time.Date(2026, 11, 29, 18, 59, 58, 0, time.UTC)
+	var bu Builder
+	if _, err := bu.Build(cfg, sched, recs, at); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := bu.Build(cfg, sched, recs, at.Add(2*time.Second)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
