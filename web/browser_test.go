@@ -109,6 +109,9 @@ func browse(t *testing.T) (context.Context, func() []string) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("no-first-run", true),
 		chromedp.UserDataDir(t.TempDir()),
+		// The viewer lives in Tokyo: the week in "your time" is not the
+		// station's, nor the test machine's.
+		chromedp.Env("TZ=Asia/Tokyo"),
 	)
 	// A page that never shows what a step waits for fails the test in
 	// minutes rather than hanging it.
@@ -278,6 +281,17 @@ func TestBrowser(t *testing.T) {
 		}
 		shoot(t, ctx, "week-desktop-berlin")
 
+		// The viewer's own zone, offered as such: Sunday 13:00 in Chicago is
+		// Monday 04:00 in Tokyo. The choice is remembered.
+		if opt := eval[string](t, ctx, `(function () { const o = Array.from(document.querySelectorAll('#zone option')).find(function (o) { return o.textContent.startsWith('Your time'); }); return o ? o.value + ' ' + o.textContent : ''; })()`); opt != "Asia/Tokyo Your time (Asia/Tokyo)" {
+			t.Errorf("the viewer's zone is offered as %q", opt)
+		}
+		do(t, ctx, pickZone("Asia/Tokyo"))
+		do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("zone")))
+		if p = where(t, ctx, sunday); !strings.HasPrefix(p.Day, "Mon 30 Nov") || p.Time != "04:00" || abs(p.Off) > 2 {
+			t.Errorf("in the viewer's zone, after a reload: in %q at %q, %.1f px off; want Mon 30 Nov, 04:00", p.Day, p.Time, p.Off)
+		}
+
 		// And back: the script lays the station's zone out as the server did.
 		do(t, ctx, pickZone("America/Chicago"))
 		if p = where(t, ctx, sunday); p.Time != "13:00" || abs(p.Off) > 2 || !strings.Contains(p.Classes, "now") {
@@ -356,6 +370,30 @@ func TestBrowser(t *testing.T) {
 		shoot(t, ctx, "embed-phone")
 		do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 		shoot(t, ctx, "embed-desktop")
+	})
+
+	// In a dark colour scheme the texts keep their contrast.
+	t.Run("dark", func(t *testing.T) {
+		tab, cancel := chromedp.NewContext(ctx)
+		defer cancel()
+		if err := chromedp.Do(tab); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, page := range []struct{ path, name string }{{"/", "week"}, {"/shows/prn/", "show"}, {"/embed/now/", "embed"}} {
+			do(t, tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+page.path))
+			if bg := eval[string](t, tab, `getComputedStyle(document.documentElement).backgroundColor`); bg != "rgb(20, 20, 20)" {
+				t.Errorf("%s: the dark scheme is not applied: background %s", page.path, bg)
+			}
+			if low := eval[[]string](t, tab, contrastJS); len(low) > 0 {
+				t.Errorf("%s, dark: text below WCAG AA contrast:\n%s", page.path, strings.Join(low, "\n"))
+			}
+			shoot(t, tab, page.name+"-desktop-dark")
+		}
 	})
 
 	// Without JavaScript every page still says it all: the script only
