@@ -12,12 +12,13 @@ import (
 const changeHorizon = 8 * 24 * time.Hour
 
 // NextChange is the first instant after t at which the site published as of
-// that instant can differ from the site published as of t for the passage
-// of time alone: an airing starts or ends (liveItem status, schedule.json,
+// that instant can differ from the site published as of t for the passage of
+// time alone: an airing starts or ends (liveItem status, schedule.json,
 // calendars, web pages), an ended live item leaves the feed, a day begins in
 // the station's zone (the week at a glance), an airing comes within the
-// calendars' reach or leaves their look-back window. Without one within eight days it returns
-// t plus eight days, so that a service wakes up and asks again.
+// calendars' reach or leaves their look-back window. Without one within
+// eight days it returns t plus eight days, so that a service wakes up and
+// asks again.
 func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time.Time {
 	next := t.Add(changeHorizon)
 	consider := func(c time.Time) {

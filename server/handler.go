@@ -57,8 +57,8 @@ func (h *Handler) Snapshot() *Snapshot { return h.current.Load() }
 
 // ServeHTTP refuses any path that is not already clean (dot segments,
 // encoded slashes or dots, backslashes, doubled slashes; a directory's
-// trailing slash is clean) with 404, rather
-// than redirecting to a cleaned path as http.ServeMux would.
+// trailing slash is clean) with 404, rather than redirecting to a cleaned
+// path as http.ServeMux would.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	raw := strings.ToLower(r.URL.RawPath)
