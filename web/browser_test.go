@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -363,6 +364,9 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("widget at %s says %q", loc, now)
 		}
 		checkFits(t, ctx, 300)
+		if h := eval[int](t, ctx, `document.documentElement.scrollHeight`); h > 400 {
+			t.Errorf("the widget is %d px tall: it does not fit the 300 by 400 frame the README suggests", h)
+		}
 		checkPage(t, ctx, "embed")
 		shoot(t, ctx, "embed-sidebar")
 		do(t, ctx, chromedp.EmulateViewport(360, 640), chromedp.Reload())
@@ -370,6 +374,37 @@ func TestBrowser(t *testing.T) {
 		shoot(t, ctx, "embed-phone")
 		do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 		shoot(t, ctx, "embed-desktop")
+
+		// A station's own site (another site: localhost, not 127.0.0.1)
+		// frames the widget.
+		host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><title>A station's site</title><link rel="icon" href="data:,"><h1>Our station</h1><iframe src="%s/embed/now" title="On the air" width="300" height="400" style="border:0"></iframe>`, base)
+		}))
+		defer host.Close()
+		do(t, ctx, chromedp.Navigate(strings.Replace(host.URL, "127.0.0.1", "localhost", 1)+"/"))
+		var framed string
+		eventually := time.Now().Add(10 * time.Second)
+		for framed == "" && time.Now().Before(eventually) {
+			targets, err := chromedp.Targets(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, info := range targets {
+				if info.Type == "iframe" && info.URL == base+"/embed/now/" {
+					frame, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+					framed = eval[string](t, frame, `document.readyState === 'complete' ? document.querySelector('#onair .now').textContent : ''`)
+					cancel()
+				}
+			}
+			if framed == "" {
+				time.Sleep(50 * time.Millisecond) // the frame loads
+			}
+		}
+		if !strings.Contains(framed, "Progressive Radio News Hour") {
+			t.Errorf("the widget framed by another site says %q", framed)
+		}
+		shoot(t, ctx, "embed-framed")
 	})
 
 	// In a dark colour scheme the texts keep their contrast.
