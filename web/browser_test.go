@@ -203,6 +203,19 @@ func jsString(s string) string {
 // for fails the test.
 const stepTimeout = 20 * time.Second
 
+// newTab opens another tab of the browser, closed when the test ends. It is
+// opened on its own context: a step's (with its timeout) would close it
+// when the step ends.
+func newTab(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
 // eval runs a script in the page and decodes its value.
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
@@ -409,11 +422,7 @@ func TestBrowser(t *testing.T) {
 
 	// In a dark colour scheme the texts keep their contrast.
 	t.Run("dark", func(t *testing.T) {
-		tab, cancel := chromedp.NewContext(ctx)
-		defer cancel()
-		if err := chromedp.Do(tab); err != nil {
-			t.Fatal(err)
-		}
+		tab := newTab(t, ctx)
 		if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
 		}); err != nil {
@@ -434,13 +443,7 @@ func TestBrowser(t *testing.T) {
 	// Without JavaScript every page still says it all: the script only
 	// enhances (the zone switch and the copy button stay hidden).
 	t.Run("without JavaScript", func(t *testing.T) {
-		tab, cancel := chromedp.NewContext(ctx)
-		defer cancel()
-		// Open the tab on its own context: a step's (with its timeout)
-		// would close the tab when it ends.
-		if err := chromedp.Do(tab); err != nil {
-			t.Fatal(err)
-		}
+		tab := newTab(t, ctx)
 		do(t, tab, chromedp.EmulateViewport(1280, 900))
 		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
