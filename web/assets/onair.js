@@ -217,7 +217,7 @@
     if (all.length) select.append(group);
     let saved = null;
     try { saved = localStorage.getItem("onair-zone"); } catch (e) { /* storage off */ }
-    if (saved && all.indexOf(saved) >= 0 || saved === mine) zone = saved;
+    if (saved && (all.indexOf(saved) >= 0 || saved === mine)) zone = saved;
     select.value = zone;
     select.addEventListener("change", function () {
       zone = select.value;
