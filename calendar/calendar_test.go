@@ -18,7 +18,7 @@ func TestBuild(t *testing.T) {
 		Slots: []scheduler.Slot{{Kind: scheduler.Live, Rule: r, Duration: time.Hour}}}
 	moveTo := scheduler.DateTime{Date: scheduler.MustDate("2026-12-07"), Clock: scheduler.Clock{Hour: 18}}
 	sh.Exceptions = []scheduler.Exception{{Airing: scheduler.DateTime{Date: scheduler.MustDate("2026-12-06"), Clock: scheduler.Clock{Hour: 13}}, MoveTo: &moveTo}}
-	s := scheduler.New(&scheduler.Station{Name: "T", Location: loc, Shows: []*scheduler.Show{sh}})
+	s := scheduler.New(&scheduler.Station{Shows: []*scheduler.Show{sh}})
 	as := s.Airings(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC))
 	b := Build(Calendar{Name: "T", Zone: loc, URLs: map[string]string{"prn": "https://radio.example.org/shows/prn/"}}, as)
 	if !bytes.Contains(b, []byte("\r\n")) || bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
-	"github.com/spf13/cobra"
 )
 
 func newCheckCmd(o *rootOptions) *cobra.Command {
@@ -38,7 +39,7 @@ printed), 1 otherwise.`,
 				return err
 			}
 			w := cmd.OutOrStdout()
-			cfg, sched, err := o.load()
+			cfg, err := o.load()
 			var ce config.Errors
 			if errors.As(err, &ce) {
 				// Reporting these is check's job: on standard output, like its findings.
@@ -50,6 +51,7 @@ printed), 1 otherwise.`,
 				return err
 			}
 			to := when.Add(time.Duration(days) * 24 * time.Hour)
+			st, sched := cfg.Station, cfg.Station.Schedule
 			airings := sched.Airings(when, to)
 			problems := sched.CheckAirings(airings)
 			errs := 0
@@ -61,7 +63,7 @@ printed), 1 otherwise.`,
 			}
 			// The recordings: what publish would leave out.
 			cache := archive.OpenCache(o.cachePath())
-			recs, bad := publish.Scan(cfg, cache, nil)
+			recs, bad := publish.Scan(st, cache, nil)
 			if err := cache.Save(); err != nil {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", err)
 			}
@@ -70,21 +72,21 @@ printed), 1 otherwise.`,
 				fmt.Fprintf(w, "%s: error: %v (left out of the feed)\n", p.Path, p.Err)
 			}
 			episodes := 0
-			for _, set := range cfg.Shows {
+			for _, set := range st.Shows {
 				episodes += len(recs[set.Podcast.Show.ID])
 				if set.Podcast.ImageURL == "" {
-					fmt.Fprintf(w, "%s: warning: no image: Apple Podcasts requires artwork (1400 to 3000 pixels square)\n", cfg.Locate(scheduler.Problem{Show: set.Podcast.Show.ID, Slot: -1, Exception: -1}))
+					fmt.Fprintf(w, "%s: warning: no image: Apple Podcasts requires artwork (1400 to 3000 pixels square)\n", cfg.Locate(scheduler.Problem{Show: set.ID, Slot: -1, Exception: -1}))
 				}
 			}
 			slots, excs := 0, 0
-			for _, sh := range cfg.Station.Shows {
+			for _, sh := range st.Shows {
 				slots += len(sh.Slots)
 				excs += len(sh.Exceptions)
 			}
 			n := len(airings)
-			loc := cfg.Station.Location
+			loc := st.Location
 			summary := fmt.Sprintf("%s: %s, %s, %s, %s; %s from %s to %s",
-				cfg.File, plural(len(cfg.Station.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"), plural(episodes, "recorded episode"),
+				cfg.File, plural(len(st.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"), plural(episodes, "recorded episode"),
 				plural(n, "airing"), when.In(loc).Format(time.DateOnly), to.In(loc).Format(time.DateOnly))
 			if errs > 0 {
 				fmt.Fprintf(w, "%s; %s\n", summary, plural(errs, "error"))

@@ -24,8 +24,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// clock is the fixed "now" of every test: Friday 2026-11-27 12:00 CST.
-var clock = time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)
+// fixedNow is the fixed "now" of every test: Friday 2026-11-27 12:00 CST.
+var fixedNow = time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)
 
 func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -33,7 +33,7 @@ func run(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 	code = Run(context.Background(), args, Env{
 		Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return env[k] },
-		Now:    func() time.Time { return clock },
+		Now:    func() time.Time { return fixedNow },
 	})
 	return code, out.String(), errb.String()
 }
@@ -144,7 +144,7 @@ func TestNextJSONContract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if start.Before(prev) || start.Before(clock) {
+		if start.Before(prev) || start.Before(fixedNow) {
 			t.Errorf("%s starts %s: out of order or before --at", id, start)
 		}
 		prev = start

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/web"
-	"github.com/spf13/cobra"
 )
 
 func newPublishCmd(o *rootOptions) *cobra.Command {
@@ -43,7 +45,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			if err != nil {
 				return err
 			}
-			cfg, sched, err := o.load()
+			cfg, err := o.load()
 			if err != nil {
 				return err
 			}
@@ -54,15 +56,15 @@ Probes of the recordings are cached by path, size and modification time.`,
 				}
 				c = archive.OpenCache(cache)
 			}
-			recs, problems := publish.Scan(cfg, c, progressTo(o.env.Stderr))
+			recs, problems := publish.Scan(cfg.Station, c, progressTo(o.env.Stderr))
 			for _, p := range problems {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", p)
 			}
-			site, err := publish.Build(cfg, sched, recs, when)
+			site, err := publish.Build(cfg.Station, recs, when)
 			if err != nil {
 				return err
 			}
-			if err := publish.Write(out, site); err != nil {
+			if err := output.Dir(out).Write(site); err != nil {
 				return err
 			}
 			if c != nil {
@@ -75,8 +77,8 @@ Probes of the recordings are cached by path, size and modification time.`,
 				episodes += len(r)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s and %s to %s as of %s\n",
-				plural(len(cfg.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Shows)+1, "calendar"),
-				plural(len(web.Pages(cfg)), "web page"), out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
+				plural(len(cfg.Station.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Station.Shows)+1, "calendar"),
+				plural(len(web.Pages(cfg.Station)), "web page"), out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
 			if len(problems) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s left out (see above)\n", plural(len(problems), "recording"))
 			}

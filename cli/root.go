@@ -9,9 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/scheduler"
-	"github.com/spf13/cobra"
+	"github.com/onair-radio/onair/station"
 )
 
 // Env is what a command may use of the world outside it.
@@ -106,17 +108,30 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 	return root
 }
 
-// load reads and validates the configuration.
-func (o *rootOptions) load() (*config.Config, *scheduler.Schedule, error) {
+// load reads and validates the configuration, with the command's
+// environment.
+func (o *rootOptions) load() (*config.Config, error) {
 	path := config.Path(o.config, o.env.Getenv)
-	cfg, err := config.Load(path)
+	cfg, err := config.Load(path, o.env.Getenv)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("no configuration at %s: pass --config FILE or set $ONAIR_CONFIG", path)
+		return nil, fmt.Errorf("no configuration at %s: pass --config FILE or set $ONAIR_CONFIG", path)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return cfg, scheduler.New(cfg.Station), nil
+	return cfg, nil
+}
+
+// loader is how the service reads the configuration at path again: with
+// the command's environment, as load does.
+func (o *rootOptions) loader(path string) func([]byte) (*station.Station, error) {
+	return func(data []byte) (*station.Station, error) {
+		cfg, err := config.Parse(path, data, o.env.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		return cfg.Station, nil
+	}
 }
 
 // at reads --at (RFC 3339), or asks the clock.
@@ -135,6 +150,7 @@ func (o *rootOptions) at(flag string) (time.Time, error) {
 // the schedule, and the zone to show times in (--tz, else the station's).
 type question struct {
 	at    time.Time
+	st    *station.Station
 	sched *scheduler.Schedule
 	loc   *time.Location
 	// jsonLoc is where JSON times are written: --tz, or nil for each
@@ -147,18 +163,19 @@ func (o *rootOptions) question(at, tz string, shows []string) (*question, error)
 	if err != nil {
 		return nil, err
 	}
-	_, sched, err := o.load()
+	cfg, err := o.load()
 	if err != nil {
 		return nil, err
 	}
-	loc, err := zone(tz, sched.Station.Location)
+	st := cfg.Station
+	loc, err := zone(tz, st.Location)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkShows(sched, shows); err != nil {
+	if err := checkShows(st, shows); err != nil {
 		return nil, err
 	}
-	q := &question{at: when, sched: sched, loc: loc}
+	q := &question{at: when, st: st, sched: st.Schedule, loc: loc}
 	if tz != "" {
 		q.jsonLoc = loc
 	}
@@ -181,11 +198,11 @@ func zone(flag string, def *time.Location) (*time.Location, error) {
 }
 
 // checkShows refuses show ids the station does not have.
-func checkShows(s *scheduler.Schedule, ids []string) error {
+func checkShows(st *station.Station, ids []string) error {
 	for _, id := range ids {
-		if s.Show(id) == nil {
+		if st.Show(id) == nil {
 			var known []string
-			for _, sh := range s.Station.Shows {
+			for _, sh := range st.Shows {
 				known = append(known, sh.ID)
 			}
 			return usagef("no show %q (the station has %s)", id, strings.Join(known, ", "))

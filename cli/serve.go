@@ -11,10 +11,13 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/server"
-	"github.com/spf13/cobra"
 )
 
 func newServeCmd(o *rootOptions) *cobra.Command {
@@ -51,14 +54,13 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 				return usagef("--log-format %q: want text or json", logFormat)
 			}
 			log := slog.New(handler)
-			clock := o.env.Now
+			var offset time.Duration
 			if at != "" {
 				t, err := o.at(at)
 				if err != nil {
 					return err
 				}
-				offset := t.Sub(o.env.Now())
-				clock = func() time.Time { return o.env.Now().Add(offset) }
+				offset = t.Sub(o.env.Now())
 			}
 			var c *archive.Cache
 			if !noCache {
@@ -67,9 +69,14 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 				}
 				c = archive.OpenCache(cache)
 			}
-			svc, err := server.NewService(server.Options{
-				ConfigPath: config.Path(o.config, o.env.Getenv), Out: out, Clock: clock, Logger: log, Cache: c,
-			})
+			path := config.Path(o.config, o.env.Getenv)
+			opts := server.Options{
+				ConfigPath: path, Load: o.loader(path), Clock: clock.System(offset), Logger: log, Cache: c,
+			}
+			if out != "" {
+				opts.Out = output.Dir(out)
+			}
+			svc, err := server.NewService(opts)
 			if err != nil {
 				return err
 			}

@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/server"
 )
 
 // TestServeShutdownUnderLoad: a signal stops the listener, lets the requests
 // in flight finish, stops the cron, and serve returns without error.
 func TestServeShutdownUnderLoad(t *testing.T) {
-	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Clock: func() time.Time { return clock }})
+	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }}}
+	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml"), Clock: clock.NewFake(fixedNow)})
 	if err != nil {
 		t.Fatal(err)
 	}

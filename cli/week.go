@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/onair-radio/onair/scheduler"
 	"github.com/spf13/cobra"
+
+	"github.com/onair-radio/onair/scheduler"
 )
 
 func newWeekCmd(o *rootOptions) *cobra.Command {
@@ -29,7 +30,7 @@ func newWeekCmd(o *rootOptions) *cobra.Command {
 			airings := sched.Airings(start, end, shows...)
 
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s, %s to %s (%s)\n\n", sched.Station.Name,
+			fmt.Fprintf(w, "%s, %s to %s (%s)\n\n", q.st.Name,
 				start.Format("Mon 2006-01-02"), end.Add(-time.Second).Format("Mon 2006-01-02"), loc)
 			tw := newTable(w)
 			i := 0

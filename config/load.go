@@ -9,11 +9,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
-	"github.com/onair-radio/onair/scheduler"
 	"github.com/spf13/viper"
+
+	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 // MaxFileSize is the largest configuration onair reads (a station of a
@@ -36,22 +37,20 @@ func Path(flag string, getenv func(string) string) string {
 	return DefaultPath
 }
 
-// Config is a loaded, valid configuration.
+// Config is a loaded, valid configuration: the station it describes, and
+// where in the file each part of it is written.
 type Config struct {
 	File    string
 	Dir     string // the file's directory, against which relative paths resolve
-	Station *scheduler.Station
-	// Shows holds what each show publishes, in the order of Station.Shows.
-	Shows []*ShowSettings
-	// ScheduleDays is how far ahead schedule.json and the calendars reach.
-	ScheduleDays int
-	pos          map[string]pos
-	labels       map[string]string // show id → index path prefix ("shows[3]")
+	Station *station.Station
+	pos     map[string]pos
+	labels  map[string]string // show id → index path prefix ("shows[3]")
 }
 
-// Load reads and validates the configuration at path. Its error is an
-// [Errors] listing every problem, or a plain error when the file cannot be read.
-func Load(path string) (*Config, error) {
+// Load reads and validates the configuration at path, with Parse. Its error
+// is an [Errors] listing every problem, or a plain error when the file cannot
+// be read.
+func Load(path string, getenv func(string) string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -61,12 +60,17 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", path, err)
 	}
-	return Parse(path, data)
+	return Parse(path, data, getenv)
 }
 
 // Parse validates a configuration read from file (named in messages).
-// Station keys are overridden by ONAIR_STATION_* environment variables.
-func Parse(file string, data []byte) (*Config, error) {
+// Station keys are overridden by the ONAIR_STATION_* variables that getenv
+// gives (the command's environment; nil reads none): the process
+// environment reaches the configuration through it alone.
+func Parse(file string, data []byte, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	if len(data) > MaxFileSize {
 		return nil, Errors{{File: file, Msg: fmt.Sprintf("the file is larger than %d MiB; is it the right file?", MaxFileSize>>20)}}
 	}
@@ -82,18 +86,19 @@ func Parse(file string, data []byte) (*Config, error) {
 		}
 		return nil, w.errs
 	}
-	raw, err := decode(tree.(map[string]any))
+	raw, err := decode(tree.(map[string]any), getenv)
 	if err != nil {
 		return nil, Errors{{File: file, Msg: err.Error()}}
 	}
 	c := &Config{File: file, Dir: filepath.Dir(file), pos: w.pos, labels: make(map[string]string)}
-	v := &validator{file: file, pos: w.pos, errs: w.errs}
+	v := &validator{file: file, pos: w.pos, errs: w.errs, getenv: getenv}
 	v.config(raw, c)
 	if len(v.errs) > 0 {
 		// In file order; values from the environment (no line) first.
 		slices.SortStableFunc(v.errs, func(a, b *Error) int { return cmp.Or(a.Line-b.Line, a.Column-b.Column) })
 		return nil, v.errs
 	}
+	station.New(c.Station)
 	for i, sh := range c.Station.Shows {
 		c.labels[sh.ID] = fmt.Sprintf("shows[%d]", i)
 	}
@@ -102,17 +107,17 @@ func Parse(file string, data []byte) (*Config, error) {
 
 // decode layers the environment over the file's settings with viper and
 // decodes the result into the schema types.
-func decode(tree map[string]any) (*rawConfig, error) {
+func decode(tree map[string]any, getenv func(string) string) (*rawConfig, error) {
 	v := viper.New()
-	v.SetEnvPrefix("ONAIR")
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	for _, k := range envKeys {
-		if err := v.BindEnv(k); err != nil {
-			return nil, err
-		}
-	}
 	if err := v.MergeConfigMap(tree); err != nil {
 		return nil, err
+	}
+	// viper's own environment binding reads the process's environment;
+	// onair's comes from the command, so the overrides are set from it.
+	for _, k := range envKeys {
+		if val := getenv(envName(k)); val != "" {
+			v.Set(k, val)
+		}
 	}
 	var raw rawConfig
 	err := v.Unmarshal(&raw, func(dc *mapstructure.DecoderConfig) {

@@ -25,7 +25,7 @@ shows:
 `
 
 func TestLoadExample(t *testing.T) {
-	cfg, err := Load("../config.example.yaml")
+	cfg, err := Load("../config.example.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,19 +76,33 @@ func TestPath(t *testing.T) {
 }
 
 func TestEnvironmentOverridesStation(t *testing.T) {
-	t.Setenv("ONAIR_STATION_BASE_URL", "https://radio.example.org/")
-	t.Setenv("ONAIR_STATION_NAME", "Renamed Radio")
-	cfg, err := Parse("t.yaml", []byte(good))
+	vars := map[string]string{"ONAIR_STATION_BASE_URL": "https://radio.example.org/", "ONAIR_STATION_NAME": "Renamed Radio"}
+	getenv := func(k string) string { return vars[k] }
+	cfg, err := Parse("t.yaml", []byte(good), getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Station.BaseURL != "https://radio.example.org" || cfg.Station.Name != "Renamed Radio" {
 		t.Errorf("station = %q %q", cfg.Station.Name, cfg.Station.BaseURL)
 	}
-	t.Setenv("ONAIR_STATION_TIMEZONE", "Mars/Olympus")
-	_, err = Parse("t.yaml", []byte(good))
+	vars["ONAIR_STATION_TIMEZONE"] = "Mars/Olympus"
+	_, err = Parse("t.yaml", []byte(good), getenv)
 	if want := `$ONAIR_STATION_TIMEZONE: station.timezone "Mars/Olympus": unknown time zone`; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start %q", err, want)
+	}
+}
+
+// TestProcessEnvironmentIgnored: the process's environment reaches the
+// configuration only through the getenv the command passes in.
+func TestProcessEnvironmentIgnored(t *testing.T) {
+	t.Setenv("ONAIR_STATION_NAME", "From The Process")
+	t.Setenv("ONAIR_STATION_TIMEZONE", "Mars/Olympus")
+	cfg, err := Parse("t.yaml", []byte(good), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Station.Name == "From The Process" {
+		t.Errorf("the process environment reached the configuration: name %q", cfg.Station.Name)
 	}
 }
 
@@ -206,7 +220,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte(tc.yaml))
+			_, err := Parse("t.yaml", []byte(tc.yaml), nil)
 			var es Errors
 			if !errors.As(err, &es) {
 				t.Fatalf("err = %v (%T), want Errors", err, err)
@@ -227,7 +241,7 @@ func TestBadInput(t *testing.T) {
 
 func TestAllErrorsAtOnce(t *testing.T) {
 	bad := strings.NewReplacer("America/Chicago", "Nowhere/Land", "0 13 * * SUN", "0 13 * *", "duration: 1h", "duration: 5", "title: News Hour", "title: News Hour\n    skip: [someday]").Replace(good)
-	_, err := Parse("t.yaml", []byte(bad))
+	_, err := Parse("t.yaml", []byte(bad), nil)
 	var es Errors
 	if !errors.As(err, &es) || len(es) != 4 {
 		t.Fatalf("got %d errors, want 4:\n%v", len(es), err)
@@ -254,14 +268,14 @@ shows:
         cron: "0 9 * * TUE"
         duration: 2h
 `
-	_, err := Parse("t.yaml", []byte(y))
+	_, err := Parse("t.yaml", []byte(y), nil)
 	if err == nil || !strings.Contains(err.Error(), "defaults: unknown key") {
 		t.Fatalf("want the unknown top-level key reported, got %v", err)
 	}
 	y = strings.Replace(y, "defaults: &hour\n  duration: 1h\n  kind: live\n", "", 1)
 	y = strings.Replace(y, "      - <<: *hour\n        cron: \"0 9 * * MON\"", "      - &first\n        duration: 1h\n        kind: live\n        cron: \"0 9 * * MON\"", 1)
 	y = strings.Replace(y, "<<: *hour", "<<: *first", 1)
-	cfg, err := Parse("t.yaml", []byte(y))
+	cfg, err := Parse("t.yaml", []byte(y), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +288,7 @@ shows:
 func TestDeeplyNested(t *testing.T) {
 	deep := "station:\n  name: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"
 	done := make(chan error, 1)
-	go func() { _, err := Parse("t.yaml", []byte(deep)); done <- err }()
+	go func() { _, err := Parse("t.yaml", []byte(deep), nil); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil {
@@ -286,7 +300,7 @@ func TestDeeplyNested(t *testing.T) {
 }
 
 func TestLocate(t *testing.T) {
-	cfg, err := Load("../config.example.yaml")
+	cfg, err := Load("../config.example.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +350,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("took %s: a configuration must never make onair hang", d)
 			}
 		}()
-		cfg, err := Parse("fuzz.yaml", data)
+		cfg, err := Parse("fuzz.yaml", data, nil)
 		if err != nil {
 			var es Errors
 			if !errors.As(err, &es) || len(es) == 0 {
@@ -347,7 +361,7 @@ func FuzzParse(f *testing.F) {
 		if cfg.Station.Location == nil || len(cfg.Station.Shows) == 0 {
 			t.Fatalf("accepted a station with no zone or no shows")
 		}
-		s := scheduler.New(cfg.Station)
+		s := cfg.Station.Schedule
 		at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 		s.Next(at, 3)
 		s.Check(at, at.Add(14*24*time.Hour))

@@ -10,16 +10,12 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
+
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
-
-// ShowSettings is what a show publishes beside its schedule.
-type ShowSettings struct {
-	Podcast    feeds.Podcast
-	Recordings *archive.Source // nil when the show names no recordings directory
-}
 
 // DefaultScheduleDays is how many days ahead schedule.json and the calendars reach.
 const DefaultScheduleDays = 14
@@ -84,7 +80,7 @@ func (v *validator) owner(p keyPath, ro rawOwner) feeds.Owner {
 }
 
 // podcast validates a show's podcast keys and its recordings.
-func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d stationDefaults, configDir string) *ShowSettings {
+func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d stationDefaults, configDir string) *station.Show {
 	base := d.baseURL
 	pod := feeds.Podcast{
 		Show:         sh,
@@ -165,7 +161,7 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 		pod.UpdateFrequency = rules[0]
 	}
 
-	set := &ShowSettings{Podcast: pod}
+	set := &station.Show{Show: sh, Podcast: pod}
 	rr := rs.Recordings
 	rp := p.key("recordings")
 	if rr == (rawRecordings{}) {

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	_ "time/tzdata" // zone data inside the binary, for hosts without /usr/share/zoneinfo
 
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 // DefaultBaseURL is where feeds and pages are served when station.base_url is not set.
@@ -29,16 +29,17 @@ func validID(s string) bool { return len(s) <= 64 && idPattern().MatchString(s) 
 // validator turns the decoded schema into the engine's types, collecting
 // every problem with its position.
 type validator struct {
-	file string
-	pos  map[string]pos
-	errs Errors
+	file   string
+	pos    map[string]pos
+	errs   Errors
+	getenv func(string) string
 }
 
 // fail records a problem with the value at p. value is quoted in the message
 // unless it is empty (a missing key).
 func (v *validator) fail(p keyPath, value string, format string, args ...any) {
 	e := &Error{File: v.file, Path: p.display, Value: value, HasVal: value != "", Msg: fmt.Sprintf(format, args...)}
-	if env := envName(p.index); env != "" && os.Getenv(env) != "" {
+	if env := envName(p.index); env != "" && v.getenv(env) != "" {
 		e.File = "$" + env
 	} else {
 		// A missing key is reported where its parent starts.
@@ -90,22 +91,25 @@ func (v *validator) zone(p keyPath, name string) *time.Location {
 }
 
 func (v *validator) config(raw *rawConfig, c *Config) {
-	c.Station = v.station(raw)
+	st, shows := v.station(raw)
 	p := keyPath{}.key("station")
-	c.ScheduleDays = v.scheduleDays(p.key("schedule_days"), raw.Station.ScheduleDays)
-	d := v.stationDefaults(p, &raw.Station, c.Station.BaseURL)
-	for i, sh := range c.Station.Shows {
+	st.ScheduleDays = v.scheduleDays(p.key("schedule_days"), raw.Station.ScheduleDays)
+	d := v.stationDefaults(p, &raw.Station, st.BaseURL)
+	st.Language, st.StreamURL = d.language, d.streamURL
+	for i, sh := range shows {
 		label := ""
 		if validID(sh.ID) {
 			label = sh.ID
 		}
-		c.Shows = append(c.Shows, v.podcast(keyPath{}.key("shows").item(i, label), &raw.Shows[i], sh, d, c.Dir))
+		st.Shows = append(st.Shows, v.podcast(keyPath{}.key("shows").item(i, label), &raw.Shows[i], sh, d, c.Dir))
 	}
+	c.Station = st
 }
 
-func (v *validator) station(raw *rawConfig) *scheduler.Station {
+// station reads the station's own keys and its shows' schedules.
+func (v *validator) station(raw *rawConfig) (*station.Station, []*scheduler.Show) {
 	p := keyPath{}.key("station")
-	st := &scheduler.Station{Name: raw.Station.Name, BaseURL: raw.Station.BaseURL}
+	st := &station.Station{Name: raw.Station.Name, BaseURL: raw.Station.BaseURL}
 	if strings.TrimSpace(st.Name) == "" {
 		v.fail(p.key("name"), "", "the station's name is required")
 	}
@@ -126,6 +130,7 @@ func (v *validator) station(raw *rawConfig) *scheduler.Station {
 		v.fail(sp, "", "no shows: list at least one show under shows:")
 	}
 	ids := make(map[string]int)
+	var shows []*scheduler.Show
 	for i := range raw.Shows {
 		rs := &raw.Shows[i]
 		label := ""
@@ -137,9 +142,9 @@ func (v *validator) station(raw *rawConfig) *scheduler.Station {
 			v.fail(sp.item(i, label).key("id"), rs.ID, "another show has this id (shows[%d])", prev)
 		}
 		ids[rs.ID] = i
-		st.Shows = append(st.Shows, sh)
+		shows = append(shows, sh)
 	}
-	return st
+	return st, shows
 }
 
 func (v *validator) show(p keyPath, rs *rawShow, stationLoc *time.Location) *scheduler.Show {

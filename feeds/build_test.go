@@ -61,7 +61,7 @@ func testShow(t testing.TB) (*scheduler.Schedule, *Podcast) {
 	}
 	sh := &scheduler.Show{ID: "prn", Title: "News Hour", Description: "News.", Location: chicago(t),
 		Slots: []scheduler.Slot{{Kind: scheduler.Live, Rule: r, Duration: time.Hour}}}
-	s := scheduler.New(&scheduler.Station{Name: "T", Location: sh.Location, Shows: []*scheduler.Show{sh}})
+	s := scheduler.New(&scheduler.Station{Shows: []*scheduler.Show{sh}})
 	return s, &Podcast{Show: sh, FeedURL: "https://radio.example.org/feeds/prn.xml", Link: "https://radio.example.org/shows/prn/", StreamURL: "https://stream.example.org/live.mp3"}
 }
 

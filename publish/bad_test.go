@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
-	"github.com/onair-radio/onair/config"
+
 	"github.com/onair-radio/onair/internal/testmedia"
-	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/internal/teststation"
 )
 
 // TestBadRecordings: what cannot be published is reported with its file's
@@ -38,11 +38,11 @@ shows:
     recordings: {dir: archive}
     slots: [{kind: live, cron: "0 13 * * SUN", duration: 1h}]
 `), 0o644)
-	cfg, err := config.Load(cfgFile)
+	st, err := teststation.Load(cfgFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, problems := Scan(cfg, nil, nil)
+	recs, problems := Scan(st, nil, nil)
 	var msgs []string
 	for _, p := range problems {
 		msgs = append(msgs, filepath.Base(p.Path)+": "+p.Err.Error())
@@ -55,7 +55,7 @@ shows:
 	if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
 	}
-	site, err := Build(cfg, scheduler.New(cfg.Station), recs, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	site, err := Build(st, recs, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

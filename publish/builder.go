@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/archive"
-	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 	"github.com/onair-radio/onair/web"
 )
 
@@ -27,7 +27,7 @@ type Builder struct {
 }
 
 type feedMemo struct {
-	cfg      *config.Config
+	st       *station.Station
 	recs     []archive.Recording // the scan this feed was built from (compared by identity)
 	recorded map[string]bool
 	live     string // feeds.LiveState
@@ -37,33 +37,33 @@ type feedMemo struct {
 // calendarMemo is a show's calendar and the airings it was made of: given
 // the configuration, an airing's id determines all it says.
 type calendarMemo struct {
-	cfg *config.Config
+	st  *station.Station
 	ids string
 	doc []byte
 }
 
 // Build is publish.Build, reusing what it can.
-func (b *Builder) Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time) (*Site, error) {
+func (b *Builder) Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
 	if b.memo == nil {
 		b.memo, b.calendars, b.pages = make(map[string]*feedMemo), make(map[string]*calendarMemo), make(map[string]*pageMemo)
 	}
 	b.Rebuilt, b.RenderedShows = 0, 0
-	return build(cfg, sched, recs, at, b)
+	return build(st, recs, at, b)
 }
 
 // pageMemo is a show's page and what it was made of: the configuration,
 // the show's recordings (their scan, by identity) and the page's key (the
 // airings it lists and their states).
 type pageMemo struct {
-	cfg  *config.Config
+	st   *station.Station
 	recs []archive.Recording
 	key  string
 	doc  []byte
 }
 
-func (b *Builder) showPage(cfg *config.Config, show string, recs []archive.Recording, p *web.ShowPage) ([]byte, error) {
+func (b *Builder) showPage(st *station.Station, show string, recs []archive.Recording, p *web.ShowPage) ([]byte, error) {
 	key := p.Key()
-	if m := b.pages[show]; m != nil && m.cfg == cfg && sameScan(m.recs, recs) && m.key == key {
+	if m := b.pages[show]; m != nil && m.st == st && sameScan(m.recs, recs) && m.key == key {
 		return m.doc, nil
 	}
 	doc, err := p.Render()
@@ -71,30 +71,30 @@ func (b *Builder) showPage(cfg *config.Config, show string, recs []archive.Recor
 		return nil, err
 	}
 	b.RenderedShows++
-	b.pages[show] = &pageMemo{cfg: cfg, recs: recs, key: key, doc: doc}
+	b.pages[show] = &pageMemo{st: st, recs: recs, key: key, doc: doc}
 	return doc, nil
 }
 
-func (b *Builder) calendar(cfg *config.Config, show string, airings []scheduler.Airing, render func() []byte) []byte {
+func (b *Builder) calendar(st *station.Station, show string, airings []scheduler.Airing, render func() []byte) []byte {
 	var ids strings.Builder
 	for _, a := range airings {
 		ids.WriteString(a.ID)
 		ids.WriteByte(' ')
 	}
-	if m := b.calendars[show]; m != nil && m.cfg == cfg && m.ids == ids.String() {
+	if m := b.calendars[show]; m != nil && m.st == st && m.ids == ids.String() {
 		return m.doc
 	}
 	doc := render()
-	b.calendars[show] = &calendarMemo{cfg: cfg, ids: ids.String(), doc: doc}
+	b.calendars[show] = &calendarMemo{st: st, ids: ids.String(), doc: doc}
 	return doc
 }
 
-func (b *Builder) feed(cfg *config.Config, sched *scheduler.Schedule, set *config.ShowSettings, recs Recordings, at time.Time) ([]byte, error) {
-	id := set.Podcast.Show.ID
+func (b *Builder) feed(st *station.Station, set *station.Show, recs Recordings, at time.Time) ([]byte, error) {
+	id, sched := set.ID, st.Schedule
 	rs := recs[id]
 	m := b.memo[id]
-	if m == nil || m.cfg != cfg || !sameScan(m.recs, rs) {
-		m = &feedMemo{cfg: cfg, recs: rs, recorded: make(map[string]bool, len(rs))}
+	if m == nil || m.st != st || !sameScan(m.recs, rs) {
+		m = &feedMemo{st: st, recs: rs, recorded: make(map[string]bool, len(rs))}
 		for _, r := range rs {
 			m.recorded[r.Episode] = true
 		}

@@ -4,22 +4,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/internal/teststation"
 )
 
 // BenchmarkBuilderRepublish is a publish at an air time of a large station
 // whose feeds, calendars and show pages mostly did not change: what a
 // service does at every airing's start and end.
 func BenchmarkBuilderRepublish(b *testing.B) {
-	cfg, recs := scaleStation(b, 300)
-	sched := scheduler.New(cfg.Station)
+	st, recs := teststation.Scale(b, 300)
 	at := time.Date(2026, 11, 29, 18, 59, 58, 0, time.UTC)
 	var bu Builder
-	if _, err := bu.Build(cfg, sched, recs, at); err != nil {
+	if _, err := bu.Build(st, recs, at); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := bu.Build(cfg, sched, recs, at.Add(2*time.Second)); err != nil {
+		if _, err := bu.Build(st, recs, at.Add(2*time.Second)); err != nil {
 			b.Fatal(err)
 		}
 	}

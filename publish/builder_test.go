@@ -4,25 +4,22 @@ import (
 	"bytes"
 	"testing"
 	"time"
-
-	"github.com/onair-radio/onair/scheduler"
 )
 
 // TestBuilderMatchesBuild walks two weeks of air-time instants: the Builder
 // gives Build's bytes every time, rebuilding only the feeds that change.
 func TestBuilderMatchesBuild(t *testing.T) {
-	cfg, _ := exampleSite(t, liveAt)
-	sched := scheduler.New(cfg.Station)
-	recs, _ := Scan(cfg, nil, nil)
+	st, _ := exampleSite(t, liveAt)
+	recs, _ := Scan(st, nil, nil)
 	var b Builder
 	at := liveAt.Add(-48 * time.Hour)
 	total, rebuilt, rendered := 0, 0, 0
 	for at.Before(liveAt.Add(14 * 24 * time.Hour)) {
-		want, err := Build(cfg, sched, recs, at)
+		want, err := Build(st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := b.Build(cfg, sched, recs, at)
+		got, err := b.Build(st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,10 +28,10 @@ func TestBuilderMatchesBuild(t *testing.T) {
 				t.Fatalf("at %s, %s differs from Build's", at, p)
 			}
 		}
-		total += len(cfg.Shows)
+		total += len(st.Shows)
 		rebuilt += b.Rebuilt
 		rendered += b.RenderedShows
-		at = NextChange(cfg, sched, at)
+		at = NextChange(st, at)
 	}
 	if rebuilt >= total/2 {
 		t.Errorf("rebuilt %d of %d feeds: the memo saves little", rebuilt, total)
@@ -42,10 +39,10 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	if rendered >= total*2/3 || rendered == 0 {
 		t.Errorf("rendered %d of %d show pages: the memo saves little", rendered, total)
 	}
-	t.Logf("%d instants: %d of %d feeds rebuilt, %d show pages rendered", total/len(cfg.Shows), rebuilt, total, rendered)
+	t.Logf("%d instants: %d of %d feeds rebuilt, %d show pages rendered", total/len(st.Shows), rebuilt, total, rendered)
 	// A new scan (a recording landed) rebuilds.
-	recs2, _ := Scan(cfg, nil, nil)
-	if _, err := b.Build(cfg, sched, recs2, at); err != nil || b.Rebuilt != len(cfg.Shows) || b.RenderedShows != len(cfg.Shows) {
-		t.Errorf("after a new scan: rebuilt %d feeds and %d show pages, want %d (%v)", b.Rebuilt, b.RenderedShows, len(cfg.Shows), err)
+	recs2, _ := Scan(st, nil, nil)
+	if _, err := b.Build(st, recs2, at); err != nil || b.Rebuilt != len(st.Shows) || b.RenderedShows != len(st.Shows) {
+		t.Errorf("after a new scan: rebuilt %d feeds and %d show pages, want %d (%v)", b.Rebuilt, b.RenderedShows, len(st.Shows), err)
 	}
 }

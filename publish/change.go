@@ -3,9 +3,9 @@ package publish
 import (
 	"time"
 
-	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 // changeHorizon is how far ahead NextChange looks; a service asks again by then.
@@ -19,7 +19,8 @@ const changeHorizon = 8 * 24 * time.Hour
 // calendars' reach or leaves their look-back window. Without one within
 // eight days it returns t plus eight days, so that a service wakes up and
 // asks again.
-func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time.Time {
+func NextChange(st *station.Station, t time.Time) time.Time {
+	sched := st.Schedule
 	next := t.Add(changeHorizon)
 	consider := func(c time.Time) {
 		if c.After(t) && c.Before(next) {
@@ -27,10 +28,9 @@ func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time
 		}
 	}
 	// The week at a glance starts with today, in the station's zone.
-	st := cfg.Station
 	today := t.In(st.Location)
 	consider(scheduler.Resolve(scheduler.DateTime{Date: scheduler.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()}.AddDays(1)}, st.Location))
-	lookback := feeds.LiveHorizon + calendarLookback + config.MaxDuration
+	lookback := feeds.LiveHorizon + calendarLookback + sched.MaxDuration()
 	for _, a := range sched.Airings(t.Add(-lookback), t.Add(changeHorizon)) {
 		consider(a.Start)
 		consider(a.End)
@@ -40,7 +40,7 @@ func NextChange(cfg *config.Config, sched *scheduler.Schedule, t time.Time) time
 		}
 	}
 	// An airing enters the calendars when its start is ScheduleDays away.
-	days := time.Duration(cfg.ScheduleDays) * 24 * time.Hour
+	days := st.Days()
 	for _, a := range sched.Airings(t.Add(days), t.Add(days+changeHorizon)) {
 		consider(a.Start.Add(-days))
 	}

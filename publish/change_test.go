@@ -4,28 +4,25 @@ import (
 	"bytes"
 	"testing"
 	"time"
-
-	"github.com/onair-radio/onair/scheduler"
 )
 
 // TestNextChange: the site changes at the instants NextChange names and at
 // no instant between them.
 func TestNextChange(t *testing.T) {
-	cfg, _ := exampleSite(t, liveAt)
-	sched := scheduler.New(cfg.Station)
-	recs, _ := Scan(cfg, nil, nil)
-	if got := NextChange(cfg, sched, liveAt); !got.Equal(time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)) {
+	st, _ := exampleSite(t, liveAt)
+	recs, _ := Scan(st, nil, nil)
+	if got := NextChange(st, liveAt); !got.Equal(time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)) {
 		t.Errorf("next change after %s = %s, want the live airing's end", liveAt, got)
 	}
 	build := func(at time.Time) *Site {
-		s, err := Build(cfg, sched, recs, at)
+		s, err := Build(st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
 	// At the end of the live airing, the News Hour's live item turns ended.
-	end := NextChange(cfg, sched, liveAt)
+	end := NextChange(st, liveAt)
 	if bytes.Equal(build(end.Add(-time.Second)).Files["feeds/prn.xml"], build(end).Files["feeds/prn.xml"]) {
 		t.Error("the feed did not change at the live airing's end")
 	}
@@ -34,7 +31,7 @@ func TestNextChange(t *testing.T) {
 	// stamps that hold the instant itself: schedule.json's "at", DTSTAMP).
 	at := liveAt
 	for i := 0; i < 6; i++ {
-		next := NextChange(cfg, sched, at)
+		next := NextChange(st, at)
 		a, b := build(at), build(next.Add(-time.Second))
 		for _, p := range []string{"feeds/prn.xml", "feeds/jazz.xml", "feeds/voices.xml", "index.html", "embed/now/index.html", "shows/prn/index.html", "calendar/prn.ics"} {
 			if !bytes.Equal(a.Files[p], b.Files[p]) {
@@ -45,7 +42,7 @@ func TestNextChange(t *testing.T) {
 	}
 	// The week at a glance begins a day at the station's midnight.
 	midnight := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
-	if got := NextChange(cfg, sched, midnight.Add(-time.Hour)); !got.Equal(midnight) {
+	if got := NextChange(st, midnight.Add(-time.Hour)); !got.Equal(midnight) {
 		t.Errorf("next change an hour before midnight in Chicago = %s, want midnight", got)
 	}
 	if bytes.Equal(build(midnight.Add(-time.Second)).Files["index.html"], build(midnight).Files["index.html"]) {

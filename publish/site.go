@@ -9,9 +9,9 @@ import (
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/calendar"
-	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 	"github.com/onair-radio/onair/web"
 )
 
@@ -39,11 +39,11 @@ type Recordings map[string][]archive.Recording
 
 // Scan reads the recordings of every show that names a directory. Problems
 // (files left out) are returned with the rest. progress may be nil.
-func Scan(cfg *config.Config, cache *archive.Cache, progress archive.Progress) (Recordings, []archive.Problem) {
+func Scan(st *station.Station, cache *archive.Cache, progress archive.Progress) (Recordings, []archive.Problem) {
 	recs := make(Recordings)
 	var problems []archive.Problem
 	total, done := 0, 0
-	for _, set := range cfg.Shows {
+	for _, set := range st.Shows {
 		if set.Recordings == nil {
 			continue
 		}
@@ -63,18 +63,47 @@ func Scan(cfg *config.Config, cache *archive.Cache, progress archive.Progress) (
 	return recs, problems
 }
 
-// scheduleJSON is schedule.json.
-type scheduleJSON struct {
-	Station stationJSON            `json:"station"`
-	At      string                 `json:"at"`
-	Days    int                    `json:"days"`
+// ScheduleJSON is schedule.json: the one the site publishes, and the one
+// the service computes for a query. Its keys are a contract: add, never
+// rename.
+type ScheduleJSON struct {
+	Station StationJSON `json:"station"`
+	At      string      `json:"at"` // RFC 3339, in the station's zone
+	// Days is how far ahead the airings reach from At, when they reach
+	// whole days (a query bounded by to or count has none).
+	Days    int                    `json:"days,omitempty"`
 	Airings []scheduler.AiringJSON `json:"airings"`
 }
 
-type stationJSON struct {
+// StationJSON is the station as schedule.json names it.
+type StationJSON struct {
 	Name     string `json:"name"`
 	Timezone string `json:"timezone"`
 	BaseURL  string `json:"base_url"`
+}
+
+// NewScheduleJSON is schedule.json for airings as of at, reaching days
+// ahead (0: not whole days).
+func NewScheduleJSON(st *station.Station, at time.Time, days int, airings []scheduler.Airing) ScheduleJSON {
+	out := make([]scheduler.AiringJSON, 0, len(airings))
+	for _, a := range airings {
+		out = append(out, a.JSON(nil))
+	}
+	return ScheduleJSON{
+		Station: StationJSON{st.Name, st.Location.String(), st.BaseURL},
+		At:      at.In(st.Location).Format(time.RFC3339),
+		Days:    days,
+		Airings: out,
+	}
+}
+
+// Encode is the document's bytes.
+func (s ScheduleJSON) Encode() []byte {
+	js, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		panic(err) // strings and numbers only
+	}
+	return append(js, '\n')
 }
 
 // calendarLookback is how far back the calendars reach, so that a
@@ -83,74 +112,64 @@ const calendarLookback = 7 * 24 * time.Hour
 
 // Build renders the site as of instant at. It reads nothing: the recordings
 // come in scanned.
-func Build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time) (*Site, error) {
-	return build(cfg, sched, recs, at, nil)
+func Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
+	return build(st, recs, at, nil)
 }
 
 // build is Build; with a Builder, it reuses the feeds and show calendars
 // that did not change.
-func build(cfg *config.Config, sched *scheduler.Schedule, recs Recordings, at time.Time, b *Builder) (*Site, error) {
-	st := cfg.Station
+func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
+	sched := st.Schedule
 	site := &Site{At: at, Files: make(map[string][]byte)}
 
-	for _, set := range cfg.Shows {
+	for _, set := range st.Shows {
 		var doc []byte
 		var err error
 		if b != nil {
-			doc, err = b.feed(cfg, sched, set, recs, at)
+			doc, err = b.feed(st, set, recs, at)
 		} else {
-			id := set.Podcast.Show.ID
 			pod := set.Podcast
-			doc, err = feeds.Build(&pod, episodes(sched, id, recs[id]), liveAirings(sched, id, at), at)
+			doc, err = feeds.Build(&pod, episodes(sched, set.ID, recs[set.ID]), liveAirings(sched, set.ID, at), at)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("publish %s: %w", set.Podcast.Show.ID, err)
+			return nil, fmt.Errorf("publish %s: %w", set.ID, err)
 		}
-		site.Files["feeds/"+set.Podcast.Show.ID+".xml"] = doc
+		site.Files["feeds/"+set.ID+".xml"] = doc
 	}
 
-	days := time.Duration(cfg.ScheduleDays) * 24 * time.Hour
+	days := st.Days()
 	upcoming := sched.Airings(at, at.Add(days))
-	js, err := json.MarshalIndent(scheduleJSON{
-		Station: stationJSON{st.Name, st.Location.String(), st.BaseURL},
-		At:      at.In(st.Location).Format(time.RFC3339),
-		Days:    cfg.ScheduleDays,
-		Airings: airingsJSON(upcoming),
-	}, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("publish schedule.json: %w", err)
-	}
-	site.Files["schedule.json"] = append(js, '\n')
+	site.Files["schedule.json"] = NewScheduleJSON(st, at, st.ScheduleDays, upcoming).Encode()
 
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and
 	// goes at the instant it is lookback old, the instants NextChange names.
 	window := sched.Airings(at.Add(-calendarLookback+1), at.Add(days+1))
 	urls := make(map[string]string)
-	for _, set := range cfg.Shows {
-		urls[set.Podcast.Show.ID] = set.Podcast.Link
+	for _, set := range st.Shows {
+		urls[set.ID] = set.Podcast.Link
 	}
 	site.Files["calendar.ics"] = calendar.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
-	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(cfg.Shows))
+	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(st.Shows))
 	for _, a := range window {
 		byShow[a.Show] = append(byShow[a.Show], a)
 	}
-	for _, set := range cfg.Shows {
-		sh := set.Podcast.Show
+	for _, set := range st.Shows {
+		sh := set.Show
 		mine := byShow[sh]
 		render := func() []byte {
 			c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
 			return calendar.Build(c, mine)
 		}
 		if b != nil {
-			site.Files["calendar/"+sh.ID+".ics"] = b.calendar(cfg, sh.ID, mine, render)
+			site.Files["calendar/"+sh.ID+".ics"] = b.calendar(st, sh.ID, mine, render)
 		} else {
 			site.Files["calendar/"+sh.ID+".ics"] = render()
 		}
 	}
 
 	// The pages list a show's recent episodes; their count is enough of the rest.
-	in := web.Input{Config: cfg, Schedule: sched, At: at, EpisodeCounts: make(map[string]int, len(cfg.Shows)),
+	in := web.Input{Station: st, At: at, EpisodeCounts: make(map[string]int, len(st.Shows)),
 		Episodes: func(id string) []feeds.Episode {
 			rs := recs[id]
 			return episodes(sched, id, rs[max(0, len(rs)-web.RecentEpisodes):])
@@ -172,18 +191,9 @@ func renderPages(in web.Input, recs Recordings, b *Builder) (map[string][]byte, 
 	if b == nil {
 		return web.Render(in)
 	}
-	return web.RenderWith(in, func(set *config.ShowSettings, p *web.ShowPage) ([]byte, error) {
-		id := set.Podcast.Show.ID
-		return b.showPage(in.Config, id, recs[id], p)
+	return web.RenderWith(in, func(set *station.Show, p *web.ShowPage) ([]byte, error) {
+		return b.showPage(in.Station, set.ID, recs[set.ID], p)
 	})
-}
-
-func airingsJSON(as []scheduler.Airing) []scheduler.AiringJSON {
-	out := make([]scheduler.AiringJSON, 0, len(as))
-	for _, a := range as {
-		out = append(out, a.JSON(nil))
-	}
-	return out
 }
 
 // episodes pairs a show's recordings with the live airings they recorded.
@@ -214,7 +224,7 @@ func episodes(sched *scheduler.Schedule, show string, recs []archive.Recording) 
 func liveAirings(sched *scheduler.Schedule, show string, at time.Time) []scheduler.Airing {
 	var out []scheduler.Airing
 	pending := false
-	for _, a := range sched.LiveAirings(at.Add(-feeds.LiveHorizon-config.MaxDuration), at.Add(feeds.LiveHorizon), show) {
+	for _, a := range sched.LiveAirings(at.Add(-feeds.LiveHorizon-sched.MaxDuration()), at.Add(feeds.LiveHorizon), show) {
 		out = append(out, a)
 		pending = pending || !a.Start.Before(at)
 	}

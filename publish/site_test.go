@@ -12,10 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/station"
+
 	"github.com/emersion/go-ical"
 	"github.com/mmcdole/gofeed"
 	gofeedext "github.com/mmcdole/gofeed/extensions"
-	"github.com/onair-radio/onair/config"
+
+	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/web"
 )
@@ -34,21 +37,21 @@ func TestMain(m *testing.M) {
 // liveAt is during the News Hour's live airing of 2026-11-29.
 var liveAt = time.Date(2026, 11, 29, 19, 30, 0, 0, time.UTC)
 
-func exampleSite(t testing.TB, at time.Time) (*config.Config, *Site) {
+func exampleSite(t testing.TB, at time.Time) (*station.Station, *Site) {
 	t.Helper()
-	cfg, err := config.Load("config.example.yaml")
+	st, err := teststation.Load("config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, problems := Scan(cfg, nil, nil)
+	recs, problems := Scan(st, nil, nil)
 	if len(problems) > 0 {
 		t.Fatalf("the example archive has problems: %v", problems)
 	}
-	site, err := Build(cfg, scheduler.New(cfg.Station), recs, at)
+	site, err := Build(st, recs, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, site
+	return st, site
 }
 
 func TestGoldenSite(t *testing.T) {
@@ -186,9 +189,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestCalendarParsesBack reads the calendars with a second iCalendar library.
 func TestCalendarParsesBack(t *testing.T) {
-	cfg, site := exampleSite(t, liveAt)
-	sched := scheduler.New(cfg.Station)
-	days := time.Duration(cfg.ScheduleDays) * 24 * time.Hour
+	st, site := exampleSite(t, liveAt)
+	sched := st.Schedule
+	days := st.Days()
 	want := sched.Airings(liveAt.Add(-calendarLookback), liveAt.Add(days))
 	cal, err := ical.NewDecoder(bytes.NewReader(site.Files["calendar.ics"])).Decode()
 	if err != nil {
@@ -237,7 +240,7 @@ func TestCalendarParsesBack(t *testing.T) {
 }
 
 func TestScheduleJSON(t *testing.T) {
-	cfg, site := exampleSite(t, liveAt)
+	st, site := exampleSite(t, liveAt)
 	var doc struct {
 		Station struct{ Name, Timezone string } `json:"station"`
 		At      string                          `json:"at"`
@@ -247,7 +250,7 @@ func TestScheduleJSON(t *testing.T) {
 	if err := json.Unmarshal(site.Files["schedule.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := scheduler.New(cfg.Station).Airings(liveAt, liveAt.Add(14*24*time.Hour))
+	want := st.Schedule.Airings(liveAt, liveAt.Add(14*24*time.Hour))
 	if doc.Station.Name != "Progressive Radio Network" || doc.At != "2026-11-29T13:30:00-06:00" || doc.Days != 14 || len(doc.Airings) != len(want) {
 		t.Fatalf("schedule.json: %+v (%d airings, want %d)", doc.Station, len(doc.Airings), len(want))
 	}

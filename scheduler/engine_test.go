@@ -26,7 +26,7 @@ func instant(t testing.TB, s string) time.Time {
 }
 
 func oneShow(loc *time.Location, slots ...Slot) *Schedule {
-	return New(&Station{Name: "Test", Location: loc, Shows: []*Show{{ID: "s", Title: "S", Location: loc, Slots: slots}}})
+	return New(&Station{Shows: []*Show{{ID: "s", Title: "S", Location: loc, Slots: slots}}})
 }
 
 // starts formats airings' starts in UTC, for compact comparisons.

@@ -152,3 +152,7 @@ func (s *Schedule) Show(id string) *Show {
 	}
 	return nil
 }
+
+// MaxDuration is the longest any airing of the schedule lasts: how far
+// before a window an airing that is still on the air in it may have started.
+func (s *Schedule) MaxDuration() time.Duration { return s.maxDuration }

@@ -20,7 +20,7 @@ func prn(t testing.TB) *Show {
 }
 
 func station(t testing.TB, shows ...*Show) *Schedule {
-	return New(&Station{Name: "PRN", Location: mustLoc(t, "America/Chicago"), Shows: shows})
+	return New(&Station{Shows: shows})
 }
 
 // line renders an airing compactly for comparisons.

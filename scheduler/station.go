@@ -10,12 +10,11 @@ const (
 	Rebroadcast Kind = "rebroadcast"
 )
 
-// Station is a radio station: its shows, in the order its configuration lists them.
+// Station is what the engine knows of a station: its shows, in the order
+// its configuration lists them. (The station's name, zone and settings are
+// the station package's.)
 type Station struct {
-	Name     string
-	Location *time.Location // the station's zone, the default for its shows
-	BaseURL  string
-	Shows    []*Show
+	Shows []*Show
 }
 
 // Show is a program with its recurring slots and its exceptions.

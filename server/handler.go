@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
 )
 
@@ -245,7 +246,7 @@ func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
 	var shows []string
 	for _, s := range q["show"] {
 		for _, id := range strings.Split(s, ",") {
-			if snap.Schedule.Show(id) == nil {
+			if snap.Station.Show(id) == nil {
 				http.Error(w, "no show "+strconv.Quote(id), http.StatusNotFound)
 				return
 			}
@@ -261,14 +262,16 @@ func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
 		}
 		from = t
 	}
-	to := from.Add(time.Duration(snap.Config.ScheduleDays) * 24 * time.Hour)
+	st := snap.Station
+	days := st.ScheduleDays
+	to := from.Add(st.Days())
 	if v := q.Get("to"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil || !t.After(from) || t.Sub(from) > 366*24*time.Hour {
 			http.Error(w, "to: want an RFC 3339 time after from, within a year of it", http.StatusBadRequest)
 			return
 		}
-		to = t
+		to, days = t, 0
 	}
 	var as []scheduler.Airing
 	if v := q.Get("count"); v != "" {
@@ -277,7 +280,7 @@ func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "count: want 1 to 1000", http.StatusBadRequest)
 			return
 		}
-		as = snap.Schedule.Next(from, n, shows...)
+		as, days = st.Schedule.Next(from, n, shows...), 0
 		if q.Get("to") != "" {
 			kept := as[:0]
 			for _, a := range as {
@@ -288,20 +291,11 @@ func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
 			as = kept
 		}
 	} else {
-		as = snap.Schedule.Airings(from, to, shows...)
+		as = st.Schedule.Airings(from, to, shows...)
 	}
-	out := make([]scheduler.AiringJSON, 0, len(as))
-	for _, a := range as {
-		out = append(out, a.JSON(nil))
-	}
-	st := snap.Config.Station
-	body, _ := json.MarshalIndent(map[string]any{
-		"station": map[string]string{"name": st.Name, "timezone": st.Location.String(), "base_url": st.BaseURL},
-		"at":      from.In(st.Location).Format(time.RFC3339),
-		"airings": out,
-	}, "", "  ")
+	body := publish.NewScheduleJSON(st, from, days, as).Encode()
 	sum := sha256.Sum256(body)
-	serveBytes(w, r, append(body, '\n'), `"`+hex.EncodeToString(sum[:12])+`"`, time.Time{}, "application/json")
+	serveBytes(w, r, body, `"`+hex.EncodeToString(sum[:12])+`"`, time.Time{}, "application/json")
 }
 
 // mediaTypes are the files of an archive directory that are served: audio,

@@ -12,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/publish"
-	"github.com/onair-radio/onair/scheduler"
 )
 
 func TestMain(m *testing.M) {
@@ -28,17 +27,16 @@ var liveAt = time.Date(2026, 11, 29, 19, 30, 0, 0, time.UTC)
 
 func exampleHandler(t *testing.T) *Handler {
 	t.Helper()
-	cfg, err := config.Load("config.example.yaml")
+	st, err := teststation.Load("config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := scheduler.New(cfg.Station)
-	recs, _ := publish.Scan(cfg, nil, nil)
-	site, err := publish.Build(cfg, sched, recs, liveAt)
+	recs, _ := publish.Scan(st, nil, nil)
+	site, err := publish.Build(st, recs, liveAt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := NewHandler(NewSnapshot(cfg, sched, site, nil))
+	h := NewHandler(NewSnapshot(st, site, nil))
 	h.Now = func() time.Time { return liveAt }
 	return h
 }
@@ -201,8 +199,8 @@ func TestScheduleQuery(t *testing.T) {
 func TestSwapKeepsUnchangedDocuments(t *testing.T) {
 	h := exampleHandler(t)
 	snap := h.Snapshot()
-	site2, _ := publish.Build(snap.Config, snap.Schedule, nil, liveAt.Add(time.Hour)) // without recordings: feeds change
-	next := NewSnapshot(snap.Config, snap.Schedule, &publish.Site{At: site2.At, Files: map[string][]byte{
+	site2, _ := publish.Build(snap.Station, nil, liveAt.Add(time.Hour)) // without recordings: feeds change
+	next := NewSnapshot(snap.Station, &publish.Site{At: site2.At, Files: map[string][]byte{
 		"feeds/prn.xml": site2.Files["feeds/prn.xml"], "calendar/prn.ics": snap.Site.Files["calendar/prn.ics"],
 	}}, snap)
 	if next.docs["calendar/prn.ics"] != snap.docs["calendar/prn.ics"] {

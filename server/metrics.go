@@ -18,7 +18,7 @@ import (
 // shares the binary, and the libraries tried cost every `onair next` at
 // start-up (client_golang's registry and protobuf descriptors) or write to
 // the process's log when they load (VictoriaMetrics/metrics, on hosts
-// without cgroup pressure files). Four metrics need none of that.
+// without cgroup pressure files). A handful of metrics need none of that.
 type Metrics struct {
 	// requests counts by route and status code: atomics, no lock and no
 	// allocation on the request path.
@@ -27,6 +27,7 @@ type Metrics struct {
 	mu           sync.Mutex
 	publishes    uint64
 	reloadFailed uint64
+	writeFailed  uint64
 	publishTime  histogram
 	nextAiring   time.Time
 }
@@ -63,6 +64,12 @@ func (m *Metrics) reloadFailure() {
 	m.mu.Unlock()
 }
 
+func (m *Metrics) writeFailure() {
+	m.mu.Lock()
+	m.writeFailed++
+	m.mu.Unlock()
+}
+
 func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	m.WriteTo(w)
@@ -91,6 +98,7 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	cum += m.publishTime.counts[len(publishBuckets)]
 	fmt.Fprintf(&b, "onair_publish_duration_seconds_bucket{le=\"+Inf\"} %d\nonair_publish_duration_seconds_sum %g\nonair_publish_duration_seconds_count %d\n", cum, m.publishTime.sum, m.publishTime.n)
 	fmt.Fprintf(&b, "# HELP onair_reload_failures_total Edits of the configuration that were refused.\n# TYPE onair_reload_failures_total counter\nonair_reload_failures_total %d\n", m.reloadFailed)
+	fmt.Fprintf(&b, "# HELP onair_write_failures_total Writes of the site to --out that failed (each is tried again).\n# TYPE onair_write_failures_total counter\nonair_write_failures_total %d\n", m.writeFailed)
 	next := "NaN"
 	if !m.nextAiring.IsZero() {
 		next = strconv.FormatInt(m.nextAiring.Unix(), 10)

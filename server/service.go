@@ -3,30 +3,35 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/onair-radio/onair/archive"
-	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
-	"github.com/robfig/cron/v3"
+	"github.com/onair-radio/onair/station"
 )
 
 // Options configure a Service.
 type Options struct {
 	ConfigPath string
-	Out        string           // also write every publish here, when set
-	Clock      func() time.Time // the service's notion of now (shifted by --at)
-	Logger     *slog.Logger
-	Cache      *archive.Cache
+	// Load turns the configuration's bytes into a station: config.Parse,
+	// with the command's environment. Its error is shown as it is.
+	Load func(data []byte) (*station.Station, error)
+	// Out also receives every publish, when set.
+	Out    output.Output
+	Clock  clock.Clock // the service's time (shifted by --at); default the system's
+	Logger *slog.Logger
+	Cache  *archive.Cache
 	// Settle is how long the config file or a recording must be left alone
 	// before it is read (one save can be several writes; a recording is
 	// copied in over time). Default 1s. A recorder that pauses longer than
@@ -35,45 +40,69 @@ type Options struct {
 	Settle time.Duration
 }
 
+// Timing of the service's own checks.
+const (
+	// clockCheck is how often the wall clock is compared with the
+	// monotonic one, and jumpThreshold how far apart they may drift.
+	clockCheck    = 2 * time.Second
+	jumpThreshold = time.Second
+	// retryFirst and retryMax bound the backoff of a failed write to Out.
+	retryFirst = time.Second
+	retryMax   = time.Minute
+)
+
 // Service keeps a station's site current: it publishes on start, at every
-// instant the site changes for time's sake (robfig/cron, on instants the
-// engine computes), when the configuration is edited and when recordings
-// land, and serves it through its Handler.
+// instant the site changes for time's sake (instants the engine computes),
+// when the configuration is edited and when recordings land, and serves it
+// through its Handler.
+//
+// One goroutine, Run's, owns the service's state: file events, air time,
+// the clock check and shutdown arrive there as events, one at a time. What
+// requests read (the snapshot, /healthz) is swapped atomically, so a
+// publish never blocks a request.
 type Service struct {
 	opts    Options
+	clock   clock.Clock
 	log     *slog.Logger
 	handler *Handler
 	metrics *Metrics
-	cron    *cron.Cron
 	watcher *fsnotify.Watcher
+	status  atomic.Pointer[Status]
 
-	// stopped is set when Run returns: a timer that fires later does nothing.
-	stopped atomic.Bool
-
-	// reschedule asks Run to restart the cron: its next instant was
-	// computed from a schedule or a clock that no longer holds.
-	reschedule chan struct{}
-	// watching closes when Run watches the files and the clock.
-	watching chan struct{}
-
-	mu        sync.Mutex // one publish or reload at a time; guards the fields below
-	cfg       *config.Config
-	sched     *scheduler.Schedule
+	// The state below is Run's alone (and NewService's before it).
+	st        *station.Station
 	recs      publish.Recordings
 	cfgHash   [32]byte // of the configuration in use
-	triedHash [32]byte // of the last content read, good or bad
+	triedHash [32]byte // of a refused configuration still on disk
 	loadedAt  time.Time
 	reloadErr string
+	writeErr  string
 	nextEvent time.Time
 	onAir     map[string]scheduler.Airing // by id, as of the last publish
 	builder   publish.Builder             // rebuilds only the feeds that changed
+	watched   map[string]bool             // the directories being watched
+
+	// handled, when set (by tests), is told each event Run has handled.
+	handled func(event string)
+}
+
+// Status is what /healthz says of the service.
+type Status struct {
+	Config      string
+	LoadedAt    time.Time
+	ReloadError string // the refused edit on disk now; empty when the file is the one in use
+	WriteError  string // the last write to Out failed; empty when it succeeded
+	NextEvent   time.Time
 }
 
 // NewService loads the configuration (which must be valid to start), scans
-// the recordings and publishes once.
+// the recordings and publishes once, into memory and Out.
 func NewService(opts Options) (*Service, error) {
+	if opts.Load == nil {
+		return nil, errors.New("server: Options.Load is required")
+	}
 	if opts.Clock == nil {
-		opts.Clock = time.Now
+		opts.Clock = clock.System(0)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -81,150 +110,170 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
 	}
-	s := &Service{opts: opts, log: opts.Logger, metrics: NewMetrics(), reschedule: make(chan struct{}, 1), watching: make(chan struct{})}
-	data, err := os.ReadFile(opts.ConfigPath)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	cfg, err := config.Parse(opts.ConfigPath, data)
-	if err != nil {
-		return nil, err
-	}
-	s.cfg, s.sched, s.cfgHash, s.loadedAt = cfg, scheduler.New(cfg.Station), sha256.Sum256(data), opts.Clock()
-	// Watch before the first scan, so that a recording landing from here on
-	// is an event for Run.
+	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool)}
+	var err error
+	// Watch before the first reading, so that an edit or a recording that
+	// lands from here on is an event for Run.
 	if s.watcher, err = fsnotify.NewWatcher(); err != nil {
 		return nil, fmt.Errorf("watch: %w", err)
 	}
-	s.watch(s.watcher)
-	s.scanLocked()
-	site, err := s.buildLocked("start")
+	s.watchDir(filepath.Dir(opts.ConfigPath))
+	data, err := os.ReadFile(opts.ConfigPath)
+	if err != nil {
+		s.watcher.Close()
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	st, err := opts.Load(data)
 	if err != nil {
 		s.watcher.Close()
 		return nil, err
 	}
-	s.handler = NewHandler(NewSnapshot(s.cfg, s.sched, site, nil))
-	s.handler.Now = opts.Clock
+	s.st, s.cfgHash, s.loadedAt = st, sha256.Sum256(data), s.clock.Now()
+	s.watchArchives()
+	s.scan()
+	site, err := s.build("start")
+	if err != nil {
+		s.watcher.Close()
+		return nil, err
+	}
+	s.handler = NewHandler(NewSnapshot(s.st, site, nil))
+	s.handler.Now = s.clock.Now
 	s.handler.Health = s.health
 	s.handler.Metrics = s.metrics
+	s.write(site)
 	return s, nil
 }
 
 // HTTPHandler is Handler with request metrics.
 func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.handler) }
 
-// boundaries is the cron schedule of the instants the site changes: the
-// engine decides them (DST included), not robfig's Next.
-type boundaries struct{ s *Service }
-
-func (b boundaries) Next(t time.Time) time.Time {
-	// Under a shifted clock (--at), cron's time and the station's differ.
-	offset := b.s.opts.Clock().Sub(time.Now())
-	b.s.mu.Lock()
-	cfg, sched := b.s.cfg, b.s.sched
-	b.s.mu.Unlock()
-	return publish.NextChange(cfg, sched, t.Add(offset)).Add(-offset)
-}
-
-// Run keeps the site current until ctx is done, then stops its cron and
-// waits for a running publish to finish.
+// Run keeps the site current until ctx is done. It returns once every
+// timer is stopped and the watcher closed: nothing the service started
+// goes on after it.
 func (s *Service) Run(ctx context.Context) error {
-	s.startCron()
-	defer func() { <-s.cron.Stop().Done() }()
-
-	w := s.watcher
-	defer w.Close()
-	// An edit of the configuration between its reading and its watching
-	// (the hash says whether there was one).
-	s.Reload()
-
-	var (
-		configTimer, recTimer *time.Timer
-		clockCheck            = time.NewTicker(2 * time.Second)
-		lastWall, lastMono    = s.opts.Clock().Round(0), time.Now()
-	)
-	defer clockCheck.Stop()
-	close(s.watching)
-	fire := func(t **time.Timer, f func()) {
-		if *t != nil {
-			(*t).Stop()
-		}
-		*t = time.AfterFunc(s.opts.Settle, f)
+	defer s.watcher.Close()
+	air := s.clock.NewTimer(s.untilNext())
+	defer air.Stop()
+	check := s.clock.NewTicker(clockCheck)
+	defer check.Stop()
+	// The settle timers and the write retry are armed by events.
+	configSettle, recSettle, retry := s.clock.NewTimer(0), s.clock.NewTimer(0), s.clock.NewTimer(0)
+	for _, t := range []clock.Timer{configSettle, recSettle, retry} {
+		t.Stop()
+		defer t.Stop()
 	}
+	retryIn, retrying := retryFirst, false
+	lastWall, lastMono := s.clock.Now(), s.clock.Mono()
+	if s.handled != nil {
+		s.handled("started")
+	}
+
 	for {
+		var event string
 		select {
 		case <-ctx.Done():
-			s.stopped.Store(true)
-			for _, t := range []*time.Timer{configTimer, recTimer} {
-				if t != nil {
-					t.Stop()
-				}
-			}
-			s.mu.Lock() // wait for a publish in progress
-			s.mu.Unlock()
 			return nil
-		case ev, ok := <-w.Events:
+		case ev, ok := <-s.watcher.Events:
 			if !ok {
 				return nil
 			}
 			switch {
 			case s.isConfigEvent(ev):
-				fire(&configTimer, func() { s.Reload(); s.watch(w) })
+				event = "config changed"
+				configSettle.Reset(s.opts.Settle)
 			case s.isArchiveEvent(ev):
-				fire(&recTimer, s.recordingsChanged)
+				event = "archive changed"
+				recSettle.Reset(s.opts.Settle)
+			default:
+				continue
 			}
-		case err, ok := <-w.Errors:
+		case err, ok := <-s.watcher.Errors:
 			if ok {
 				s.log.Warn("watch", "err", err)
 			}
-		case <-clockCheck.C:
+			continue
+		case <-configSettle.C():
+			event = "reload"
+			if s.safely(event, s.reload) {
+				air.Reset(s.untilNext()) // the new schedule has other air times
+			}
+		case <-recSettle.C():
+			// Quiet for the settle time: every file in the archive has
+			// stopped growing (each write is an event that re-arms the timer).
+			event = "recordings"
+			s.safely(event, func() bool { s.scan(); s.publish(event); return true })
+		case <-air.C():
+			event = "air time"
+			s.safely(event, func() bool { s.publish(event); return true })
+			air.Reset(s.untilNext())
+		case <-check.C():
 			// A wall clock that jumped (NTP, a resumed laptop or VM) moves
-			// air time under the cron's timer: publish for now, and let the
-			// cron compute its next instant afresh. The service's clock is
-			// the wall clock (shifted by --at); the monotonic clock says
-			// how much time really passed.
-			wall, mono := s.opts.Clock().Round(0), time.Now()
-			if drift := wall.Sub(lastWall) - mono.Sub(lastMono); drift > time.Second || drift < -time.Second {
+			// air time under the air timer, which counts monotonic time:
+			// publish for now, and set the timer afresh.
+			event = "clock check"
+			wall, mono := s.clock.Now(), s.clock.Mono()
+			if drift := wall.Sub(lastWall) - (mono - lastMono); drift > jumpThreshold || drift < -jumpThreshold {
+				event = "clock jump"
 				s.log.Info("clock jumped", "by", drift.Round(time.Millisecond))
-				s.Publish("clock jump")
-				s.askReschedule()
+				s.safely(event, func() bool { s.publish(event); return true })
+				air.Reset(s.untilNext())
 			}
 			lastWall, lastMono = wall, mono
-		case <-s.reschedule:
-			<-s.cron.Stop().Done()
-			s.startCron()
+		case <-retry.C():
+			event, retrying = "write retry", false
+			s.safely(event, func() bool { s.write(s.handler.Snapshot().Site); return true })
+		}
+		// A failed write is tried again, backing off, until one succeeds.
+		if s.writeErr == "" {
+			retry.Stop()
+			retrying, retryIn = false, retryFirst
+		} else if !retrying {
+			retry.Reset(retryIn)
+			retrying, retryIn = true, min(2*retryIn, retryMax)
+		}
+		if s.handled != nil {
+			s.handled(event)
 		}
 	}
 }
 
-func (s *Service) startCron() {
-	s.cron = cron.New(cron.WithChain(cron.Recover(cronLogger{s.log})), cron.WithLocation(time.UTC))
-	s.cron.Schedule(boundaries{s}, cron.FuncJob(func() { s.Publish("air time") }))
-	s.cron.Start()
+// safely runs f, logging a panic rather than dying of it: the last good
+// site keeps serving. It returns what f returns (false after a panic).
+func (s *Service) safely(event string, f func() bool) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "event", event, "panic", r)
+			ok = false
+		}
+	}()
+	return f()
 }
 
-func (s *Service) askReschedule() {
-	select {
-	case s.reschedule <- struct{}{}:
-	default: // one is pending already
+// untilNext is how long until the next instant the site changes.
+func (s *Service) untilNext() time.Duration {
+	return max(s.nextEvent.Sub(s.clock.Now()), 0)
+}
+
+// watchDir watches a directory once. Watching the configuration's
+// directory, not the file, follows saves by rename (vim) and Kubernetes'
+// ConfigMap symlink swaps.
+func (s *Service) watchDir(d string) {
+	d = filepath.Clean(d)
+	if s.watched[d] {
+		return
 	}
+	if err := s.watcher.Add(d); err != nil {
+		s.log.Warn("watch", "dir", d, "err", err)
+		return
+	}
+	s.watched[d] = true
 }
 
-// watch watches the configuration's directory and every archive directory.
-// Watching the directory, not the file, follows saves by rename (vim) and
-// Kubernetes' ConfigMap symlink swaps.
-func (s *Service) watch(w *fsnotify.Watcher) {
-	s.mu.Lock()
-	dirs := []string{filepath.Dir(s.opts.ConfigPath)}
-	for _, set := range s.cfg.Shows {
+// watchArchives watches every show's recordings directory.
+func (s *Service) watchArchives() {
+	for _, set := range s.st.Shows {
 		if set.Recordings != nil {
-			dirs = append(dirs, set.Recordings.Dir)
-		}
-	}
-	s.mu.Unlock()
-	for _, d := range dirs {
-		if err := w.Add(d); err != nil {
-			s.log.Warn("watch", "dir", d, "err", err)
+			s.watchDir(set.Recordings.Dir)
 		}
 	}
 }
@@ -241,9 +290,7 @@ func (s *Service) isConfigEvent(ev fsnotify.Event) bool {
 // configuration's, which other files may share).
 func (s *Service) isArchiveEvent(ev fsnotify.Event) bool {
 	dir := filepath.Dir(ev.Name)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, set := range s.cfg.Shows {
+	for _, set := range s.st.Shows {
 		if set.Recordings != nil && filepath.Clean(set.Recordings.Dir) == dir {
 			return true
 		}
@@ -251,76 +298,49 @@ func (s *Service) isArchiveEvent(ev fsnotify.Event) bool {
 	return false
 }
 
-// Reload reads the configuration again. An invalid one changes nothing: the
-// last good configuration keeps serving, and the error is logged and shown
-// on /healthz. An unchanged file (a save without edits, a second event of
-// one save) does nothing.
-func (s *Service) Reload() { s.reload(false) }
-
-// reload is Reload; an invalid file is reported only once it has stayed the
-// same for the settle time (confirm), so that a file caught half-written by
-// its editor is not reported, nor counted, as a failed edit.
-func (s *Service) reload(confirm bool) {
-	if s.stopped.Load() {
-		return
-	}
+// reload reads the configuration again, and reports whether the station
+// changed. An invalid one changes nothing: the last good configuration
+// keeps serving, and the error is logged and shown on /healthz for as long
+// as that file is on disk. The file that is in use, saved back (the usual
+// fix), clears the error.
+func (s *Service) reload() bool {
 	data, err := os.ReadFile(s.opts.ConfigPath)
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	sum := sha256.Sum256(data)
-	if err == nil && (sum == s.cfgHash || sum == s.triedHash) {
-		return // unchanged, or this very content was refused already
+	switch {
+	case err == nil && sum == s.cfgHash:
+		if s.reloadErr != "" {
+			s.log.Info("the configuration in use is back on disk", "config", s.opts.ConfigPath)
+			s.reloadErr, s.triedHash = "", [32]byte{}
+			s.setStatus()
+		}
+		return false
+	case err == nil && sum == s.triedHash:
+		return false // refused already, and still on disk
 	}
-	var cfg *config.Config
-	if err == nil {
-		cfg, err = config.Parse(s.opts.ConfigPath, data)
-	}
-	if err != nil && !confirm {
-		time.AfterFunc(s.opts.Settle, func() { s.reload(true) })
-		return
+	var st *station.Station
+	if err != nil {
+		err = fmt.Errorf("read config: %w", err)
+		s.triedHash = [32]byte{}
+	} else if st, err = s.opts.Load(data); err != nil {
+		s.triedHash = sum
 	}
 	if err != nil {
-		s.triedHash = sum
 		s.reloadErr = err.Error()
 		s.metrics.reloadFailure()
 		s.log.Error("reload failed; still serving the last good configuration", "config", s.opts.ConfigPath, "err", err)
-		return
+		s.setStatus()
+		return false
 	}
-	s.cfg, s.sched, s.cfgHash, s.loadedAt, s.reloadErr = cfg, scheduler.New(cfg.Station), sum, s.opts.Clock(), ""
-	s.log.Info("reloaded", "config", s.opts.ConfigPath, "shows", len(cfg.Shows))
-	s.scanLocked()
-	s.publishLocked("reload")
-	s.askReschedule() // the new schedule has other air times
+	s.st, s.cfgHash, s.triedHash, s.loadedAt, s.reloadErr = st, sum, [32]byte{}, s.clock.Now(), ""
+	s.log.Info("reloaded", "config", s.opts.ConfigPath, "shows", len(st.Shows))
+	s.watchArchives()
+	s.scan()
+	s.publish("reload")
+	return true
 }
 
-// recordingsChanged rescans once the archive has been quiet for the settle
-// time: a file still growing was written to within it, and waits for the
-// next round.
-func (s *Service) recordingsChanged() {
-	if s.stopped.Load() {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	quiet := time.Now().Add(-s.opts.Settle)
-	for _, set := range s.cfg.Shows {
-		if set.Recordings == nil {
-			continue
-		}
-		entries, _ := os.ReadDir(set.Recordings.Dir)
-		for _, e := range entries {
-			if info, err := e.Info(); err == nil && info.ModTime().After(quiet) {
-				time.AfterFunc(s.opts.Settle, s.recordingsChanged)
-				return
-			}
-		}
-	}
-	s.scanLocked()
-	s.publishLocked("recordings")
-}
-
-func (s *Service) scanLocked() {
-	recs, problems := publish.Scan(s.cfg, s.opts.Cache, nil)
+func (s *Service) scan() {
+	recs, problems := publish.Scan(s.st, s.opts.Cache, nil)
 	for _, p := range problems {
 		s.log.Warn("recording left out", "file", p.Path, "err", p.Err)
 	}
@@ -332,46 +352,56 @@ func (s *Service) scanLocked() {
 	}
 }
 
-// Publish recomputes the site for now and serves it.
-func (s *Service) Publish(reason string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.publishLocked(reason)
-}
-
-func (s *Service) publishLocked(reason string) {
-	site, err := s.buildLocked(reason)
+// publish recomputes the site for now, serves it, and writes it to Out.
+func (s *Service) publish(reason string) {
+	site, err := s.build(reason)
 	if err != nil {
 		s.log.Error("publish", "reason", reason, "err", err)
 		return
 	}
-	s.handler.Swap(NewSnapshot(s.cfg, s.sched, site, s.handler.Snapshot()))
+	s.handler.Swap(NewSnapshot(s.st, site, s.handler.Snapshot()))
+	s.write(site)
 }
 
-func (s *Service) buildLocked(reason string) (*publish.Site, error) {
+func (s *Service) build(reason string) (*publish.Site, error) {
 	start := time.Now()
-	at := s.opts.Clock()
-	site, err := s.builder.Build(s.cfg, s.sched, s.recs, at)
+	at := s.clock.Now()
+	site, err := s.builder.Build(s.st, s.recs, at)
 	if err != nil {
 		return nil, err
 	}
-	if s.opts.Out != "" {
-		if err := publish.Write(s.opts.Out, site); err != nil {
-			return nil, err
-		}
-	}
-	s.nextEvent = publish.NextChange(s.cfg, s.sched, at)
+	s.nextEvent = publish.NextChange(s.st, at)
 	s.metrics.published(time.Since(start), s.nextAiring(at))
 	s.log.Info("published", "reason", reason, "at", at.Format(time.RFC3339), "feeds_rebuilt", s.builder.Rebuilt, "took", time.Since(start).Round(time.Millisecond), "next", s.nextEvent.Format(time.RFC3339))
 	s.logAirings(at)
+	s.setStatus()
 	return site, nil
+}
+
+// write writes site to Out. A failure is logged and shown on /healthz, and
+// Run retries it; the site is served from memory all the same.
+func (s *Service) write(site *publish.Site) {
+	if s.opts.Out == nil {
+		return
+	}
+	if err := s.opts.Out.Write(site); err != nil {
+		s.metrics.writeFailure()
+		if s.writeErr == "" {
+			s.log.Error("write failed; serving from memory, and trying again", "out", s.opts.Out.String(), "err", err)
+		}
+		s.writeErr = err.Error()
+	} else if s.writeErr != "" {
+		s.log.Info("write succeeded again", "out", s.opts.Out.String())
+		s.writeErr = ""
+	}
+	s.setStatus()
 }
 
 // logAirings logs each airing that started or ended since the last publish,
 // once.
 func (s *Service) logAirings(at time.Time) {
 	now := make(map[string]scheduler.Airing)
-	for _, a := range s.sched.OnAir(at) {
+	for _, a := range s.st.Schedule.OnAir(at) {
 		now[a.ID] = a
 		if _, was := s.onAir[a.ID]; !was {
 			s.log.Info("airing started", "show", a.Show.ID, "airing", a.ID, "kind", a.Kind, "episode", a.Episode, "end", a.End.Format(time.RFC3339))
@@ -386,28 +416,43 @@ func (s *Service) logAirings(at time.Time) {
 }
 
 func (s *Service) nextAiring(at time.Time) time.Time {
-	if as := s.sched.Next(at, 1); len(as) > 0 {
+	if as := s.st.Schedule.Next(at, 1); len(as) > 0 {
 		return as[0].Start
 	}
 	return time.Time{}
 }
 
+// setStatus publishes the state /healthz reads.
+func (s *Service) setStatus() {
+	s.status.Store(&Status{
+		Config: s.opts.ConfigPath, LoadedAt: s.loadedAt, ReloadError: s.reloadErr,
+		WriteError: s.writeErr, NextEvent: s.nextEvent,
+	})
+}
+
+// Status is the service's state as of its last event.
+func (s *Service) Status() *Status { return s.status.Load() }
+
 // health is /healthz.
 func (s *Service) health() any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	st := s.status.Load()
 	status := "ok"
-	if s.reloadErr != "" {
+	if st.ReloadError != "" || st.WriteError != "" {
 		status = "degraded"
 	}
-	return map[string]any{
+	h := map[string]any{
 		"status":            status,
-		"config":            s.opts.ConfigPath,
-		"loaded_at":         s.loadedAt.Format(time.RFC3339),
-		"last_reload_error": nullable(s.reloadErr),
-		"next_event":        s.nextEvent.Format(time.RFC3339),
-		"now":               s.opts.Clock().Format(time.RFC3339),
+		"config":            st.Config,
+		"loaded_at":         st.LoadedAt.Format(time.RFC3339),
+		"last_reload_error": nullable(st.ReloadError),
+		"next_event":        st.NextEvent.Format(time.RFC3339),
+		"now":               s.clock.Now().Format(time.RFC3339),
 	}
+	if s.opts.Out != nil {
+		h["out"] = s.opts.Out.String()
+		h["last_write_error"] = nullable(st.WriteError)
+	}
+	return h
 }
 
 func nullable(s string) any {
@@ -415,12 +460,4 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
-}
-
-// cronLogger lets robfig/cron's Recover log through slog.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }

@@ -12,9 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/publish"
-	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 // document is one published file, ready to serve: its header values are
@@ -53,10 +52,9 @@ var hdrPagePolicy = []string{"default-src 'self'; script-src 'self'; style-src '
 // Snapshot is everything served at one moment. It is immutable: a publish
 // makes a new one and swaps it in, so no response mixes two.
 type Snapshot struct {
-	Config   *config.Config
-	Schedule *scheduler.Schedule
-	Site     *publish.Site
-	docs     map[string]*document
+	Station *station.Station
+	Site    *publish.Site
+	docs    map[string]*document
 	// media maps a show id to its archive directory.
 	media map[string]string
 }
@@ -64,9 +62,9 @@ type Snapshot struct {
 // NewSnapshot prepares a site for serving. Documents whose bytes are the
 // same as in prev keep prev's modification time and compressed form, so an
 // unchanged feed keeps its Last-Modified and is not compressed again.
-func NewSnapshot(cfg *config.Config, sched *scheduler.Schedule, site *publish.Site, prev *Snapshot) *Snapshot {
-	s := &Snapshot{Config: cfg, Schedule: sched, Site: site, docs: make(map[string]*document, len(site.Files)), media: make(map[string]string)}
-	for _, set := range cfg.Shows {
+func NewSnapshot(st *station.Station, site *publish.Site, prev *Snapshot) *Snapshot {
+	s := &Snapshot{Station: st, Site: site, docs: make(map[string]*document, len(site.Files)), media: make(map[string]string)}
+	for _, set := range st.Shows {
 		if set.Recordings != nil {
 			s.media[set.Recordings.Show] = set.Recordings.Dir
 		}

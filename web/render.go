@@ -11,15 +11,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 // Input is what the pages are made of.
 type Input struct {
-	Config   *config.Config
-	Schedule *scheduler.Schedule
+	Station *station.Station
 	// Episodes gives a show's most recent episodes, oldest first: at least
 	// the last RecentEpisodes (the show page lists no more). It is called
 	// only for the show pages rendered.
@@ -94,12 +93,12 @@ func execute(name string, p page) ([]byte, error) {
 // Render makes every page of the site, by path under the site's root
 // (index.html, shows/prn/index.html, embed/now/index.html), and its assets.
 func Render(in Input) (map[string][]byte, error) {
-	return RenderWith(in, func(_ *config.ShowSettings, p *ShowPage) ([]byte, error) { return p.Render() })
+	return RenderWith(in, func(_ *station.Show, p *ShowPage) ([]byte, error) { return p.Render() })
 }
 
 // RenderWith is Render, with show rendering each show's page (or reusing
 // one rendered before with the same key: see ShowPage.Key).
-func RenderWith(in Input, show func(*config.ShowSettings, *ShowPage) ([]byte, error)) (map[string][]byte, error) {
+func RenderWith(in Input, show func(*station.Show, *ShowPage) ([]byte, error)) (map[string][]byte, error) {
 	out := Assets()
 	r := NewRenderer(in)
 	var err error
@@ -109,8 +108,8 @@ func RenderWith(in Input, show func(*config.ShowSettings, *ShowPage) ([]byte, er
 	if out["embed/now/index.html"], err = r.Embed(); err != nil {
 		return nil, err
 	}
-	for _, set := range in.Config.Shows {
-		if out[ShowPath(set.Podcast.Show.ID)], err = show(set, r.Show(set)); err != nil {
+	for _, set := range in.Station.Shows {
+		if out[ShowPath(set.ID)], err = show(set, r.Show(set)); err != nil {
 			return nil, err
 		}
 	}
@@ -120,11 +119,11 @@ func RenderWith(in Input, show func(*config.ShowSettings, *ShowPage) ([]byte, er
 // ShowPath is the path of a show's page under the site's root.
 func ShowPath(id string) string { return "shows/" + id + "/index.html" }
 
-// Pages lists the paths Render makes for cfg, assets aside.
-func Pages(cfg *config.Config) []string {
+// Pages lists the paths Render makes for st, assets aside.
+func Pages(st *station.Station) []string {
 	out := []string{"index.html", "embed/now/index.html"}
-	for _, set := range cfg.Shows {
-		out = append(out, ShowPath(set.Podcast.Show.ID))
+	for _, set := range st.Shows {
+		out = append(out, ShowPath(set.ID))
 	}
 	return out
 }
@@ -132,10 +131,9 @@ func Pages(cfg *config.Config) []string {
 // Renderer renders the pages of one Input; it holds what several pages
 // share.
 type Renderer struct {
-	in       Input
-	loc      *time.Location
-	lang     string
-	settings map[string]*config.ShowSettings
+	in  Input
+	st  *station.Station
+	loc *time.Location
 	// around is every airing from the day before today to the day after
 	// the week, in any zone: what the script needs to lay the week out in
 	// the viewer's zone and to move the highlight.
@@ -146,21 +144,15 @@ type Renderer struct {
 
 // NewRenderer prepares to render in's pages.
 func NewRenderer(in Input) *Renderer {
-	st := in.Config.Station
-	r := &Renderer{in: in, loc: st.Location, settings: make(map[string]*config.ShowSettings)}
-	for _, set := range in.Config.Shows {
-		r.settings[set.Podcast.Show.ID] = set
-		if r.lang == "" {
-			r.lang = set.Podcast.Language
-		}
-	}
+	st := in.Station
+	r := &Renderer{in: in, st: st, loc: st.Location}
 	today := dateOf(in.At.In(r.loc))
 	from := scheduler.Resolve(scheduler.DateTime{Date: today.AddDays(-1)}, r.loc)
 	to := scheduler.Resolve(scheduler.DateTime{Date: today.AddDays(Days + 1)}, r.loc)
 	r.until = to
 	// Airings returns those starting in the window; one that started
 	// before it may still be on the air.
-	for _, a := range in.Schedule.Airings(from.Add(-config.MaxDuration), to) {
+	for _, a := range st.Schedule.Airings(from.Add(-st.Schedule.MaxDuration()), to) {
 		if a.End.After(from) {
 			r.around = append(r.around, r.airing(a, ""))
 		}
@@ -178,7 +170,7 @@ func (r *Renderer) airing(a scheduler.Airing, root string) airing {
 	}
 	if a.Kind == scheduler.Live {
 		v.Kind = "live"
-		if set := r.settings[a.Show.ID]; set != nil {
+		if set := r.st.Show(a.Show.ID); set != nil {
 			v.Stream = set.Podcast.StreamURL
 		}
 	}

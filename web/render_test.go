@@ -8,31 +8,32 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/station"
+
 	"golang.org/x/net/html"
 
-	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/publish"
-	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/web"
 )
 
-func exampleSite(t *testing.T, at time.Time) (*config.Config, *publish.Site) {
+func exampleSite(t *testing.T, at time.Time) (*station.Station, *publish.Site) {
 	t.Helper()
 	return site(t, "../config.example.yaml", at)
 }
 
-func site(t *testing.T, path string, at time.Time) (*config.Config, *publish.Site) {
+func site(t *testing.T, path string, at time.Time) (*station.Station, *publish.Site) {
 	t.Helper()
-	cfg, err := config.Load(path)
+	st, err := teststation.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := publish.Scan(cfg, nil, nil)
-	s, err := publish.Build(cfg, scheduler.New(cfg.Station), recs, at)
+	recs, _ := publish.Scan(st, nil, nil)
+	s, err := publish.Build(st, recs, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, s
+	return st, s
 }
 
 // TestPageWeight: every page, with the stylesheet and the script it loads,
@@ -41,7 +42,7 @@ func site(t *testing.T, path string, at time.Time) (*config.Config, *publish.Sit
 func TestPageWeight(t *testing.T) {
 	at, _ := time.Parse(time.RFC3339, liveAt)
 	for _, path := range []string{"../config.example.yaml", "../testdata/config/around-the-clock.yaml"} {
-		cfg, site := site(t, path, at)
+		st, site := site(t, path, at)
 		assets := 0
 		for p, b := range web.Assets() {
 			if !bytes.Equal(site.Files[p], b) {
@@ -49,7 +50,7 @@ func TestPageWeight(t *testing.T) {
 			}
 			assets += len(b)
 		}
-		for _, p := range web.Pages(cfg) {
+		for _, p := range web.Pages(st) {
 			if n := len(site.Files[p]) + assets; n == assets || n >= 100_000 {
 				t.Errorf("%s: %s weighs %d bytes with its assets", path, p, n)
 			} else if !strings.HasPrefix(p, "shows/") || strings.HasSuffix(p, "/prn/index.html") || strings.HasSuffix(p, "/hour-00/index.html") {
@@ -65,8 +66,8 @@ func TestPageWeight(t *testing.T) {
 // html/template did not have to refuse.
 func TestPagesWellFormed(t *testing.T) {
 	at, _ := time.Parse(time.RFC3339, liveAt)
-	cfg, site := exampleSite(t, at)
-	for _, p := range web.Pages(cfg) {
+	st, site := exampleSite(t, at)
+	for _, p := range web.Pages(st) {
 		t.Run(p, func(t *testing.T) {
 			body := site.Files[p]
 			if bytes.Contains(body, []byte("ZgotmplZ")) {

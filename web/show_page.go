@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/archive"
-	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 // The show page lists so many upcoming airings and recent episodes; the
@@ -104,11 +104,11 @@ func (p *ShowPage) Render() ([]byte, error) {
 }
 
 // Show prepares the page of a show: shows/<id>/index.html.
-func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
+func (r *Renderer) Show(set *station.Show) *ShowPage {
 	const root = "../../"
-	st := r.in.Config.Station
+	st := r.st
 	pod := &set.Podcast
-	sh := pod.Show
+	sh := set.Show
 	p := &showPage{
 		ID: sh.ID, Title: sh.Title, Description: sh.Description,
 		Image:   relative(pod.ImageURL, st.BaseURL, root),
@@ -128,12 +128,12 @@ func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 	// list at its end, the instant publish.NextChange names.
 	at := r.in.At
 	var next []scheduler.Airing
-	for _, a := range r.in.Schedule.Airings(at.Add(-config.MaxDuration), at.Add(1), sh.ID) {
+	for _, a := range st.Schedule.Airings(at.Add(-st.Schedule.MaxDuration()), at.Add(1), sh.ID) {
 		if a.End.After(at) {
 			next = append(next, a)
 		}
 	}
-	next = append(next, r.in.Schedule.Next(at.Add(1), upcomingAirings, sh.ID)...)
+	next = append(next, st.Schedule.Next(at.Add(1), upcomingAirings, sh.ID)...)
 	for _, a := range next[:min(len(next), upcomingAirings)] {
 		v := upcoming{airing: r.airing(a, root)}
 		if !a.Start.After(at) {
@@ -143,7 +143,7 @@ func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 		v.episode = a.Episode
 		p.Upcoming = append(p.Upcoming, v)
 	}
-	sp := &ShowPage{page: page{Lang: cmp.Or(pod.Language, r.lang), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
+	sp := &ShowPage{page: page{Lang: cmp.Or(pod.Language, st.Language), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
 	// The episodes are read only for a page that is rendered: a service
 	// reuses most show pages at most publishes.
 	sp.fill = func() {
@@ -172,7 +172,7 @@ func (r *Renderer) Show(set *config.ShowSettings) *ShowPage {
 func (r *Renderer) episode(rec *archive.Recording, sum feeds.EpisodeSummary, root string) episode {
 	e := episode{
 		ID: rec.Episode, Title: sum.Title, Notes: sum.Notes, Aired: sum.Aired,
-		Audio:  relative(rec.URL, r.in.Config.Station.BaseURL, root),
+		Audio:  relative(rec.URL, r.st.BaseURL, root),
 		Type:   rec.Type,
 		Format: strings.ToUpper(strings.TrimPrefix(path.Ext(rec.File), ".")),
 		Size:   megabytes(rec.Size),

@@ -58,7 +58,7 @@ func (r *Renderer) clientData(as []airing, until time.Time) clientData {
 		d.Base = as[0].Start.Unix()
 	}
 	streams := make(map[string]int)
-	for _, set := range r.in.Config.Shows {
+	for _, set := range r.st.Shows {
 		streams[set.Podcast.StreamURL]++
 	}
 	for u, n := range streams {
@@ -67,11 +67,11 @@ func (r *Renderer) clientData(as []airing, until time.Time) clientData {
 		}
 	}
 	for i, a := range as {
-		sh := r.in.Schedule.Show(a.Show)
+		sh := r.st.Show(a.Show)
 		if _, ok := d.Shows[a.Show]; !ok {
 			cs := clientShow{Title: sh.Title, Href: a.Href}
-			if set := r.settings[a.Show]; set != nil && set.Podcast.StreamURL != d.Stream {
-				cs.Stream = set.Podcast.StreamURL
+			if sh.Podcast.StreamURL != d.Stream {
+				cs.Stream = sh.Podcast.StreamURL
 			}
 			d.Shows[a.Show] = cs
 		}
@@ -99,7 +99,7 @@ func (r *Renderer) onAir(as []airing) onAir {
 
 // Week renders index.html, the week at a glance.
 func (r *Renderer) Week() ([]byte, error) {
-	st := r.in.Config.Station
+	st := r.st
 	as := withRoot(r.around, "")
 	p := weekPage{
 		OnAir:    r.onAir(as),
@@ -108,10 +108,10 @@ func (r *Renderer) Week() ([]byte, error) {
 		Webcal:   template.URL(Webcal(st.BaseURL + "/calendar.ics")),
 		Data:     r.clientData(as, r.until),
 	}
-	for _, set := range r.in.Config.Shows {
-		p.Shows = append(p.Shows, showLink{set.Podcast.Show.Title, "shows/" + set.Podcast.Show.ID + "/"})
+	for _, set := range st.Shows {
+		p.Shows = append(p.Shows, showLink{set.Title, "shows/" + set.ID + "/"})
 	}
-	return execute("week", page{Lang: r.lang, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p})
+	return execute("week", page{Lang: st.Language, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p})
 }
 
 // embedPage is embed/now/index.html, a widget for other sites' sidebars.
@@ -123,7 +123,7 @@ type embedPage struct {
 
 // Embed renders embed/now/index.html, the widget.
 func (r *Renderer) Embed() ([]byte, error) {
-	st := r.in.Config.Station
+	st := r.st
 	// What is on and what comes by the end of the day after tomorrow (a
 	// day's boundary, so that the page changes only when NextChange says):
 	// a widget left open reloads when they run out.
@@ -135,5 +135,5 @@ func (r *Renderer) Embed() ([]byte, error) {
 		}
 	}
 	p := embedPage{OnAir: r.onAir(as), Zone: r.loc.String(), Data: r.clientData(as, until)}
-	return execute("embed", page{Lang: r.lang, Title: st.Name + ": on the air", Station: st.Name, Root: "../../", Class: "embed", Body: p})
+	return execute("embed", page{Lang: st.Language, Title: st.Name + ": on the air", Station: st.Name, Root: "../../", Class: "embed", Body: p})
 }

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package publish
+package output
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package publish
+package output
 
 import (
 	"bytes"
@@ -8,13 +8,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/onair-radio/onair/publish"
 )
 
 // marker names the file that marks a directory as onair's output, so that a
 // mistyped --out never replaces someone else's directory.
 const marker = ".onair-site"
 
-// Write publishes a site to dir as one atomic change: every file is written
+// Dir is a directory that a site is published to.
+type Dir string
+
+func (d Dir) String() string { return string(d) }
+
+// Write publishes a site to the directory as one atomic change: every file is written
 // into a new directory beside dir, synced, and the new directory then takes
 // dir's place in one rename (on Linux, renameat2's RENAME_EXCHANGE). A
 // reader sees the old site or the new one, never a part of either, and a
@@ -25,8 +32,8 @@ const marker = ".onair-site"
 // than written, so it keeps its modification time (and a static server's
 // Last-Modified and ETag). dir must be onair's: empty, missing, or written by
 // an earlier publish.
-func Write(dir string, site *Site) error {
-	dir = filepath.Clean(dir)
+func (d Dir) Write(site *publish.Site) error {
+	dir := filepath.Clean(string(d))
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if err := checkOwned(dir); err != nil {
 		return err
@@ -56,7 +63,7 @@ func Write(dir string, site *Site) error {
 	if err := os.WriteFile(filepath.Join(tmp, marker), []byte("written by onair publish; replaced whole on every publish\n"), 0o644); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := syncTree(tmp); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if err := swap(tmp, dir); err != nil {
@@ -65,7 +72,12 @@ func Write(dir string, site *Site) error {
 	ok = true
 	// tmp now holds the old site (or nothing).
 	os.RemoveAll(tmp)
-	return syncDir(parent)
+	// The rename is durable once the directory that holds both names is
+	// synced: that one directory, not what else it holds.
+	if err := fsyncDir(parent); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	return nil
 }
 
 // checkOwned refuses a directory that onair did not write.
@@ -120,19 +132,27 @@ func writeFile(root, old, rel string, data []byte) error {
 	return f.Close()
 }
 
-func syncDir(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// syncTree syncs every directory of the tree at root: the new site's, each
+// of which holds names written by this publish.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return err
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := f.Sync(); err != nil && !strings.Contains(err.Error(), "invalid argument") {
-			return err
-		}
-		return nil
+		return fsyncDir(p)
 	})
+}
+
+// fsyncDir syncs one directory's entries. A variable, so that a test can
+// see which directories a publish syncs.
+var fsyncDir = func(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !strings.Contains(err.Error(), "invalid argument") {
+		return err
+	}
+	return nil
 }

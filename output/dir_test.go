@@ -1,4 +1,4 @@
-package publish
+package output
 
 import (
 	"bytes"
@@ -12,10 +12,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onair-radio/onair/publish"
 )
 
-func site(gen int, files int) *Site {
-	s := &Site{Files: make(map[string][]byte)}
+func site(gen int, files int) *publish.Site {
+	s := &publish.Site{Files: make(map[string][]byte)}
 	for i := 0; i < files; i++ {
 		// Large enough that a write takes a while, and marked with its generation.
 		s.Files[fmt.Sprintf("feeds/show-%03d.xml", i)] = []byte(fmt.Sprintf("<gen>%d</gen>%s", gen, strings.Repeat("x", 64<<10)))
@@ -59,13 +61,13 @@ func generations(t *testing.T, dir string) map[int]int {
 
 func TestWriteReplacesWhole(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "public")
-	if err := Write(dir, site(1, 3)); err != nil {
+	if err := Dir(dir).Write(site(1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	s2 := site(2, 2)
 	s2.Files["feeds/show-000.xml"] = site(1, 1).Files["feeds/show-000.xml"] // unchanged
 	before, _ := os.Stat(filepath.Join(dir, "feeds/show-000.xml"))
-	if err := Write(dir, s2); err != nil {
+	if err := Dir(dir).Write(s2); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "feeds/show-002.xml")); !os.IsNotExist(err) {
@@ -84,10 +86,42 @@ func TestWriteReplacesWhole(t *testing.T) {
 	}
 }
 
+// TestWriteSyncsOnlyItsOwn: a publish to /var/www/onair syncs the new
+// site's directories and /var/www itself, and opens nothing else under
+// /var/www (a sibling tree can be large, or unreadable).
+func TestWriteSyncsOnlyItsOwn(t *testing.T) {
+	parent := t.TempDir()
+	for _, d := range []string{"other-site/a/b", "other-site/c"} {
+		os.MkdirAll(filepath.Join(parent, d), 0o755)
+	}
+	var synced []string
+	real := fsyncDir
+	fsyncDir = func(dir string) error { synced = append(synced, dir); return real(dir) }
+	t.Cleanup(func() { fsyncDir = real })
+	dir := filepath.Join(parent, "onair")
+	if err := Dir(dir).Write(site(1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	sawParent := false
+	for _, s := range synced {
+		rel, _ := filepath.Rel(parent, s)
+		switch {
+		case rel == ".":
+			sawParent = true
+		case strings.HasPrefix(rel, ".onair.new-"):
+		default:
+			t.Errorf("synced %s, outside the new site and its parent", s)
+		}
+	}
+	if !sawParent {
+		t.Errorf("the parent directory was not synced (the swap is not durable): %v", synced)
+	}
+}
+
 func TestWriteRefusesForeignDirectory(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("years of work"), 0o644)
-	err := Write(dir, site(1, 1))
+	err := Dir(dir).Write(site(1, 1))
 	if err == nil || !strings.Contains(err.Error(), "was not written by onair publish") {
 		t.Fatalf("err = %v", err)
 	}
@@ -103,7 +137,7 @@ func TestWriteSurvivesKill(t *testing.T) {
 		t.Skip("kills processes")
 	}
 	dir := filepath.Join(t.TempDir(), "public")
-	if err := Write(dir, site(0, 40)); err != nil {
+	if err := Dir(dir).Write(site(0, 40)); err != nil {
 		t.Fatal(err)
 	}
 	for round := 1; round <= 12; round++ {
@@ -138,7 +172,7 @@ func TestPublisherHelper(t *testing.T) {
 	}
 	gen, _ := strconv.Atoi(os.Getenv("ONAIR_PUBLISH_GEN"))
 	for i := 0; i < 1000; i++ {
-		if err := Write(dir, site(gen+i, 40)); err != nil {
+		if err := Dir(dir).Write(site(gen+i, 40)); err != nil {
 			t.Fatal(err)
 		}
 	}

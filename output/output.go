@@ -1,0 +1,15 @@
+// Package output is where a published site goes besides memory: today a
+// directory on disk for nginx or a CDN (Dir), replaced whole and atomically
+// on every publish. Building the site is the publish package's, and pure;
+// writing it is this package's.
+package output
+
+import "github.com/onair-radio/onair/publish"
+
+// Output is a destination for a site.
+type Output interface {
+	// Write publishes site, replacing what an earlier Write put there.
+	Write(site *publish.Site) error
+	// String names the destination in logs and messages.
+	String() string
+}

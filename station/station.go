@@ -1,0 +1,64 @@
+// Package station is onair's one model of a station, as everything below
+// the command line takes it: the schedule the engine answers questions
+// from, each show with what it publishes (its podcast and its recordings),
+// and the station's own settings (its zone, language, stream, how far ahead
+// it publishes).
+//
+// The config package builds a Station from the YAML; nothing else reads the
+// configuration. A Station is immutable once built: a service that reloads
+// builds a new one and swaps it in, so identity says whether it changed.
+package station
+
+import (
+	"time"
+
+	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Station is a station and its shows.
+type Station struct {
+	Name     string
+	Location *time.Location // the station's zone: its days, its week page
+	BaseURL  string         // where its feeds and pages are served, without a trailing slash
+	Language string         // the station's language (the pages'; a show's feed may have its own)
+	// StreamURL is what listeners hear, the enclosure of a live item; empty when none.
+	StreamURL string
+	// ScheduleDays is how far ahead schedule.json and the calendars reach.
+	ScheduleDays int
+	// Shows are in the order the configuration lists them.
+	Shows []*Show
+	// Schedule is the engine's view of the shows, prepared once.
+	Schedule *scheduler.Schedule
+
+	byID map[string]*Show
+}
+
+// Show is a show of the station: its schedule (the engine's Show) and what
+// it publishes.
+type Show struct {
+	*scheduler.Show
+	Podcast    feeds.Podcast
+	Recordings *archive.Source // nil when the show names no recordings directory
+}
+
+// New prepares a station whose settings and shows are filled in: it builds
+// the schedule from the shows and indexes them by id. zone is the station's
+// own zone, the default of its shows.
+func New(st *Station) *Station {
+	shows := make([]*scheduler.Show, len(st.Shows))
+	st.byID = make(map[string]*Show, len(st.Shows))
+	for i, sh := range st.Shows {
+		shows[i] = sh.Show
+		st.byID[sh.ID] = sh
+	}
+	st.Schedule = scheduler.New(&scheduler.Station{Shows: shows})
+	return st
+}
+
+// Show returns the show with the given id, or nil.
+func (st *Station) Show(id string) *Show { return st.byID[id] }
+
+// Days is ScheduleDays as a duration.
+func (st *Station) Days() time.Duration { return time.Duration(st.ScheduleDays) * 24 * time.Hour }
