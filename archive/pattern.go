@@ -24,8 +24,8 @@ var Extensions = map[string]string{
 // third live episode on one date), {episode} ({show}-{date}, or with -{n}),
 // {ext} (mp3 or m4a). It must hold {date} or {episode}.
 type Pattern struct {
-	text string
-	re   *regexp.Regexp
+	text, show string
+	re         *regexp.Regexp
 }
 
 // ParsePattern compiles a file-name template for one show.
@@ -58,7 +58,8 @@ func ParsePattern(text, show string) (*Pattern, error) {
 		case "n":
 			re.WriteString(`(?P<n>[2-9]|[1-9]\d+)`)
 		case "episode":
-			re.WriteString(regexp.QuoteMeta(show) + `-(?P<date>\d{4}-\d{2}-\d{2})(?:-(?P<n>[2-9]|[1-9]\d+))?`)
+			// The episode id's shape; scheduler.ParseEpisodeID reads it.
+			re.WriteString(`(?P<episode>` + regexp.QuoteMeta(show) + `-\d{4}-\d{2}-\d{2}(?:-[1-9]\d*)?)`)
 		case "ext":
 			re.WriteString(`(?P<ext>mp3|m4a)`)
 		default:
@@ -71,10 +72,10 @@ func ParsePattern(text, show string) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.Count(re.String(), "?P<date>") > 1 {
+	if strings.Count(re.String(), "?P<date>")+strings.Count(re.String(), "?P<episode>") > 1 {
 		return nil, errors.New("{date} and {episode} both hold the date: use one")
 	}
-	return &Pattern{text: text, re: r}, nil
+	return &Pattern{text: text, show: show, re: r}, nil
 }
 
 func (p *Pattern) String() string { return p.text }
@@ -96,6 +97,12 @@ func (p *Pattern) Match(name string) (d scheduler.Date, n int, ok bool) {
 			}
 		case g == "n" && m[i] != "":
 			n, _ = strconv.Atoi(m[i])
+		case g == "episode":
+			show, date, num, err := scheduler.ParseEpisodeID(m[i])
+			if err != nil || show != p.show {
+				return d, 0, false
+			}
+			d, n = date, num
 		}
 	}
 	return d, n, true

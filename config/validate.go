@@ -365,8 +365,6 @@ func (v *validator) duration(p keyPath, s string) time.Duration {
 	return 0
 }
 
-var episodePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)-(\d{4}-\d{2}-\d{2})(-[0-9]+)?$`) })
-
 func (v *validator) exception(p keyPath, re *rawException, showID string) (scheduler.Exception, bool) {
 	var e scheduler.Exception
 	ok := true
@@ -388,11 +386,8 @@ func (v *validator) exception(p keyPath, re *rawException, showID string) (sched
 		}
 	}
 	if re.Replay != "" {
-		m := episodePattern().FindStringSubmatch(re.Replay)
-		if m == nil || m[1] != showID {
+		if show, _, _, err := scheduler.ParseEpisodeID(re.Replay); err != nil || show != showID {
 			v.fail(p.key("replay"), re.Replay, "want an episode id of this show, such as %s-2026-11-29", showID)
-		} else if _, err := scheduler.ParseDate(m[2]); err != nil {
-			v.fail(p.key("replay"), re.Replay, "the episode's date is not a date")
 		} else {
 			e.Replay = re.Replay
 		}

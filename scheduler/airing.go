@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -144,50 +143,13 @@ func countEpisodes(as []Airing) {
 
 // name gives each airing its id, and each live airing its episode's.
 func (p *showPlan) name(as []Airing) {
-	var seen map[string]bool
-	if len(p.Slots) > 1 {
-		seen = make(map[string]bool, len(as))
-	}
 	for i := range as {
 		a := &as[i]
-		b := make([]byte, 0, len(p.ID)+24)
-		b = append(b, p.ID...)
-		b = append(b, '-')
-		b = a.Scheduled.Date.appendTo(b)
-		b = append(b, 'T')
-		b = appendCompactClock(b, a.Scheduled.Clock)
-		if seen != nil {
-			if seen[string(b)] {
-				// Two slots of one show at the same time (an allowed overlap).
-				b = append(append(b, "-s"...), strconv.Itoa(a.Slot)...)
-			}
-			seen[string(b)] = true
-		}
-		a.ID = string(b)
+		a.ID = p.airingID(a.Slot, a.Scheduled)
 		if a.Kind == Live {
 			a.Episode = EpisodeID(p.ID, dateOf(a.Start), a.episodeN)
 		}
 	}
-}
-
-// EpisodeID is the id of the nth live episode of a show on a local date:
-// "prn-2026-11-29", then "prn-2026-11-29-2". Recordings are named after it.
-func EpisodeID(show string, d Date, n int) string {
-	b := make([]byte, 0, len(show)+14)
-	b = append(append(b, show...), '-')
-	b = d.appendTo(b)
-	if n > 1 {
-		b = append(append(b, '-'), strconv.Itoa(n)...)
-	}
-	return string(b)
-}
-
-func appendCompactClock(b []byte, c Clock) []byte {
-	b = append2(append2(b, c.Hour), c.Minute)
-	if c.Second != 0 {
-		b = append2(b, c.Second)
-	}
-	return b
 }
 
 // append2 appends n (0-99) as two digits.

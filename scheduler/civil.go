@@ -89,6 +89,9 @@ func (c Clock) String() string {
 	return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute)
 }
 
+// seconds is the clock's second of the day.
+func (c Clock) seconds() int { return c.Hour*3600 + c.Minute*60 + c.Second }
+
 func (c Clock) offset() time.Duration {
 	return time.Duration(c.Hour)*time.Hour + time.Duration(c.Minute)*time.Minute + time.Duration(c.Second)*time.Second
 }

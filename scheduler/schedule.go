@@ -26,6 +26,7 @@ type showPlan struct {
 	moves    []move                   // airings moved elsewhere
 	unbound  []Problem                // exceptions that change nothing
 	hasRebro bool
+	ids      []idForm // each slot's, decided once
 	// maxDuration is the longest of the show's airings.
 	maxDuration time.Duration
 }
@@ -47,7 +48,7 @@ type move struct {
 func New(st *Station) *Schedule {
 	s := &Schedule{Station: st, byID: make(map[string]*showPlan)}
 	for i, sh := range st.Shows {
-		p := &showPlan{Show: sh, order: i, skip: make(map[Date]bool), changes: make(map[airingKey]*Exception)}
+		p := &showPlan{Show: sh, order: i, skip: make(map[Date]bool), changes: make(map[airingKey]*Exception), ids: idForms(sh.Slots)}
 		for _, d := range sh.Skip {
 			p.skip[d] = true
 		}
@@ -86,7 +87,7 @@ func (p *showPlan) bind(idx int, e *Exception) {
 				Message: fmt.Sprintf("replay is set on the airing at %s, which is live; replay applies to rebroadcasts", e.Airing)})
 			return
 		}
-		if d, ok := EpisodeDate(e.Replay); ok && e.Airing.Date.Before(d) {
+		if _, d, _, err := ParseEpisodeID(e.Replay); err == nil && e.Airing.Date.Before(d) {
 			p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
 				Message: fmt.Sprintf("the airing at %s cannot replay %s, which airs later", e.Airing, e.Replay)})
 			return
@@ -99,20 +100,6 @@ func (p *showPlan) bind(idx int, e *Exception) {
 	}
 	p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
 		Message: fmt.Sprintf("no airing of %s is scheduled at %s %s", p.ID, e.Airing, p.Location)})
-}
-
-// EpisodeDate reads the local air date out of an episode id
-// ("prn-2026-11-29-2").
-func EpisodeDate(id string) (Date, bool) {
-	for i := 0; i+10 <= len(id); i++ {
-		if i > 0 && id[i-1] != '-' {
-			continue
-		}
-		if d, err := ParseDate(id[i : i+10]); err == nil && (i+10 == len(id) || id[i+10] == '-') {
-			return d, true
-		}
-	}
-	return Date{}, false
 }
 
 // slotAiringAt reports whether slot i has an airing starting at instant at,

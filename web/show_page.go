@@ -56,7 +56,7 @@ func replays(episode string, titles map[string]string) string {
 	if title, ok := titles[episode]; ok {
 		return "of “" + title + "”"
 	}
-	if d, ok := scheduler.EpisodeDate(episode); ok {
+	if _, d, _, err := scheduler.ParseEpisodeID(episode); err == nil {
 		return "of the episode of " + d.Weekday().String() + ", " + d.Month.String() + " " + strconv.Itoa(d.Day)
 	}
 	return ""
