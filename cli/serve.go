@@ -38,7 +38,7 @@ them over HTTP:
   /media/<show>/<file>  /healthz  /metrics
 
 SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
-(for at most 10 seconds), stops its cron and exits 0.`,
+(for at most 10 seconds), stops its timers and watches and exits 0.`,
 		Example: `  onair serve --config config.example.yaml
   onair serve --listen :8080 --out /var/www/onair --log-format json
   onair serve --at 2026-11-29T12:59:50-06:00   # a clock shifted to just before air time`,
@@ -108,7 +108,7 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 }
 
 // serve runs the service and its HTTP server until ctx is done, then shuts
-// them down in order: the listener, the requests in flight, the cron.
+// them down in order: the listener, the requests in flight, the service's loop.
 func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           svc.HTTPHandler(),

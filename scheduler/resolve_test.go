@@ -89,17 +89,20 @@ func TestResolveAgreesWithBruteForce(t *testing.T) {
 		// (and where ZoneBounds misreports the end of a leap year).
 		"2184-12-31", "2185-01-01", "2185-03-13", "2185-11-06", "2400-03-12"}
 	for _, z := range zones {
-		loc := mustLoc(t, z)
-		for _, d := range days {
-			start := MustDate(d).wall()
-			for m := 0; m < 24*60; m += 15 {
-				w := start.Add(time.Duration(m) * time.Minute)
-				got, want := resolveWall(w, loc), bruteResolve(w, loc)
-				if !got.Equal(want) {
-					t.Errorf("%s %s: got %s, brute force %s", z, w.Format("2006-01-02 15:04"), got.UTC(), want.UTC())
+		t.Run(z, func(t *testing.T) {
+			t.Parallel()
+			loc := mustLoc(t, z)
+			for _, d := range days {
+				start := MustDate(d).wall()
+				for m := 0; m < 24*60; m += 15 {
+					w := start.Add(time.Duration(m) * time.Minute)
+					got, want := resolveWall(w, loc), bruteResolve(w, loc)
+					if !got.Equal(want) {
+						t.Errorf("%s %s: got %s, brute force %s", z, w.Format("2006-01-02 15:04"), got.UTC(), want.UTC())
+					}
 				}
 			}
-		}
+		})
 	}
 }
 
