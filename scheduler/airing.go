@@ -91,7 +91,10 @@ func (p *showPlan) generate(from, to time.Time, liveOnly bool) []Airing {
 	slices.SortFunc(out, airingLess)
 	// Two wall times of one slot can resolve to one instant (02:30 in a
 	// spring-forward gap is 03:30): RFC 5545 counts such duplicates once.
-	out = slices.CompactFunc(out, func(a, b Airing) bool { return a.Slot == b.Slot && a.Start.Equal(b.Start) })
+	// An airing moved onto another of its slot is not one of them: both air.
+	out = slices.CompactFunc(out, func(a, b Airing) bool {
+		return a.Slot == b.Slot && a.Start.Equal(b.Start) && !a.Moved && !b.Moved
+	})
 	countEpisodes(out)
 	out = slices.DeleteFunc(out, func(a Airing) bool { return a.Start.Before(from) || !a.Start.Before(to) })
 	p.name(out)

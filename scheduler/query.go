@@ -90,49 +90,58 @@ func (s *Schedule) resolveReplays(as []Airing) {
 	for sh, sp := range spans {
 		p := s.byID[sh.ID]
 		// One pass yields the live episodes that these rebroadcasts most
-		// likely replay.
-		lookback := sp.first.Add(-replayLookback - p.maxDuration)
-		lives := p.generate(lookback, sp.last, true)
-		deep, searched := "", false // the answer from before lookback, found at most once
+		// likely replay: those that end from since on. A live airing that
+		// starts before since-maxDuration ends before since.
+		since := sp.first.Add(-replayLookback)
+		lives := p.generate(since.Add(-p.maxDuration), sp.last, true)
+		deep, searched := "", false // the answer from before since, found at most once
 		for i := range as {
 			a := &as[i]
 			if a.Show != sh || a.Kind != Rebroadcast || a.Episode != "" {
 				continue
 			}
-			if l, ok := lastEnded(lives, a.Start); ok {
+			if l, ok := lastEnded(lives, a.Start, p.maxDuration); ok && !l.End.Before(since) {
 				a.Episode = l.Episode
 				continue
 			}
 			if !searched {
-				// Nothing since lookback ended before this rebroadcast: the
-				// episode is older, and the same for every rebroadcast here
-				// until a live airing since lookback ends.
-				deep, searched = p.lastLiveBefore(lookback), true
+				// No live airing ends between since and this rebroadcast:
+				// the episode ended before since, and it is the same for
+				// every rebroadcast here until one does.
+				deep, searched = p.lastEndedBefore(since), true
 			}
 			a.Episode = deep
 		}
 	}
 }
 
-// lastEnded returns the latest-starting live airing in lives (sorted by start)
-// that ended at or before t.
-func lastEnded(lives []Airing, t time.Time) (Airing, bool) {
+// lastEnded returns the live airing in lives (sorted by start) that ended
+// last at or before t; of two that end together, the later to start. No
+// airing lasts longer than maxDur.
+func lastEnded(lives []Airing, t time.Time, maxDur time.Duration) (Airing, bool) {
+	best, found := Airing{}, false
 	for i := len(lives) - 1; i >= 0; i-- {
-		if !lives[i].End.After(t) {
-			return lives[i], true
+		l := lives[i]
+		if found && !l.Start.Add(maxDur).After(best.End) {
+			break // it, and every airing before it, ends before best
+		}
+		if !l.End.After(t) && (!found || l.End.After(best.End)) {
+			best, found = l, true
 		}
 	}
-	return Airing{}, false
+	return best, found
 }
 
-// lastLiveBefore searches ever longer windows ending at `before` for the
-// live episode that started last before then; "" when there is none within
-// about twelve years. lookback is a show's longest airing ahead of the
-// rebroadcasts it serves, so every live airing found ended before them.
-func (p *showPlan) lastLiveBefore(before time.Time) string {
+// lastEndedBefore searches ever longer windows for the live episode that
+// ended last at or before t; "" when there is none within about twelve
+// years.
+func (p *showPlan) lastEndedBefore(t time.Time) string {
 	for w := 70 * 24 * time.Hour; w <= 4480*24*time.Hour; w *= 4 {
-		if lives := p.generate(before.Add(-w), before, true); len(lives) > 0 {
-			return lives[len(lives)-1].Episode
+		// Airings that start before t-w-maxDuration end before t-w: one
+		// found that ends after t-w is the answer.
+		lives := p.generate(t.Add(-w-p.maxDuration), t, true)
+		if l, ok := lastEnded(lives, t, p.maxDuration); ok && !l.End.Before(t.Add(-w)) {
+			return l.Episode
 		}
 	}
 	return ""

@@ -87,9 +87,15 @@ func (p *showPlan) bind(idx int, e *Exception) {
 				Message: fmt.Sprintf("replay is set on the airing at %s, which is live; replay applies to rebroadcasts", e.Airing)})
 			return
 		}
-		if _, d, _, err := ParseEpisodeID(e.Replay); err == nil && e.Airing.Date.Before(d) {
+		// A rebroadcast replays an episode that has aired: judged by the
+		// day it airs on, where it is moved to if it is moved.
+		airing, airs := e.Airing.String(), e.Airing.Date
+		if e.MoveTo != nil {
+			airing, airs = fmt.Sprintf("%s, moved to %s,", e.Airing, *e.MoveTo), e.MoveTo.Date
+		}
+		if _, d, _, err := ParseEpisodeID(e.Replay); err == nil && airs.Before(d) {
 			p.unbound = append(p.unbound, Problem{Show: p.ID, Exception: idx, Slot: -1,
-				Message: fmt.Sprintf("the airing at %s cannot replay %s, which airs later", e.Airing, e.Replay)})
+				Message: fmt.Sprintf("the airing at %s cannot replay %s, which airs later", airing, e.Replay)})
 			return
 		}
 		p.changes[key] = e

@@ -226,3 +226,83 @@ func TestRebroadcastWithNothingToReplay(t *testing.T) {
 		t.Errorf("problems = %+v, want a warning for each rebroadcast slot", probs)
 	}
 }
+
+// TestReplayOfNestedLiveAirings: a rebroadcast replays the live episode
+// that ended last, not the one that started last.
+func TestReplayOfNestedLiveAirings(t *testing.T) {
+	utc := time.UTC
+	at := func(s string) Rule { return Once(mustDateTime(t, s)) }
+	tests := []struct {
+		name  string
+		slots []Slot
+		want  string
+	}{
+		{"nested", []Slot{
+			{Kind: Live, Rule: at("2027-01-04 10:00"), Duration: 2 * time.Hour},
+			{Kind: Live, Rule: at("2027-01-04 10:30"), Duration: 30 * time.Minute},
+			{Kind: Rebroadcast, Rule: at("2027-01-04 13:00"), Duration: time.Hour},
+		}, "a-2027-01-04"},
+		{"nested, the rebroadcast months later", []Slot{
+			{Kind: Live, Rule: at("2027-01-04 10:00"), Duration: 2 * time.Hour},
+			{Kind: Live, Rule: at("2027-01-04 10:30"), Duration: 30 * time.Minute},
+			{Kind: Rebroadcast, Rule: at("2027-06-04 13:00"), Duration: time.Hour},
+		}, "a-2027-01-04"},
+		{"the inner one ended, the outer not yet", []Slot{
+			{Kind: Live, Rule: at("2027-01-04 10:00"), Duration: 2 * time.Hour},
+			{Kind: Live, Rule: at("2027-01-04 10:30"), Duration: 30 * time.Minute},
+			{Kind: Rebroadcast, Rule: at("2027-01-04 11:30"), Duration: time.Hour},
+		}, "a-2027-01-04-2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := station(t, &Show{ID: "a", Title: "A", Location: utc, AllowOverlap: true, Slots: tc.slots})
+			as := s.Next(instant(t, "2027-01-01T00:00:00Z"), 3)
+			if len(as) != 3 || as[2].Kind != Rebroadcast || as[2].Episode != tc.want {
+				t.Errorf("got\n%s\nwant the rebroadcast to replay %s", lines(as), tc.want)
+			}
+		})
+	}
+}
+
+// TestMoveOntoAnotherAiringOfTheSlot: an airing moved to the time of
+// another airing of its slot airs beside it; neither is lost.
+func TestMoveOntoAnotherAiringOfTheSlot(t *testing.T) {
+	moveTo := mustDateTime(t, "2027-01-02 10:00")
+	s := station(t, &Show{ID: "d", Title: "D", Location: time.UTC,
+		Slots:      []Slot{{Kind: Live, Rule: mustCron(t, "0 10 * * *"), Duration: 5 * time.Minute}},
+		Exceptions: []Exception{{Airing: mustDateTime(t, "2027-01-01 10:00"), MoveTo: &moveTo}},
+	})
+	got := lines(s.Airings(instant(t, "2027-01-01T00:00:00Z"), instant(t, "2027-01-03T00:00:00Z")))
+	want := "d-2027-01-01T1000 live Sat 10:00 UTC ep=d-2027-01-02 moved\nd-2027-01-02T1000 live Sat 10:00 UTC ep=d-2027-01-02-2"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestReplayOfAMovedRebroadcast: a rebroadcast moved to after the episode
+// it names may replay it; one that would still air before it is refused
+// whole, its move included.
+func TestReplayOfAMovedRebroadcast(t *testing.T) {
+	later := mustDateTime(t, "2026-12-23 10:00")
+	early := mustDateTime(t, "2026-12-16 10:00")
+	sh := prn(t)
+	sh.Exceptions = []Exception{
+		{Airing: mustDateTime(t, "2026-12-15 10:00"), MoveTo: &later, Replay: "prn-2026-12-20"},
+		{Airing: mustDateTime(t, "2026-12-17 19:00"), MoveTo: &early, Replay: "prn-2026-12-20"},
+	}
+	s := station(t, sh)
+	got := lines(s.Airings(instant(t, "2026-12-14T00:00:00Z"), instant(t, "2026-12-24T00:00:00Z")))
+	want := strings.Join([]string{
+		"prn-2026-12-17T1900 rebroadcast Thu 19:00 CST ep=prn-2026-12-13", // the refused exception: not moved
+		"prn-2026-12-20T1300 live Sun 13:00 CST ep=prn-2026-12-20",
+		"prn-2026-12-22T1000 rebroadcast Tue 10:00 CST ep=prn-2026-12-20",
+		"prn-2026-12-15T1000 rebroadcast Wed 10:00 CST ep=prn-2026-12-20 moved",
+	}, "\n")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	probs := s.Check(instant(t, "2026-12-01T00:00:00Z"), instant(t, "2027-01-01T00:00:00Z"))
+	if len(probs) != 1 || probs[0].Exception != 1 || probs[0].Message != "the airing at 2026-12-17 19:00, moved to 2026-12-16 10:00, cannot replay prn-2026-12-20, which airs later" {
+		t.Errorf("problems: %+v", probs)
+	}
+}
