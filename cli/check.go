@@ -15,8 +15,8 @@ import (
 
 func newCheckCmd(o *rootOptions) *cobra.Command {
 	var (
-		at   string
-		days int
+		atFlag string
+		days   int
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -34,7 +34,7 @@ printed), 1 otherwise.`,
 			if days < 1 {
 				return usagef("--days %d: want 1 or more", days)
 			}
-			when, err := o.at(at)
+			at, err := o.at(atFlag)
 			if err != nil {
 				return err
 			}
@@ -50,8 +50,9 @@ printed), 1 otherwise.`,
 			if err != nil {
 				return err
 			}
-			to := when.Add(time.Duration(days) * 24 * time.Hour)
 			st, sched := cfg.Station, cfg.Station.Schedule
+			when := at.in(st.Location)
+			to := when.Add(time.Duration(days) * 24 * time.Hour)
 			airings := sched.Airings(when, to)
 			problems := sched.CheckAirings(airings)
 			errs := 0
@@ -97,7 +98,7 @@ printed), 1 otherwise.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&at, "at", "", "check from this RFC 3339 time (default now)")
+	f.StringVar(&atFlag, "at", "", "check from this time: RFC 3339, or a date and time in the station's zone (default now)")
 	f.IntVar(&days, "days", 366, "how many days of airings to check")
 	return cmd
 }

@@ -12,14 +12,25 @@ import (
 	"github.com/onair-radio/onair/scheduler"
 )
 
-// span is an airing's local times: "13:00-14:00 CST".
+// span is an airing's local times: "13:00-14:00 CST", or with each end's
+// zone where the clocks change between them ("01:30 EDT-01:30 EST").
 func span(a scheduler.Airing, loc *time.Location) string {
 	s, e := a.Start.In(loc), a.End.In(loc)
 	end := e.Format("15:04")
 	if e.Format(time.DateOnly) != s.Format(time.DateOnly) {
 		end += "+1" // ends after midnight
 	}
+	if zonesDiffer(s, e) {
+		return fmt.Sprintf("%s %s-%s %s", s.Format("15:04"), s.Format("MST"), end, e.Format("MST"))
+	}
 	return fmt.Sprintf("%s-%s %s", s.Format("15:04"), end, s.Format("MST"))
+}
+
+// zonesDiffer says whether the clocks changed between s and e.
+func zonesDiffer(s, e time.Time) bool {
+	_, so := s.Zone()
+	_, eo := e.Zone()
+	return so != eo
 }
 
 // about is what a person wants to know of an airing beside its title.

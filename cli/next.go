@@ -46,7 +46,7 @@ func newNextCmd(o *rootOptions) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVarP(&count, "count", "n", 10, "how many airings")
-	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&at, "at", "", "as of this time: RFC 3339, or a date and time in the station's zone or --tz (default now)")
 	f.StringVar(&tz, "tz", "", "show times in this IANA zone (default the station's)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd

@@ -63,7 +63,7 @@ func newNowCmd(o *rootOptions) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&at, "at", "", "as of this time: RFC 3339, or a date and time in the station's zone or --tz (default now)")
 	f.StringVar(&tz, "tz", "", "show times in this IANA zone (default the station's)")
 	f.IntVarP(&count, "count", "n", 3, "how many of the airings that follow")
 	f.BoolVar(&asJSON, "json", false, "print JSON")

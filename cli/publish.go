@@ -16,8 +16,8 @@ import (
 
 func newPublishCmd(o *rootOptions) *cobra.Command {
 	var (
-		out, at, cache string
-		noCache        bool
+		out, atFlag, cache string
+		noCache            bool
 	)
 	cmd := &cobra.Command{
 		Use:   "publish --out DIR",
@@ -41,7 +41,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			if out == "" {
 				return usagef("publish needs --out DIR: where to write the feeds, schedule, calendars and pages")
 			}
-			when, err := o.at(at)
+			at, err := o.at(atFlag)
 			if err != nil {
 				return err
 			}
@@ -49,6 +49,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			if err != nil {
 				return err
 			}
+			when := at.in(cfg.Station.Location)
 			var c *archive.Cache
 			if !noCache {
 				if cache == "" {
@@ -87,7 +88,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "out", "o", "", "the directory to write (replaced whole)")
-	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&atFlag, "at", "", "as of this time: RFC 3339, or a date and time in the station's zone (default now)")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "probe every recording, and keep no cache")
 	return cmd

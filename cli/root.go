@@ -134,17 +134,45 @@ func (o *rootOptions) loader(path string) func([]byte) (*station.Station, error)
 	}
 }
 
-// at reads --at (RFC 3339), or asks the clock.
-func (o *rootOptions) at(flag string) (time.Time, error) {
-	if flag == "" {
-		return o.env.Now(), nil
-	}
-	t, err := time.Parse(time.RFC3339, flag)
-	if err != nil {
-		return time.Time{}, usagef("--at %q: want an RFC 3339 time, such as 2026-11-29T13:00:00-06:00", flag)
-	}
-	return t, nil
+// atTime is a --at: an instant, a wall time still to be read in a zone,
+// or unset (the clock).
+type atTime struct {
+	instant time.Time
+	wall    *scheduler.DateTime
 }
+
+// at reads --at: an RFC 3339 time, or a local date and time
+// ("2027-03-14 10:00", "2027-03-14T10:00", with seconds or not) or a bare
+// date (its midnight), read later in a zone with the rule slots are read
+// with (scheduler.Resolve).
+func (o *rootOptions) at(flag string) (atTime, error) {
+	if flag == "" {
+		return atTime{instant: o.env.Now()}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, flag); err == nil {
+		return atTime{instant: t}, nil
+	}
+	if dt, err := scheduler.ParseDateTime(flag); err == nil {
+		return atTime{wall: &dt}, nil
+	}
+	if d, err := scheduler.ParseDate(flag); err == nil {
+		return atTime{wall: &scheduler.DateTime{Date: d}}, nil
+	}
+	return atTime{}, usagef("--at %q: want an RFC 3339 time (2026-11-29T13:00:00-06:00), or a date and time in the station's zone (2026-11-29 13:00, 2026-11-29T13:00, 2026-11-29)", flag)
+}
+
+// in is the instant, reading a wall time in loc: a time in a
+// spring-forward gap in the offset before it, one in a fall-back overlap at
+// its first occurrence, as slots are read.
+func (a atTime) in(loc *time.Location) time.Time {
+	if a.wall != nil {
+		return scheduler.Resolve(*a.wall, loc).In(loc)
+	}
+	return a.instant
+}
+
+// wallOnly says whether the time needs a zone to be an instant.
+func (a atTime) wallOnly() bool { return a.wall != nil }
 
 // question is what next, now and week share: the instant asked at (--at),
 // the schedule, and the zone to show times in (--tz, else the station's).
@@ -175,7 +203,7 @@ func (o *rootOptions) question(at, tz string, shows []string) (*question, error)
 	if err := checkShows(st, shows); err != nil {
 		return nil, err
 	}
-	q := &question{at: when, st: st, sched: st.Schedule, loc: loc}
+	q := &question{at: when.in(loc), st: st, sched: st.Schedule, loc: loc}
 	if tz != "" {
 		q.jsonLoc = loc
 	}

@@ -22,8 +22,8 @@ import (
 
 func newServeCmd(o *rootOptions) *cobra.Command {
 	var (
-		listen, out, at, logFormat, cache string
-		noCache                           bool
+		listen, out, atFlag, logFormat, cache string
+		noCache                               bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -55,12 +55,20 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 			}
 			log := slog.New(handler)
 			var offset time.Duration
-			if at != "" {
-				t, err := o.at(at)
+			if atFlag != "" {
+				at, err := o.at(atFlag)
 				if err != nil {
 					return err
 				}
-				offset = t.Sub(o.env.Now())
+				if at.wallOnly() {
+					// A local time needs the station's zone.
+					cfg, err := o.load()
+					if err != nil {
+						return err
+					}
+					at.instant = at.in(cfg.Station.Location)
+				}
+				offset = at.instant.Sub(o.env.Now())
 			}
 			var c *archive.Cache
 			if !noCache {
@@ -100,7 +108,7 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "the address to serve on")
 	f.StringVarP(&out, "out", "o", "", "also write every publish to this directory")
-	f.StringVar(&at, "at", "", "run the clock shifted to start at this RFC 3339 time")
+	f.StringVar(&atFlag, "at", "", "run the clock shifted to start at this time: RFC 3339, or a date and time in the station's zone")
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "keep no probe cache")

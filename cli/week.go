@@ -55,7 +55,7 @@ func newWeekCmd(o *rootOptions) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&at, "at", "", "as of this RFC 3339 time (default now)")
+	f.StringVar(&at, "at", "", "as of this time: RFC 3339, or a date and time in the station's zone or --tz (default now)")
 	f.StringVar(&tz, "tz", "", "show times in this IANA zone (default the station's)")
 	return cmd
 }

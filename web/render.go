@@ -59,6 +59,22 @@ var pageTemplates = sync.OnceValue(func() map[string]*template.Template {
 		"date": func(t time.Time) string { return dayLabel(dateOf(t)) },
 		"long": func(t time.Time) string { return t.Format("Monday, January 2, 2006") },
 		"zone": func(t time.Time) string { return t.Format("MST") },
+		// hmz is t's time, with its zone when the clocks change between
+		// t and other (the airing's other end): "01:30 EDT".
+		"hmz": func(t, other time.Time) string {
+			if zonesDiffer(t, other) {
+				return t.Format("15:04 MST")
+			}
+			return t.Format("15:04")
+		},
+		// sameZone is " CST" when both ends are in one offset, and ""
+		// when hmz has already named each end's.
+		"sameZone": func(s, e time.Time) string {
+			if zonesDiffer(s, e) {
+				return ""
+			}
+			return " " + s.Format("MST")
+		},
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
 	out := make(map[string]*template.Template)
@@ -67,6 +83,13 @@ var pageTemplates = sync.OnceValue(func() map[string]*template.Template {
 	}
 	return out
 })
+
+// zonesDiffer says whether the clocks changed between s and e.
+func zonesDiffer(s, e time.Time) bool {
+	_, so := s.Zone()
+	_, eo := e.Zone()
+	return so != eo
+}
 
 // page is what the layout needs of any page.
 type page struct {

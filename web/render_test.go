@@ -158,6 +158,27 @@ func TestPagesAtAnotherTime(t *testing.T) {
 	}
 }
 
+// TestTimesAcrossAClockChange: where the clocks change during an airing,
+// the pages name each end's zone; elsewhere, one zone for both.
+func TestTimesAcrossAClockChange(t *testing.T) {
+	for _, tc := range []struct {
+		at, show, week string
+	}{
+		{"2027-11-06T12:00:00-04:00", "November 7, 2027, 01:30 EDT–01:30 EST</time>", `2027-11-07T05:30:00Z">01:30 EDT</time>–01:30 EST</span>`},
+		{"2027-03-13T12:00:00-05:00", "March 14, 2027, 01:30 EST–03:30 EDT</time>", `2027-03-14T06:30:00Z">01:30 EST</time>–03:30 EDT</span>`},
+		{"2027-01-13T12:00:00-05:00", "January 14, 2027, 01:30–02:30 EST</time>", `2027-01-14T06:30:00Z">01:30</time>–02:30</span>`},
+	} {
+		at, _ := time.Parse(time.RFC3339, tc.at)
+		_, site := site(t, "../testdata/config/dst.yaml", at)
+		if page := string(site.Files["shows/owl/index.html"]); !strings.Contains(page, tc.show) {
+			t.Errorf("at %s the show page does not say %q:\n%s", tc.at, tc.show, page)
+		}
+		if page := string(site.Files["index.html"]); !strings.Contains(page, tc.week) {
+			t.Errorf("at %s the week's page does not say %q:\n%s", tc.at, tc.week, page)
+		}
+	}
+}
+
 func ExampleSubscribeLinks() {
 	for _, app := range web.SubscribeLinks("https://radio.example.org/feeds/prn.xml", "News Hour") {
 		fmt.Printf("%s: %s\n", app.Name, app.URL)

@@ -38,17 +38,27 @@
     if (!f) {
       f = formats[zone] = new Intl.DateTimeFormat("en-GB", {
         timeZone: zone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit",
-        hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short",
       });
     }
     const o = {};
     f.formatToParts(new Date(t * 1000)).forEach(function (p) { o[p.type] = p.value; });
+    const min = Number(o.hour) * 60 + Number(o.minute);
     return {
       date: o.year + "-" + o.month + "-" + o.day,
-      min: Number(o.hour) * 60 + Number(o.minute),
+      min: min,
       hm: o.hour + ":" + o.minute,
       label: o.weekday + " " + Number(o.day) + " " + months[Number(o.month) - 1],
+      zone: o.timeZoneName,
+      // off is the zone's offset, in minutes, at t.
+      off: Math.round((Date.UTC(+o.year, +o.month - 1, +o.day, 0, min) / 1000 - Math.floor(t / 60) * 60) / 60),
     };
+  }
+  // ends are an airing's start and end as hh:mm, each with its zone when
+  // the clocks change between them ("01:30 GMT-4", "01:30 GMT-5").
+  function ends(s, e) {
+    if (s.off === e.off) return [s.hm, e.hm];
+    return [s.hm + " " + s.zone, e.hm + " " + e.zone];
   }
   function addDays(date, n) {
     const d = new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10) + n));
@@ -88,10 +98,10 @@
   }
 
   function when(a, zone) {
-    const s = wall(a.start, zone), e = wall(a.end, zone);
+    const s = wall(a.start, zone), e = wall(a.end, zone), hm = ends(s, e);
     return h("span", { class: "when" },
-      h("time", { datetime: iso(a.start) }, s.label + ", " + s.hm), "–",
-      h("time", { datetime: iso(a.end) }, e.hm));
+      h("time", { datetime: iso(a.start) }, s.label + ", " + hm[0]), "–",
+      h("time", { datetime: iso(a.end) }, hm[1]));
   }
   function summary(li, a, zone) {
     li.append(h("a", { class: "title", href: a.href }, a.title), " ",
@@ -166,7 +176,7 @@
         d.parts.forEach(function (p) {
           const a = p.a, state = st[a.id];
           const link = h("a", { href: a.href },
-            h("span", { class: "when" }, h("time", { datetime: iso(a.start) }, p.s.hm), "–" + p.e.hm), " ",
+            h("span", { class: "when" }, h("time", { datetime: iso(a.start) }, ends(p.s, p.e)[0]), "–" + ends(p.s, p.e)[1]), " ",
             h("span", { class: "title" }, a.title), " ", h("span", { class: "kind" }, kindLabel(a)));
           if (state === "now" || state === "next") link.append(" ", h("span", { class: "state" }, state === "now" ? "On air" : "Next"));
           ol.append(h("li", {
