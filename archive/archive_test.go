@@ -25,6 +25,10 @@ func TestPattern(t *testing.T) {
 		{DefaultPattern, "prn-2026-13-01.mp3", "", 0, false},
 		{"PRN_{date}_final.{ext}", "PRN_2026-11-29_final.mp3", "2026-11-29", 1, true},
 		{"{show}/{date}.mp3", "", "", 0, false},
+		{"{date}-{n}.{ext}", "2026-11-29-2.m4a", "2026-11-29", 2, true},
+		{"{date}-{n}.{ext}", "2026-11-29.m4a", "", 0, false}, // {n} names second and later episodes only
+		{"{show}_{date}.{ext}", "prn_2026-11-29.mp3", "2026-11-29", 1, true},
+		{DefaultPattern, "prn-2026-11-29-1.mp3", "", 0, false}, // the first has no number
 	}
 	for _, tc := range tests {
 		p, err := ParsePattern(tc.pattern, "prn")
