@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -68,9 +69,12 @@ func Scan(st *station.Station, cache *archive.Cache, progress archive.Progress) 
 // rename.
 type ScheduleJSON struct {
 	Station StationJSON `json:"station"`
-	At      string      `json:"at"` // RFC 3339, in the station's zone
-	// Days is how far ahead the airings reach from At, when they reach
-	// whole days (a query bounded by to or count has none).
+	At      string      `json:"at"` // RFC 3339, in the station's zone (or the query's tz)
+	// From and To bound the airings' starts: [from, to).
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Days is how far ahead To is from From, when it is whole days (a
+	// query bounded by to or count has none).
 	Days    int                    `json:"days,omitempty"`
 	Airings []scheduler.AiringJSON `json:"airings"`
 }
@@ -82,16 +86,20 @@ type StationJSON struct {
 	BaseURL  string `json:"base_url"`
 }
 
-// NewScheduleJSON is schedule.json for airings as of at, reaching days
-// ahead (0: not whole days).
-func NewScheduleJSON(st *station.Station, at time.Time, days int, airings []scheduler.Airing) ScheduleJSON {
+// NewScheduleJSON is schedule.json for the airings that start in
+// [at, to), days ahead (0: not whole days). Times are in loc, or, when loc
+// is nil, in the station's zone (at, from, to) and each show's (airings).
+func NewScheduleJSON(st *station.Station, at, to time.Time, days int, airings []scheduler.Airing, loc *time.Location) ScheduleJSON {
 	out := make([]scheduler.AiringJSON, 0, len(airings))
 	for _, a := range airings {
-		out = append(out, a.JSON(nil))
+		out = append(out, a.JSON(loc))
 	}
+	zone := cmp.Or(loc, st.Location)
 	return ScheduleJSON{
 		Station: StationJSON{st.Name, st.Location.String(), st.BaseURL},
-		At:      at.In(st.Location).Format(time.RFC3339),
+		At:      at.In(zone).Format(time.RFC3339),
+		From:    at.In(zone).Format(time.RFC3339),
+		To:      to.In(zone).Format(time.RFC3339),
 		Days:    days,
 		Airings: out,
 	}
@@ -139,7 +147,7 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 
 	days := st.Days()
 	upcoming := sched.Airings(at, at.Add(days))
-	site.Files["schedule.json"] = NewScheduleJSON(st, at, st.ScheduleDays, upcoming).Encode()
+	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, nil).Encode()
 
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and

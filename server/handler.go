@@ -5,17 +5,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/onair-radio/onair/publish"
-	"github.com/onair-radio/onair/scheduler"
 )
 
 // Handler serves the current snapshot. Swap replaces it atomically.
@@ -28,11 +30,13 @@ type Handler struct {
 	Metrics http.Handler
 	// Now is the clock for schedule.json computed on demand.
 	Now func() time.Time
+	// computing holds a place for each schedule.json being computed.
+	computing chan struct{}
 }
 
 // NewHandler serves snap.
 func NewHandler(snap *Snapshot) *Handler {
-	h := &Handler{mux: http.NewServeMux(), Now: time.Now}
+	h := &Handler{mux: http.NewServeMux(), Now: time.Now, computing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 	h.current.Store(snap)
 	h.mux.HandleFunc("GET /feeds/{file}", h.serveDocument)
 	h.mux.HandleFunc("GET /calendar.ics", h.serveDocument)
@@ -149,6 +153,9 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 		body, etag := d.body, d.etag
 		w.Header().Set("Vary", "Accept-Encoding")
 		w.Header()["Cache-Control"] = d.hdrCache
+		if d.hdrCORS != nil {
+			w.Header()["Access-Control-Allow-Origin"] = d.hdrCORS
+		}
 		if gz {
 			body, etag = d.gz, d.etagGz
 			w.Header().Set("Content-Encoding", "gzip")
@@ -167,6 +174,9 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 		return
 	}
 	hd["Content-Type"], hd["Content-Length"] = d.hdrType, hdrLength
+	if d.hdrCORS != nil {
+		hd["Access-Control-Allow-Origin"] = d.hdrCORS
+	}
 	if d.hdrCSP != nil {
 		hd["Content-Security-Policy"], hd["X-Content-Type-Options"] = d.hdrCSP, hdrNoSniff
 	}
@@ -234,8 +244,27 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
+// Limits of a computed schedule.json: what one request may cost.
+const (
+	// maxQueryAirings is the most airings one answer holds; a window that
+	// holds more is refused with a hint to page with from and count.
+	maxQueryAirings = 1000
+	// maxQueryWindow is the longest window one may ask about.
+	maxQueryWindow = 366 * 24 * time.Hour
+	// maxCachedQueries bounds the answers a snapshot keeps.
+	maxCachedQueries = 1024
+)
+
+// queryError is a computed schedule.json's refusal, answered as JSON.
+type queryError struct {
+	code int
+	msg  string
+}
+
 // serveSchedule serves the published schedule.json, or with a query
-// (?show=prn&from=...&to=...&count=N) computes one on demand.
+// (?show=prn&from=...&to=...&count=N&tz=Zone) computes one on demand, in
+// the published document's shape. Any site may read it (CORS). An answer
+// that names its from is the same until the next publish, and is kept.
 func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery == "" {
 		h.serveDocument(w, r)
@@ -243,59 +272,112 @@ func (h *Handler) serveSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	snap := h.current.Load()
 	q := r.URL.Query()
+	cacheable := q.Get("from") != ""
+	if cacheable {
+		if d, ok := snap.queries.Load(r.URL.RawQuery); ok {
+			serveDocument(w, r, d.(*document))
+			return
+		}
+	}
+	// Computing is bounded in cost, and in how many run at once, so that
+	// the feeds stay fast while queries run.
+	select {
+	case h.computing <- struct{}{}:
+		defer func() { <-h.computing }()
+	case <-r.Context().Done():
+		return
+	}
+	body, qe := h.computeSchedule(snap, q)
+	if qe != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSONError(w, qe.code, qe.msg)
+		return
+	}
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:12])
+	d := (&document{
+		body: body, gz: gzipped(body), etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`,
+		modTime: snap.Site.At.Truncate(time.Second), contentType: "application/json", name: "schedule.json",
+	}).prepare()
+	d.hdrCache = hdrNoCache
+	if cacheable && snap.queryCount.Add(1) <= maxCachedQueries {
+		snap.queries.Store(r.URL.RawQuery, d)
+	}
+	serveDocument(w, r, d)
+}
+
+func (h *Handler) computeSchedule(snap *Snapshot, q url.Values) ([]byte, *queryError) {
+	st := snap.Station
 	var shows []string
 	for _, s := range q["show"] {
 		for _, id := range strings.Split(s, ",") {
-			if snap.Station.Show(id) == nil {
-				http.Error(w, "no show "+strconv.Quote(id), http.StatusNotFound)
-				return
+			if st.Show(id) == nil {
+				return nil, &queryError{http.StatusNotFound, "show: no show " + strconv.Quote(id)}
 			}
 			shows = append(shows, id)
 		}
+	}
+	loc := st.Location
+	if v := q.Get("tz"); v != "" {
+		l, err := time.LoadLocation(v)
+		if err != nil || v == "Local" {
+			return nil, &queryError{http.StatusBadRequest, "tz: want an IANA time zone, such as Europe/Berlin"}
+		}
+		loc = l
 	}
 	from := h.Now()
 	if v := q.Get("from"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			http.Error(w, "from: want an RFC 3339 time", http.StatusBadRequest)
-			return
+			return nil, &queryError{http.StatusBadRequest, "from: want an RFC 3339 time, such as 2026-11-29T00:00:00-06:00"}
 		}
 		from = t
 	}
-	st := snap.Station
-	days := st.ScheduleDays
-	to := from.Add(st.Days())
+	days, to := st.ScheduleDays, from.Add(st.Days())
 	if v := q.Get("to"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
-		if err != nil || !t.After(from) || t.Sub(from) > 366*24*time.Hour {
-			http.Error(w, "to: want an RFC 3339 time after from, within a year of it", http.StatusBadRequest)
-			return
+		if err != nil || !t.After(from) || t.Sub(from) > maxQueryWindow {
+			return nil, &queryError{http.StatusBadRequest, "to: want an RFC 3339 time after from, within a year of it"}
 		}
-		to, days = t, 0
+		days, to = 0, t
 	}
-	var as []scheduler.Airing
+	limit := maxQueryAirings
 	if v := q.Get("count"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			http.Error(w, "count: want 1 to 1000", http.StatusBadRequest)
-			return
+		if err != nil || n < 1 || n > maxQueryAirings {
+			return nil, &queryError{http.StatusBadRequest, fmt.Sprintf("count: want 1 to %d", maxQueryAirings)}
 		}
-		as, days = st.Schedule.Next(from, n, shows...), 0
-		if q.Get("to") != "" {
-			kept := as[:0]
-			for _, a := range as {
-				if a.Start.Before(to) {
-					kept = append(kept, a)
-				}
-			}
-			as = kept
+		limit = n
+		if q.Get("to") == "" {
+			days, to = 0, from.Add(maxQueryWindow) // the next n, within a year
 		}
-	} else {
-		as = st.Schedule.Airings(from, to, shows...)
 	}
-	body := publish.NewScheduleJSON(st, from, days, as).Encode()
-	sum := sha256.Sum256(body)
-	serveBytes(w, r, body, `"`+hex.EncodeToString(sum[:12])+`"`, time.Time{}, "application/json")
+	// At most one more than the limit is computed, whatever the window.
+	as := st.Schedule.Next(from, limit+1, shows...)
+	for i, a := range as {
+		if !a.Start.Before(to) {
+			as = as[:i]
+			break
+		}
+	}
+	if len(as) > limit {
+		if q.Get("count") != "" {
+			as = as[:limit]
+		} else {
+			return nil, &queryError{http.StatusBadRequest, fmt.Sprintf("the window holds more than %d airings: ask for fewer with from and count (count=%d), then again from the start of the last one", maxQueryAirings, maxQueryAirings)}
+		}
+	}
+	return publish.NewScheduleJSON(st, from, to, days, as, loc).Encode(), nil
+}
+
+// writeJSONError answers {"error": msg}.
+func writeJSONError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	w.Write(append(b, '\n'))
 }
 
 // mediaTypes are the files of an archive directory that are served: audio,

@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -193,6 +195,97 @@ func TestScheduleQuery(t *testing.T) {
 		if w := get(h, "GET", "/schedule.json"+bad); w.Code < 400 {
 			t.Errorf("%s: %d", bad, w.Code)
 		}
+	}
+}
+
+// TestScheduleForOtherSites: schedule.json, published or computed, is
+// readable from any site's script, computed answers have the published
+// document's shape, and a refusal is JSON.
+func TestScheduleForOtherSites(t *testing.T) {
+	h := exampleHandler(t)
+	for _, target := range []string{"/schedule.json", "/schedule.json?count=2", "/schedule.json?show=nope", "/feeds/prn.xml"} {
+		if w := get(h, "GET", target); w.Header().Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("%s: no Access-Control-Allow-Origin: *", target)
+		}
+	}
+	decode := func(w *httptest.ResponseRecorder) map[string]any {
+		t.Helper()
+		var m map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil || w.Header().Get("Content-Type") != "application/json" {
+			t.Fatalf("%d %s: not JSON: %v\n%s", w.Code, w.Header().Get("Content-Type"), err, w.Body)
+		}
+		return m
+	}
+	published := decode(get(h, "GET", "/schedule.json"))
+	computed := decode(get(h, "GET", "/schedule.json?from=2026-11-29T13:30:00-06:00"))
+	for _, k := range []string{"station", "at", "from", "to", "days", "airings"} {
+		if _, ok := published[k]; !ok {
+			t.Errorf("the published schedule.json lacks %q", k)
+		}
+		if _, ok := computed[k]; !ok {
+			t.Errorf("a computed schedule.json lacks %q", k)
+		}
+	}
+	if fmt.Sprint(published["airings"]) != fmt.Sprint(computed["airings"]) || published["to"] != computed["to"] {
+		t.Errorf("a computed answer for the published window differs from the published one")
+	}
+	w := get(h, "GET", "/schedule.json?show=prn&count=1&tz=Europe/Berlin&from=2026-11-29T00:00:00-06:00")
+	if m := decode(w); !strings.Contains(w.Body.String(), `"start": "2026-11-29T20:00:00+01:00"`) || m["at"] != "2026-11-29T07:00:00+01:00" {
+		t.Errorf("?tz=Europe/Berlin:\n%s", w.Body)
+	}
+	for _, tc := range []struct{ query, code, says string }{
+		{"?show=nope", "404", `no show \"nope\"`},
+		{"?tz=Mars/Olympus", "400", "tz: want an IANA time zone"},
+		{"?from=tomorrow", "400", "from: want an RFC 3339 time"},
+		{"?count=1001", "400", "count: want 1 to 1000"},
+	} {
+		w := get(h, "GET", "/schedule.json"+tc.query)
+		if m := decode(w); fmt.Sprint(w.Code) != tc.code || !strings.Contains(fmt.Sprint(m["error"]), strings.ReplaceAll(tc.says, `\"`, `"`)) {
+			t.Errorf("%s: %d %v", tc.query, w.Code, m)
+		}
+	}
+}
+
+// TestScheduleQueryBounds: a query costs at most about a thousand
+// airings, however large the window; a larger answer is refused with a hint
+// to page; an answer that names its from is computed once per publish.
+func TestScheduleQueryBounds(t *testing.T) {
+	st, err := teststation.Load("testdata/config/around-the-clock.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := publish.Build(st, nil, liveAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHandler(NewSnapshot(st, site, nil))
+	h.Now = func() time.Time { return liveAt }
+	year := "/schedule.json?from=2026-11-29T00:00:00Z&to=2027-11-29T00:00:00Z"
+	start := time.Now()
+	w := get(h, "GET", year)
+	if took := time.Since(start); w.Code != 400 || !strings.Contains(w.Body.String(), "count=1000") || took > time.Second {
+		t.Errorf("a year of a busy station: %d in %s\n%s", w.Code, took, w.Body)
+	}
+	page := "/schedule.json?from=2026-11-29T00:00:00Z&count=1000"
+	w = get(h, "GET", page)
+	if w.Code != 200 || strings.Count(w.Body.String(), `"id"`) != 1000 {
+		t.Fatalf("a page of 1000: %d, %d airings", w.Code, strings.Count(w.Body.String(), `"id"`))
+	}
+	d, ok := h.Snapshot().queries.Load("from=2026-11-29T00:00:00Z&count=1000")
+	if !ok {
+		t.Fatal("the answer was not kept")
+	}
+	if w2 := get(h, "GET", page); w2.Body.String() != w.Body.String() {
+		t.Error("the kept answer differs")
+	}
+	if d2, _ := h.Snapshot().queries.Load("from=2026-11-29T00:00:00Z&count=1000"); d2 != d {
+		t.Error("the answer was computed again")
+	}
+	if w := get(h, "GET", page, "If-None-Match", w.Header().Get("ETag")); w.Code != 304 {
+		t.Errorf("revalidation: %d", w.Code)
+	}
+	if w := get(h, "GET", page, "Accept-Encoding", "gzip"); w.Header().Get("Content-Encoding") != "gzip" || w.Body.Len() == 0 || w.Body.Len() > 50_000 {
+		t.Errorf("gzip: %q, %d bytes", w.Header().Get("Content-Encoding"), w.Body.Len())
 	}
 }
 

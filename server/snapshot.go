@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onair-radio/onair/publish"
@@ -23,9 +24,11 @@ type document struct {
 	etag, etagGz string
 	modTime      time.Time // when its content last changed
 	contentType  string
+	name         string // its path, for the headers that depend on it
 
 	hdrType, hdrETag, hdrETagGz, hdrModified, hdrLength, hdrLengthGz, hdrCache []string
 	hdrCSP                                                                     []string // pages only
+	hdrCORS                                                                    []string // data any site may read
 }
 
 func (d *document) prepare() *document {
@@ -40,8 +43,16 @@ func (d *document) prepare() *document {
 		d.hdrCache = hdrNoCache
 		d.hdrCSP = hdrPagePolicy
 	}
+	switch path.Ext(d.name) {
+	case ".json", ".xml", ".ics":
+		// Public data: a station's own site, or a web player, may read
+		// it from its page's script.
+		d.hdrCORS = hdrAnyOrigin
+	}
 	return d
 }
+
+var hdrAnyOrigin = []string{"*"}
 
 // hdrPagePolicy is the pages' Content-Security-Policy: their own script
 // and stylesheet only (style attributes place the grid's airings), artwork
@@ -57,6 +68,10 @@ type Snapshot struct {
 	docs    map[string]*document
 	// media maps a show id to its archive directory.
 	media map[string]string
+	// queries keeps computed schedule.json answers by query, until the
+	// next publish; queryCount bounds them.
+	queries    sync.Map
+	queryCount atomic.Int64
 }
 
 // NewSnapshot prepares a site for serving. Documents whose bytes are the
@@ -91,6 +106,7 @@ func NewSnapshot(st *station.Station, site *publish.Site, prev *Snapshot) *Snaps
 			etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`,
 			modTime:     site.At.Truncate(time.Second),
 			contentType: contentType(p),
+			name:        p,
 		}).prepare()
 	}
 	return s
