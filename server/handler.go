@@ -380,6 +380,32 @@ func writeJSONError(w http.ResponseWriter, code int, msg string) {
 	w.Write(append(b, '\n'))
 }
 
+// maxRanges is the most byte ranges one request may ask for.
+const maxRanges = 16
+
+// rangesOK refuses a Range header that asks for more than maxRanges
+// ranges, or for none ("bytes=-0"), with 416; true lets it through.
+func rangesOK(w http.ResponseWriter, r *http.Request, size int64) bool {
+	h := r.Header.Get("Range")
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if h == "" || !ok {
+		return true // no range, or a unit http.ServeContent ignores
+	}
+	parts := strings.Split(spec, ",")
+	bad := len(parts) > maxRanges
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "-0" {
+			bad = true // a suffix of no bytes
+		}
+	}
+	if bad {
+		w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+		http.Error(w, fmt.Sprintf("416 range not satisfiable: ask for 1 to %d ranges, each of at least a byte", maxRanges), http.StatusRequestedRangeNotSatisfiable)
+		return false
+	}
+	return true
+}
+
 // mediaTypes are the files of an archive directory that are served: audio,
 // artwork, transcripts and chapters; not sidecars nor anything else.
 var mediaTypes = map[string]bool{".mp3": true, ".m4a": true, ".png": true, ".jpg": true, ".jpeg": true, ".vtt": true, ".srt": true, ".json": true}
@@ -401,6 +427,14 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 	real, err := filepath.EvalSymlinks(filepath.Join(root, name))
 	if err != nil || filepath.Dir(real) != root {
 		http.NotFound(w, r) // missing, or a link that leaves the archive
+		return
+	}
+	// Only a regular file is opened: opening a FIFO would wait for a
+	// writer, holding the request (and a thread) for ever.
+	if info, err := os.Stat(real); err != nil || !info.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	} else if !rangesOK(w, r, info.Size()) {
 		return
 	}
 	f, err := os.Open(real)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -134,6 +135,56 @@ func TestMedia(t *testing.T) {
 	}
 	if w := get(h, "GET", "/media/prn/cover.png"); w.Code != 200 || w.Header().Get("Content-Type") != "image/png" {
 		t.Errorf("cover: %d", w.Code)
+	}
+}
+
+// TestMediaNotRegular: a FIFO (or any file that is not regular) in an
+// archive answers 404 at once, without being opened; so does a link to one.
+func TestMediaNotRegular(t *testing.T) {
+	h := exampleHandler(t)
+	for _, name := range []string{"fifo.mp3", "link-to-fifo.mp3"} {
+		t.Cleanup(func() { os.Remove(filepath.Join("testdata", "archive", "prn", name)) })
+	}
+	if err := syscall.Mkfifo(filepath.Join("testdata", "archive", "prn", "fifo.mp3"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink("fifo.mp3", filepath.Join("testdata", "archive", "prn", "link-to-fifo.mp3"))
+	for _, p := range []string{"/media/prn/fifo.mp3", "/media/prn/link-to-fifo.mp3"} {
+		done := make(chan int, 1)
+		go func() { done <- get(h, "GET", p).Code }()
+		select {
+		case code := <-done:
+			if code != 404 {
+				t.Errorf("%s: %d, want 404", p, code)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the request hangs (the FIFO was opened)", p)
+		}
+	}
+}
+
+// TestMediaRanges: ranges are served, within reason.
+func TestMediaRanges(t *testing.T) {
+	h := exampleHandler(t)
+	many := "bytes=" + strings.TrimSuffix(strings.Repeat("0-0,", 17), ",")
+	for _, tc := range []struct {
+		rng  string
+		code int
+	}{
+		{"bytes=0-9", 206},
+		{"bytes=0-0,10-10", 206},
+		{"bytes=" + strings.TrimSuffix(strings.Repeat("0-0,", 16), ","), 206},
+		{many, 416},
+		{"bytes=-0", 416},
+		{"bytes=-10", 206},
+	} {
+		w := get(h, "GET", "/media/prn/prn-2026-11-22.mp3", "Range", tc.rng)
+		if w.Code != tc.code {
+			t.Errorf("Range %s: %d, want %d", tc.rng, w.Code, tc.code)
+		}
+		if tc.code == 416 && w.Header().Get("Content-Range") != "bytes */16128" {
+			t.Errorf("Range %s: Content-Range %q", tc.rng, w.Header().Get("Content-Range"))
+		}
 	}
 }
 
