@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -184,4 +185,58 @@ func FuzzProbe(f *testing.F) {
 		}
 		ProbeFile(p)
 	})
+}
+
+// TestProbeBounded: a file that is not audio is found out within the first
+// megabyte past its tags, however large it is, and reads through a buffer.
+func TestProbeBounded(t *testing.T) {
+	dir := t.TempDir()
+	zeros := filepath.Join(dir, "prn-2026-11-22.mp3")
+	if err := os.WriteFile(zeros, make([]byte, 20<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := ProbeFile(zeros); !errors.Is(err, errNotAudio) {
+		t.Errorf("20 MB of zeros: %v, want not audio", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("20 MB of zeros took %s to probe", took)
+	}
+	// Audio after a megabyte of junk is refused too; audio after a large
+	// ID3 tag is not.
+	late := append(make([]byte, maxJunk+1), testmedia.MP3(20, "")...)
+	write(t, dir, "prn-2026-11-23.mp3", late)
+	if _, err := ProbeFile(filepath.Join(dir, "prn-2026-11-23.mp3")); !errors.Is(err, errNotAudio) {
+		t.Errorf("a frame past a megabyte of junk: %v", err)
+	}
+	tag := []byte("ID3\x04\x00\x00")
+	size := 2 << 20 // a large tag (embedded artwork)
+	tag = append(tag, byte(size>>21&0x7f), byte(size>>14&0x7f), byte(size>>7&0x7f), byte(size&0x7f))
+	tagged := append(append(tag, make([]byte, size)...), testmedia.MP3(20, "")...)
+	write(t, dir, "prn-2026-11-24.mp3", tagged)
+	if p, err := ProbeFile(filepath.Join(dir, "prn-2026-11-24.mp3")); err != nil || p.Duration <= 0 {
+		t.Errorf("audio after a 2 MB tag: %+v %v", p, err)
+	}
+}
+
+// TestScanSkipsWhatIsNotAFile: a FIFO named like a recording, or as its
+// sidecar, never blocks a scan.
+func TestScanSkipsWhatIsNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "prn-2026-11-22.mp3", testmedia.MP3(20, ""))
+	for _, name := range []string{"prn-2026-11-22.yaml", "prn-2026-11-29.mp3"} {
+		if err := syscall.Mkfifo(filepath.Join(dir, name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan []Problem, 1)
+	go func() { _, probs := Scan(source(t, dir), nil, nil); done <- probs }()
+	select {
+	case probs := <-done:
+		if len(probs) != 1 || !strings.Contains(probs[0].Error(), "not a regular file") {
+			t.Errorf("problems: %v", probs)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the scan hangs on a FIFO")
+	}
 }

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -54,7 +55,23 @@ func ProbeFile(path string) (p Probe, err error) {
 		p.Type = Extensions["m4a"]
 		p.Duration = d
 	} else {
-		d, err := mp3.NewDecoder(f)
+		// The decoder reads a byte at a time while it looks for a frame:
+		// it reads through a buffer, must find the first frame within
+		// maxJunk of the tags, and has probeTimeout for the whole file.
+		r := newProbeReader(f, time.Now().Add(probeTimeout))
+		if _, err := mp3.NewDecoder(io.LimitReader(r, mp3SearchLimit(head[:]))); err != nil {
+			if errors.Is(err, errProbeSlow) {
+				return p, err
+			}
+			return p, errNotAudio
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return p, err
+		}
+		d, err := mp3.NewDecoder(r)
+		if errors.Is(err, errProbeSlow) {
+			return p, err
+		}
 		if err != nil || d.SampleRate() == 0 || d.Length() <= 0 {
 			return p, errNotAudio
 		}
@@ -68,4 +85,79 @@ func ProbeFile(path string) (p Probe, err error) {
 		}
 	}
 	return p, nil
+}
+
+// Bounds of an MP3 probe.
+const (
+	// maxJunk is how far past its tags an MP3 file's first frame may be.
+	maxJunk = 1 << 20
+	// probeTimeout is how long reading one file may take.
+	probeTimeout = 30 * time.Second
+)
+
+var errProbeSlow = fmt.Errorf("%w: reading it took longer than %s", errNotAudio, probeTimeout)
+
+// mp3SearchLimit is how many bytes of a file, whose first bytes are head,
+// may come before its first MP3 frame: its ID3v2 tag and maxJunk.
+func mp3SearchLimit(head []byte) int64 {
+	n := int64(maxJunk)
+	if len(head) >= 10 && string(head[:3]) == "ID3" {
+		size := int64(head[6]&0x7f)<<21 | int64(head[7]&0x7f)<<14 | int64(head[8]&0x7f)<<7 | int64(head[9]&0x7f)
+		n += 10 + size + 10 // the header, the tag, a footer
+	}
+	return n
+}
+
+// probeReader reads a file through a buffer, and fails once its deadline
+// has passed. It seeks as the MP3 decoder needs.
+type probeReader struct {
+	f        *os.File
+	br       *bufio.Reader
+	off      int64 // the position the reader's user sees
+	deadline time.Time
+}
+
+func newProbeReader(f *os.File, deadline time.Time) *probeReader {
+	r := &probeReader{f: f, deadline: deadline}
+	r.br = bufio.NewReaderSize(deadlineReader{r}, 64<<10)
+	return r
+}
+
+// deadlineReader is the file, refusing reads past the deadline.
+type deadlineReader struct{ r *probeReader }
+
+func (d deadlineReader) Read(p []byte) (int, error) {
+	if time.Now().After(d.r.deadline) {
+		return 0, errProbeSlow
+	}
+	return d.r.f.Read(p)
+}
+
+func (r *probeReader) Read(p []byte) (int, error) {
+	n, err := r.br.Read(p)
+	r.off += int64(n)
+	return n, err
+}
+
+func (r *probeReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		if offset == 0 {
+			return r.off, nil
+		}
+		offset += r.off
+	case io.SeekEnd:
+		info, err := r.f.Stat()
+		if err != nil {
+			return 0, err
+		}
+		offset += info.Size()
+	}
+	n, err := r.f.Seek(offset, io.SeekStart)
+	if err != nil {
+		return 0, err
+	}
+	r.br.Reset(deadlineReader{r})
+	r.off = n
+	return n, nil
 }

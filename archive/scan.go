@@ -159,10 +159,15 @@ func load(rec Recording, info os.FileInfo, cache *Cache) (Recording, error) {
 	rec.Probe = p
 	for _, ext := range []string{".yaml", ".yml"} {
 		side := strings.TrimSuffix(rec.Path, filepath.Ext(rec.Path)) + ext
-		f, err := os.Open(side)
+		info, err := os.Stat(side)
 		if os.IsNotExist(err) {
 			continue
 		}
+		if err == nil && !info.Mode().IsRegular() {
+			// Opening a FIFO would wait for a writer.
+			return rec, fmt.Errorf("sidecar %s is not a regular file; the episode is left out until it is", filepath.Base(side))
+		}
+		f, err := os.Open(side)
 		if err != nil {
 			return rec, fmt.Errorf("sidecar: %w", err)
 		}
