@@ -42,10 +42,21 @@ func (e *Error) Error() string {
 // Errors is every problem found in one configuration.
 type Errors []*Error
 
+// MaxShown is how many problems Errors' text lists: one mistake (an
+// indentation slip, say) can cause thousands more, and the first few say
+// what to mend.
+const MaxShown = 40
+
+// Error lists the problems, one a line: the first MaxShown, then how many
+// more there are.
 func (es Errors) Error() string {
-	s := make([]string, len(es))
+	s := make([]string, 0, min(len(es), MaxShown)+1)
 	for i, e := range es {
-		s[i] = e.Error()
+		if i == MaxShown {
+			s = append(s, fmt.Sprintf("%s: and %d more problems, not listed; mend these first", e.File, len(es)-MaxShown))
+			break
+		}
+		s = append(s, e.Error())
 	}
 	return strings.Join(s, "\n")
 }

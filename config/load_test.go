@@ -209,7 +209,13 @@ func TestBadInput(t *testing.T) {
 		{"invalid YAML, scanner error", "a: 1\nb: 2\n  c: 3\n",
 			[]string{`t.yaml:3: not valid YAML: mapping values are not allowed in this context`}},
 		{"invalid YAML on the first line", "a: b: c\n",
-			[]string{`t.yaml:1: not valid YAML: mapping values are not allowed in this context`}},
+			[]string{`t.yaml:1: not valid YAML: mapping values are not allowed in this context; a value that holds ": " needs quotes: a: "b: c"`}},
+		{"a title with a colon", "station: {name: T, timezone: UTC}\nshows:\n  - id: a\n    title: A: the show\n",
+			[]string{`t.yaml:4: not valid YAML: mapping values are not allowed in this context; a value that holds ": " needs quotes: title: "A: the show"`}},
+		{"a key indented one space short", "station: {name: T, timezone: UTC}\nshows:\n  - id: a\n    title: A\n   slots: []\n",
+			[]string{`t.yaml:5: not valid YAML: did not find expected '-' indicator`}},
+		{"an unclosed list", "station: {name: T, timezone: UTC}\nshows:\n  - id: a\n    title: A\n    slots: [{kind: live}\n",
+			[]string{`t.yaml:5: not valid YAML: did not find expected ',' or ']'`}},
 		{"binary garbage", "\x00\x01\x02\xff\xfe",
 			[]string{`t.yaml:1: not valid YAML: control characters are not allowed`}},
 		{"10 MB file", strings.Repeat("# padding\n", 1<<20),
@@ -366,4 +372,62 @@ func FuzzParse(f *testing.F) {
 		s.Next(at, 3)
 		s.Check(at, at.Add(14*24*time.Hour))
 	})
+}
+
+// TestExpansionBudget: what aliases and merge keys add is bounded, nested
+// merges included, and what a file writes out is not.
+func TestExpansionBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x-l0: &l0 {k0: v, k1: v}\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "x-l%d: &l%d {<<: [*l%d, *l%d], k%d: v}\n", i, i, i-1, i-1, i)
+	}
+	b.WriteString("station: {<<: *l40, name: X, timezone: UTC}\nshows: [{id: a, title: A, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}]\n")
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { _, err := Parse("t.yaml", []byte(b.String()), nil); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "expand to more than 100000 values") {
+			t.Errorf("nested merges: %v", err)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("nested merges took %s", took)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nested merges: no answer within 10s")
+	}
+
+	// A large station written out in full is no expansion.
+	var big strings.Builder
+	big.WriteString("station: {name: Big, timezone: UTC}\nshows:\n")
+	for i := 0; i < 11112; i++ {
+		fmt.Fprintf(&big, "  - {id: s%d, title: S, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}\n", i)
+	}
+	cfg, err := Parse("big.yaml", []byte(big.String()), nil)
+	if err != nil {
+		t.Fatalf("11,112 shows written out: %.300v", err)
+	}
+	if len(cfg.Station.Shows) != 11112 {
+		t.Errorf("%d shows", len(cfg.Station.Shows))
+	}
+}
+
+// TestErrorsListed: thousands of problems are counted, and the first few
+// listed.
+func TestErrorsListed(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("station: {name: X, timezone: UTC}\nshows:\n")
+	for i := 0; i < 500; i++ {
+		fmt.Fprintf(&b, "  - {id: s%d, title: S, slots: [{kind: live, cron: \"0 25 * * *\", duration: 1h}]}\n", i)
+	}
+	_, err := Parse("t.yaml", []byte(b.String()), nil)
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 500 {
+		t.Fatalf("want 500 problems, got %d: %v", len(es), err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != MaxShown+1 || lines[MaxShown] != "t.yaml: and 460 more problems, not listed; mend these first" {
+		t.Errorf("%d lines, the last %q", len(lines), lines[len(lines)-1])
+	}
 }

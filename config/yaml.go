@@ -12,19 +12,36 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxNodes bounds the YAML nodes one configuration may expand to, so that
-// aliases cannot multiply a small file into a huge one ("billion laughs").
-const maxNodes = 100_000
+// maxExpanded bounds the values that aliases and merge keys may add to a
+// configuration, so that they cannot multiply a small file into a huge one
+// ("billion laughs"). What the file itself writes is bounded by its size.
+const maxExpanded = 100_000
 
 // walker checks a YAML document against the schema types, records where
 // every value stands, and turns it into plain maps, lists and strings for
 // viper. It reports unknown keys (with the nearest known one), values of the
 // wrong shape and duplicate keys, and leaves each out of the result.
 type walker struct {
-	file  string
-	pos   map[string]pos
-	errs  Errors
-	nodes int
+	file string
+	pos  map[string]pos
+	errs Errors
+	// expanded counts the values reached through an alias or a merge key;
+	// aliased is how deep the walk is inside one.
+	expanded, aliased int
+}
+
+// expand counts n values added by an alias or a merge; false once the
+// budget is spent (reported once, at n).
+func (w *walker) expand(node *yaml.Node, p keyPath, n int) bool {
+	if w.expanded > maxExpanded {
+		return false
+	}
+	w.expanded += n
+	if w.expanded > maxExpanded {
+		w.errorf(node, p, false, "aliases and merge keys (<<) expand to more than %d values; write the values out, or share less", maxExpanded)
+		return false
+	}
+	return true
 }
 
 // parseYAML reads the one YAML document in data.
@@ -35,7 +52,12 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: file, Msg: "the file is empty"}
 		}
-		return nil, yamlError(file, err)
+		e := yamlError(file, err)
+		if line := firstBadLine(data); line > 0 {
+			e.Line = line
+		}
+		e.Msg += quoteHint(data, e.Line, e.Msg)
+		return nil, e
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -76,6 +98,52 @@ func yamlError(file string, err error) *Error {
 	return e
 }
 
+// firstBadLine is the first line at which the document stops being YAML:
+// the shortest run of whole lines from the start that does not parse. The
+// library names the line where the enclosing block starts for some
+// mistakes (a slip of indentation); this is the line of the mistake. It is
+// found by bisection, so for a mistake inside a multi-line quoted or flow
+// value it may name a line of that value. 0 when every prefix parses.
+func firstBadLine(data []byte) int {
+	lines := strings.SplitAfter(string(data), "\n")
+	bad := func(n int) bool {
+		var node yaml.Node
+		err := yaml.Unmarshal([]byte(strings.Join(lines[:n], "")), &node)
+		return err != nil
+	}
+	lo, hi := 0, len(lines) // lines[:lo] parses; lines[:hi] does not
+	if !bad(hi) {
+		return 0
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if bad(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// quoteHint suggests quotes for a value that holds ": ", which YAML reads
+// as a second key on the line ("title: A: the show").
+func quoteHint(data []byte, line int, msg string) string {
+	if !strings.Contains(msg, "mapping values are not allowed") || line < 1 {
+		return ""
+	}
+	lines := strings.Split(string(data), "\n")
+	if line > len(lines) {
+		return ""
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(lines[line-1]), "- "))
+	key, value, ok := strings.Cut(text, ": ")
+	if !ok || !strings.Contains(value, ": ") || strings.ContainsAny(key, `"'{[`) {
+		return ""
+	}
+	return fmt.Sprintf(`; a value that holds ": " needs quotes: %s: "%s"`, key, strings.ReplaceAll(value, `"`, `\"`))
+}
+
 func (w *walker) errorf(n *yaml.Node, p keyPath, withValue bool, format string, args ...any) {
 	e := &Error{File: w.file, Path: p.display, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
@@ -109,12 +177,12 @@ func describeNode(n *yaml.Node) string {
 
 // walk checks n against type t. ok is false when n is left out.
 func (w *walker) walk(n *yaml.Node, t reflect.Type, p keyPath) (out any, ok bool) {
+	if n.Kind == yaml.AliasNode {
+		w.aliased++
+		defer func() { w.aliased-- }()
+	}
 	n = deref(n)
-	w.nodes++
-	if w.nodes > maxNodes {
-		if w.nodes == maxNodes+1 {
-			w.errorf(n, p, false, "the document expands to more than %d values (too many aliases?)", maxNodes)
-		}
+	if w.aliased > 0 && !w.expand(n, p, 1) {
 		return nil, false
 	}
 	if isNull(n) {
@@ -193,7 +261,10 @@ func fieldsByKey(t reflect.Type) map[string]reflect.StructField {
 	return m
 }
 
-type pair struct{ key, value *yaml.Node }
+type pair struct {
+	key, value *yaml.Node
+	merged     bool // from a merge key: its value counts against maxExpanded
+}
 
 // pairs lists a mapping's entries with YAML merge keys (<<: *base) applied:
 // keys written in the mapping win over merged ones.
@@ -212,11 +283,19 @@ func (w *walker) pairs(n *yaml.Node, p keyPath) []pair {
 					w.errorf(src, p, false, "a merge (<<) needs a mapping, found %s", describeNode(src))
 					continue
 				}
-				merged = append(merged, w.pairs(src, p)...)
+				// Each merged entry counts against the budget before its
+				// own merges are followed: nested merges multiply.
+				if !w.expand(src, p, len(src.Content)/2) {
+					return nil
+				}
+				for _, pr := range w.pairs(src, p) {
+					pr.merged = true
+					merged = append(merged, pr)
+				}
 			}
 			continue
 		}
-		own = append(own, pair{k, v})
+		own = append(own, pair{key: k, value: v})
 	}
 	seen := make(map[string]bool)
 	for _, pr := range own {
@@ -252,7 +331,14 @@ func (w *walker) mapping(n *yaml.Node, t reflect.Type, p keyPath) map[string]any
 			continue
 		}
 		first[k.Value] = k
-		if v, ok := w.walk(pr.value, f.Type, kp); ok {
+		if pr.merged {
+			w.aliased++
+		}
+		v, ok := w.walk(pr.value, f.Type, kp)
+		if pr.merged {
+			w.aliased--
+		}
+		if ok {
 			out[k.Value] = v
 		}
 	}
