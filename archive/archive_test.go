@@ -111,7 +111,7 @@ func TestScan(t *testing.T) {
 	if len(problems) != 2 {
 		t.Fatalf("problems = %v, want 2", problems)
 	}
-	if !strings.HasSuffix(problems[0].Path, "prn-2026-11-01.mp3") || !strings.Contains(problems[0].Err.Error(), `sidecar prn-2026-11-01.yaml: line 2: unknown key "colour"; the episode is left out until it is fixed`) {
+	if !strings.HasSuffix(problems[0].Path, "prn-2026-11-01.mp3") || !strings.Contains(problems[0].Err.Error(), `sidecar prn-2026-11-01.yaml: line 2: unknown key "colour"`) {
 		t.Errorf("problem 0 = %v", problems[0])
 	}
 	if !strings.HasSuffix(problems[1].Path, "prn-2026-11-15.mp3") || !errors.Is(problems[1].Err, errNotAudio) {
@@ -165,6 +165,10 @@ func TestSidecar(t *testing.T) {
 		"guests: [{role: guest}]":                   "guests[0]: a guest needs a name",
 		"title: [a\n":                               "line 1: did not find expected",
 		"notes: " + strings.Repeat("x", maxSidecar): "larger than 256 KiB",
+		"titel: T\n":                                `line 1: unknown key "titel" (did you mean "title"?)`,
+		"image: javascript:alert(1)\n":              `image "javascript:alert(1)": want an absolute http or https URL`,
+		"chapters: /c.json\n":                       `chapters "/c.json": want an absolute http or https URL`,
+		"guests: [{name: A, href: 'data:x'}]\n":     `guests[0].href "data:x": want an absolute http or https URL`,
 	} {
 		if _, err := ParseSidecar(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%.30q: err %v, want %q", in, err, want)
@@ -185,6 +189,34 @@ func FuzzProbe(f *testing.F) {
 		}
 		ProbeFile(p)
 	})
+}
+
+// TestScanReportsNearMisses: a file meant as a recording whose name
+// differs from the pattern in case, or names no real date, is reported,
+// not passed over in silence.
+func TestScanReportsNearMisses(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"prn-2026-11-22.MP3", "PRN-2026-11-23.mp3", "prn-2026-02-30.mp3", "prn-2026-11-24.mp3", "notes.txt"} {
+		write(t, dir, name, testmedia.MP3(20, ""))
+	}
+	write(t, dir, "prn-2026-11-24.yaml", []byte("title: A sidecar is no near miss\n"))
+	recs, problems := Scan(source(t, dir), nil, nil)
+	if len(recs) != 1 || recs[0].Episode != "prn-2026-11-24" {
+		t.Errorf("recordings: %v", recs)
+	}
+	var got []string
+	for _, p := range problems {
+		msg, _, _ := strings.Cut(p.Err.Error(), " but ")
+		got = append(got, filepath.Base(p.Path)+": "+msg)
+	}
+	want := []string{
+		"PRN-2026-11-23.mp3: the name matches the pattern {episode}.{ext}",
+		"prn-2026-02-30.mp3: the name matches the pattern {episode}.{ext}",
+		"prn-2026-11-22.MP3: the name matches the pattern {episode}.{ext}",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s", strings.Join(got, "\n"))
+	}
 }
 
 // TestProbeBounded: a file that is not audio is found out within the first

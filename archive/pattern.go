@@ -26,6 +26,7 @@ var Extensions = map[string]string{
 type Pattern struct {
 	text, show string
 	re         *regexp.Regexp
+	fold       *regexp.Regexp // re, ignoring case: for names that nearly match
 }
 
 // ParsePattern compiles a file-name template for one show.
@@ -75,10 +76,23 @@ func ParsePattern(text, show string) (*Pattern, error) {
 	if strings.Count(re.String(), "?P<date>")+strings.Count(re.String(), "?P<episode>") > 1 {
 		return nil, errors.New("{date} and {episode} both hold the date: use one")
 	}
-	return &Pattern{text: text, show: show, re: r}, nil
+	return &Pattern{text: text, show: show, re: r, fold: regexp.MustCompile("(?i)" + re.String())}, nil
 }
 
 func (p *Pattern) String() string { return p.text }
+
+// Near explains why a name that Match refuses looks meant as a recording:
+// it matches but for its case (PRN-2026-11-29.MP3), or names a date that
+// does not exist (prn-2026-02-30.mp3). It is nil for any other name.
+func (p *Pattern) Near(name string) error {
+	switch {
+	case p.re.MatchString(name):
+		return fmt.Errorf("the name matches the pattern %s but holds no real date or episode number; rename it", p.text)
+	case p.fold.MatchString(name):
+		return fmt.Errorf("the name matches the pattern %s but for its case: rename it so that the case is the pattern's, and the extension lower case (mp3, m4a)", p.text)
+	}
+	return nil
+}
 
 // Match reads a file name: the episode's local date and its number on that
 // date (1 when the name has none).

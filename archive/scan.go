@@ -69,8 +69,14 @@ func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) 
 	seen := make(map[string]string)
 	var problems []Problem
 	for _, e := range entries {
+		if !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+			continue
+		}
 		d, n, ok := src.Pattern.Match(e.Name())
-		if !ok || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+		if !ok {
+			if err := src.Pattern.Near(e.Name()); err != nil {
+				problems = append(problems, Problem{filepath.Join(src.Dir, e.Name()), err})
+			}
 			continue
 		}
 		path := filepath.Join(src.Dir, e.Name())
@@ -84,7 +90,7 @@ func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) 
 		}
 		id := scheduler.EpisodeID(src.Show, d, n)
 		if other, dup := seen[id]; dup {
-			problems = append(problems, Problem{path, fmt.Errorf("a second recording of episode %s (the first is %s); left out", id, other)})
+			problems = append(problems, Problem{path, fmt.Errorf("a second recording of episode %s (the first is %s)", id, other)})
 			continue
 		}
 		seen[id] = e.Name()
@@ -165,7 +171,7 @@ func load(rec Recording, info os.FileInfo, cache *Cache) (Recording, error) {
 		}
 		if err == nil && !info.Mode().IsRegular() {
 			// Opening a FIFO would wait for a writer.
-			return rec, fmt.Errorf("sidecar %s is not a regular file; the episode is left out until it is", filepath.Base(side))
+			return rec, fmt.Errorf("sidecar %s is not a regular file", filepath.Base(side))
 		}
 		f, err := os.Open(side)
 		if err != nil {
@@ -174,7 +180,7 @@ func load(rec Recording, info os.FileInfo, cache *Cache) (Recording, error) {
 		s, err := ParseSidecar(f)
 		f.Close()
 		if err != nil {
-			return rec, fmt.Errorf("sidecar %s: %w; the episode is left out until it is fixed", filepath.Base(side), err)
+			return rec, fmt.Errorf("sidecar %s: %w", filepath.Base(side), err)
 		}
 		rec.Sidecar = s
 		break

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/onair-radio/onair/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -55,7 +57,8 @@ func ParseSidecar(r io.Reader) (*Sidecar, error) {
 			for i, m := range te.Errors {
 				// "line 2: field colour not found in type archive.Sidecar"
 				if k, ok := strings.CutPrefix(m[strings.Index(m, ": ")+2:], "field "); ok && strings.Contains(k, " not found in type ") {
-					m = m[:strings.Index(m, ": ")] + ": unknown key " + strconv.Quote(k[:strings.Index(k, " ")])
+					key := k[:strings.Index(k, " ")]
+					m = m[:strings.Index(m, ": ")] + ": unknown key " + strconv.Quote(key) + keyHint(key)
 				}
 				msgs[i] = m
 			}
@@ -68,10 +71,28 @@ func ParseSidecar(r io.Reader) (*Sidecar, error) {
 	default:
 		return nil, fmt.Errorf("episode_type %q: want full, trailer or bonus", s.EpisodeType)
 	}
+	links := []struct{ key, url string }{{"image", s.Image}, {"transcript", s.Transcript}, {"chapters", s.Chapters}}
 	for i, g := range s.Guests {
 		if strings.TrimSpace(g.Name) == "" {
 			return nil, fmt.Errorf("guests[%d]: a guest needs a name", i)
 		}
+		links = append(links, struct{ key, url string }{fmt.Sprintf("guests[%d].img", i), g.Img}, struct{ key, url string }{fmt.Sprintf("guests[%d].href", i), g.Href})
+	}
+	// What reaches the feed and the pages as a link is a web address.
+	for _, l := range links {
+		if u, err := url.Parse(l.url); l.url != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			return nil, fmt.Errorf("%s %q: want an absolute http or https URL", l.key, l.url)
+		}
 	}
 	return &s, nil
+}
+
+// sidecarKeys are the keys a sidecar may hold, for suggestions.
+var sidecarKeys = []string{"title", "notes", "explicit", "image", "transcript", "transcript_type", "chapters", "guests", "episode_type", "name", "role", "img", "href"}
+
+func keyHint(key string) string {
+	if s := suggest.Nearest(strings.ToLower(key), sidecarKeys); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
 }

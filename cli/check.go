@@ -72,10 +72,19 @@ printed), 1 otherwise.`,
 				errs++
 				fmt.Fprintf(w, "%s: error: %v (left out of the feed)\n", p.Path, p.Err)
 			}
-			episodes := 0
+			episodes, withArt := 0, 0
 			for _, set := range st.Shows {
-				episodes += len(recs[set.Podcast.Show.ID])
-				if set.Podcast.ImageURL == "" {
+				if set.Podcast.ImageURL != "" {
+					withArt++
+				}
+			}
+			if withArt == 0 && len(st.Shows) > 1 {
+				// One line for the station, not one a show.
+				fmt.Fprintf(w, "%s: warning: no show has an image: Apple Podcasts requires artwork (1400 to 3000 pixels square); set station.image for every show, or image: per show\n", cfg.File)
+			}
+			for _, set := range st.Shows {
+				episodes += len(recs[set.ID])
+				if set.Podcast.ImageURL == "" && (withArt > 0 || len(st.Shows) == 1) {
 					fmt.Fprintf(w, "%s: warning: no image: Apple Podcasts requires artwork (1400 to 3000 pixels square)\n", cfg.Locate(scheduler.Problem{Show: set.ID, Slot: -1, Exception: -1}))
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 	_ "time/tzdata" // zone data inside the binary, for hosts without /usr/share/zoneinfo
 
+	"github.com/onair-radio/onair/internal/suggest"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 )
@@ -81,7 +82,7 @@ func (v *validator) zone(p keyPath, name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		hint := ""
-		if s := suggest(name, knownZones()); s != "" {
+		if s := suggest.Nearest(name, knownZones()); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		v.fail(p, name, "unknown time zone%s; want an IANA name such as America/Chicago", hint)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/onair-radio/onair/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -351,7 +352,7 @@ func (w *walker) hint(key string, fields map[string]reflect.StructField) string 
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if s := suggest(strings.ToLower(key), names); s != "" {
+	if s := suggest.Nearest(strings.ToLower(key), names); s != "" {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return " (known keys here: " + strings.Join(names, ", ") + ")"

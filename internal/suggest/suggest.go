@@ -1,8 +1,10 @@
-package config
+// Package suggest finds what a person probably meant by a word they
+// mistyped: the configuration's keys and zones, the sidecars' keys.
+package suggest
 
-// suggest returns the candidate nearest to s, if it is near enough to be
-// what the user meant ("timezon" → "timezone").
-func suggest(s string, candidates []string) string {
+// Nearest returns the candidate nearest to s, if it is near enough to be
+// what the user meant ("timezon" → "timezone"); "" otherwise.
+func Nearest(s string, candidates []string) string {
 	best, bestD := "", len(s)/3+2
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestD {
