@@ -68,6 +68,8 @@ func TestGolden(t *testing.T) {
 		{"now-spring-forward-gap", []string{"now", "-c", "testdata/config/dst.yaml", "-n", "1", "--at", "2027-03-14 02:30"}, nil},
 		{"week-fall-back", []string{"week", "-c", "testdata/config/dst.yaml", "--at", "2027-11-05"}, nil},
 		{"next-at-station-time-tz", []string{"next", ex, "-n", "1", "--tz", "Europe/Berlin", "--at", "2026-11-29 20:00"}, nil},
+		{"week-holidays-station", []string{"week", "-c", "testdata/config/holidays.yaml", "--at", "2026-12-24"}, nil},
+		{"check-holidays", []string{"check", "-c", "testdata/config/holidays.yaml", "--at", "2026-12-01", "--days", "60"}, nil},
 		{"usage-unknown-show", []string{"next", ex, "news"}, nil},
 		{"usage-bad-at", []string{"next", ex, "--at", "tomorrow"}, nil},
 		{"usage-bad-tz", []string{"week", ex, "--tz", "Mars/Olympus"}, nil},

@@ -134,10 +134,14 @@ func decode(tree map[string]any, getenv func(string) string) (*rawConfig, error)
 // exception is written: "onair.yaml:14:9: shows[prn].slots[1]".
 func (c *Config) Locate(p scheduler.Problem) string {
 	prefix, ok := c.labels[p.Show]
+	display := "shows[" + p.Show + "]"
+	if p.Show == "" {
+		prefix, display, ok = "station", "station", true
+	}
 	if !ok {
 		return c.File
 	}
-	index, display := prefix, "shows["+p.Show+"]"
+	index := prefix
 	switch {
 	case p.Exception >= 0:
 		index += fmt.Sprintf(".exceptions[%d]", p.Exception)
@@ -145,6 +149,9 @@ func (c *Config) Locate(p scheduler.Problem) string {
 	case p.Slot >= 0:
 		index += fmt.Sprintf(".slots[%d]", p.Slot)
 		display += fmt.Sprintf(".slots[%d]", p.Slot)
+	case p.Key != "":
+		index += "." + p.Key
+		display += "." + p.Key
 	}
 	if at, ok := c.pos[index]; ok {
 		return fmt.Sprintf("%s:%d:%d: %s", c.File, at.line, at.col, display)

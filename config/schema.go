@@ -20,6 +20,7 @@ type rawStation struct {
 	Image        string   `mapstructure:"image"`
 	Owner        rawOwner `mapstructure:"owner"`
 	ScheduleDays string   `mapstructure:"schedule_days"`
+	Skip         []string `mapstructure:"skip"`
 }
 
 type rawOwner struct {

@@ -97,6 +97,13 @@ func (v *validator) config(raw *rawConfig, c *Config) {
 	st.ScheduleDays = v.scheduleDays(p.key("schedule_days"), raw.Station.ScheduleDays)
 	d := v.stationDefaults(p, &raw.Station, st.BaseURL)
 	st.Language, st.StreamURL = d.language, d.streamURL
+	for i, s := range raw.Station.Skip {
+		if d, err := scheduler.ParseDate(s); err != nil {
+			v.fail(p.key("skip").item(i, ""), s, "%v", err)
+		} else {
+			st.Skip = append(st.Skip, d)
+		}
+	}
 	for i, sh := range shows {
 		label := ""
 		if validID(sh.ID) {

@@ -323,6 +323,9 @@ func (w *walker) mapping(n *yaml.Node, t reflect.Type, p keyPath) map[string]any
 		}
 		kp := p.key(k.Value)
 		f, known := fields[k.Value]
+		if !known && p.index == "" && strings.HasPrefix(k.Value, "x-") {
+			continue // a holder of YAML anchors, as in Compose files
+		}
 		if !known {
 			w.errorf(k, kp, false, "unknown key%s", w.hint(k.Value, fields))
 			continue

@@ -25,9 +25,10 @@ func (s Severity) String() string {
 // applies, one of its slots or exceptions (-1 when not).
 type Problem struct {
 	Severity  Severity
-	Show      string
+	Show      string // "" for the station's own settings
 	Slot      int
 	Exception int
+	Key       string // a key under the show (or the station) where no slot or exception says: "skip[2]"
 	Message   string
 }
 
@@ -47,8 +48,34 @@ func (s *Schedule) CheckAirings(as []Airing) []Problem {
 	for _, p := range s.shows {
 		out = append(out, p.unbound...)
 	}
+	out = append(out, s.checkSkips()...)
 	out = append(out, checkReplays(as)...)
 	out = append(out, checkOverlaps(as)...)
+	return out
+}
+
+// checkSkips reports skip dates that skip nothing: a show's own on which
+// it has no airing scheduled, and the station's on which no show has.
+func (s *Schedule) checkSkips() []Problem {
+	var out []Problem
+	for _, p := range s.shows {
+		for i, d := range p.Skip {
+			if !p.scheduledOn(d) {
+				out = append(out, Problem{Severity: Warning, Show: p.ID, Slot: -1, Exception: -1, Key: fmt.Sprintf("skip[%d]", i),
+					Message: fmt.Sprintf("no airing of %s is scheduled on %s, a %s: the skip date skips nothing", p.ID, d, d.Weekday())})
+			}
+		}
+	}
+	for i, d := range s.Station.Skip {
+		aired := false
+		for _, p := range s.shows {
+			aired = aired || p.scheduledOn(d)
+		}
+		if !aired {
+			out = append(out, Problem{Severity: Warning, Slot: -1, Exception: -1, Key: fmt.Sprintf("skip[%d]", i),
+				Message: fmt.Sprintf("no show airs on %s, a %s: the skip date skips nothing", d, d.Weekday())})
+		}
+	}
 	return out
 }
 

@@ -52,6 +52,9 @@ func New(st *Station) *Schedule {
 		for _, d := range sh.Skip {
 			p.skip[d] = true
 		}
+		for _, d := range st.Skip {
+			p.skip[d] = true
+		}
 		for _, sl := range sh.Slots {
 			p.maxDuration = max(p.maxDuration, sl.Duration)
 			p.hasRebro = p.hasRebro || sl.Kind == Rebroadcast
@@ -136,6 +139,24 @@ func (sl *Slot) season(first, last Date) (Date, Date, bool) {
 		last = sl.Until
 	}
 	return first, last, !last.Before(first)
+}
+
+// scheduledOn says whether any slot of the show has a scheduled start on
+// local date d (in the slot's zone), skip dates and exceptions aside.
+func (p *showPlan) scheduledOn(d Date) bool {
+	for i := range p.Slots {
+		sl := &p.Slots[i]
+		first, last, ok := sl.season(d, d)
+		if !ok {
+			continue
+		}
+		found := false
+		sl.Rule.each(first, last, func(time.Time) bool { found = true; return false })
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // Show returns the show with the given id, or nil.

@@ -15,6 +15,9 @@ const (
 // the station package's.)
 type Station struct {
 	Shows []*Show
+	// Skip lists local dates (holidays) on which no show's scheduled
+	// airings air, each read in the show's own zone, as the show's Skip.
+	Skip []Date
 }
 
 // Show is a program with its recurring slots and its exceptions.

@@ -27,6 +27,9 @@ type Station struct {
 	StreamURL string
 	// ScheduleDays is how far ahead schedule.json and the calendars reach.
 	ScheduleDays int
+	// Skip lists the station's holidays: local dates on which no show's
+	// scheduled airings air.
+	Skip []scheduler.Date
 	// Shows are in the order the configuration lists them.
 	Shows []*Show
 	// Schedule is the engine's view of the shows, prepared once.
@@ -53,7 +56,7 @@ func New(st *Station) *Station {
 		shows[i] = sh.Show
 		st.byID[sh.ID] = sh
 	}
-	st.Schedule = scheduler.New(&scheduler.Station{Shows: shows})
+	st.Schedule = scheduler.New(&scheduler.Station{Shows: shows, Skip: st.Skip})
 	return st
 }
 
