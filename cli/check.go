@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,6 +86,12 @@ printed), 1 otherwise.`,
 			}
 			for _, set := range st.Shows {
 				episodes += len(recs[set.ID])
+				if set.ImageFile != "" {
+					if info, err := os.Stat(set.ImageFile); err != nil || !info.Mode().IsRegular() {
+						errs++
+						fmt.Fprintf(w, "%s: error: image: no file %s in the show's recordings.dir\n", cfg.Locate(scheduler.Problem{Show: set.ID, Slot: -1, Exception: -1, Key: "image"}), filepath.Base(set.ImageFile))
+					}
+				}
 				if set.Podcast.ImageURL == "" && (withArt > 0 || len(st.Shows) == 1) {
 					fmt.Fprintf(w, "%s: warning: no image: Apple Podcasts requires artwork (1400 to 3000 pixels square)\n", cfg.Locate(scheduler.Problem{Show: set.ID, Slot: -1, Exception: -1}))
 				}

@@ -70,6 +70,7 @@ func TestGolden(t *testing.T) {
 		{"next-at-station-time-tz", []string{"next", ex, "-n", "1", "--tz", "Europe/Berlin", "--at", "2026-11-29 20:00"}, nil},
 		{"week-holidays-station", []string{"week", "-c", "testdata/config/holidays.yaml", "--at", "2026-12-24"}, nil},
 		{"check-holidays", []string{"check", "-c", "testdata/config/holidays.yaml", "--at", "2026-12-01", "--days", "60"}, nil},
+		{"check-missing-image", []string{"check", "-c", "testdata/config/missing-image.yaml", "--at", "2026-12-01", "--days", "7"}, nil},
 		{"usage-unknown-show", []string{"next", ex, "news"}, nil},
 		{"usage-bad-at", []string{"next", ex, "--at", "tomorrow"}, nil},
 		{"usage-bad-tz", []string{"week", ex, "--tz", "Mars/Olympus"}, nil},

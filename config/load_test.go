@@ -196,8 +196,14 @@ func TestBadInput(t *testing.T) {
 			[]string{`t.yaml:7:13: shows[prn].locked "true": a locked podcast needs an owner email (owner: {email: ...}, here or under station)`}},
 		{"bad owner email", strings.Replace(good, "  timezone: America/Chicago", "  timezone: America/Chicago\n  owner: {name: Me, email: me at example}", 1),
 			[]string{`t.yaml:4:28: station.owner.email "me at example": want an email address such as podcasts@example.org`}},
-		{"bad image URL", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    image: cover.png", 1),
-			[]string{`t.yaml:7:12: shows[prn].image "cover.png": want an absolute http or https URL`}},
+		{"an image file without recordings", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    image: cover.png", 1),
+			[]string{`t.yaml:7:12: shows[prn].image "cover.png": want an http or https URL, or the name of a file in the show's recordings.dir (which it is served from, under media/prn/)`}},
+		{"bad image URL", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    image: ftp://x/cover.png", 1),
+			[]string{`t.yaml:7:12: shows[prn].image "ftp://x/cover.png": want an absolute http or https URL`}},
+		{"an image file in a subdirectory", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: archive}\n    image: art/cover.png", 1),
+			[]string{`t.yaml:8:12: shows[prn].image "art/cover.png": want a file directly in recordings.dir (no directories), such as cover.jpg`}},
+		{"an image file that is not an image", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: archive}\n    image: cover.gif", 1),
+			[]string{`t.yaml:8:12: shows[prn].image "cover.gif": want a JPEG or PNG file (.jpg, .png), as Apple asks`}},
 		{"invalid YAML", "station:\n  name: [unclosed\n",
 			[]string{`t.yaml:2: not valid YAML: did not find expected ',' or ']'`}},
 		{"not a mapping", "- just\n- a list\n",
@@ -429,5 +435,19 @@ func TestErrorsListed(t *testing.T) {
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != MaxShown+1 || lines[MaxShown] != "t.yaml: and 460 more problems, not listed; mend these first" {
 		t.Errorf("%d lines, the last %q", len(lines), lines[len(lines)-1])
+	}
+}
+
+// TestImageFile: a show's artwork may be a file of its recordings, served
+// with them under media/<show>/.
+func TestImageFile(t *testing.T) {
+	y := strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: archive}\n    image: Cover Art.png", 1)
+	cfg, err := Parse("/srv/onair/onair.yaml", []byte(y), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := cfg.Station.Show("prn")
+	if sh.Podcast.ImageURL != "http://localhost:8080/media/prn/Cover%20Art.png" || sh.ImageFile != "/srv/onair/archive/Cover Art.png" {
+		t.Errorf("image %q, file %q", sh.Podcast.ImageURL, sh.ImageFile)
 	}
 }

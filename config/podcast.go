@@ -102,8 +102,13 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	if rs.Link != "" {
 		pod.Link = v.httpURL(p.key("link"), rs.Link)
 	}
+	artFile := ""
 	if rs.Image != "" {
-		pod.ImageURL = v.httpURL(p.key("image"), rs.Image)
+		if !strings.Contains(rs.Image, "://") && !strings.Contains(rs.Image, ":") {
+			artFile = rs.Image // a file of the show's recordings, placed below
+		} else {
+			pod.ImageURL = v.httpURL(p.key("image"), rs.Image)
+		}
 	}
 	if rs.Language != "" {
 		if languagePattern().MatchString(rs.Language) {
@@ -164,6 +169,9 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	set := &station.Show{Show: sh, Podcast: pod}
 	rr := rs.Recordings
 	rp := p.key("recordings")
+	if artFile != "" && rr.Dir == "" {
+		v.fail(p.key("image"), rs.Image, "want an http or https URL, or the name of a file in the show's recordings.dir (which it is served from, under media/%s/)", rs.ID)
+	}
 	if rr == (rawRecordings{}) {
 		return set
 	}
@@ -185,5 +193,16 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 		mediaURL = v.httpURL(rp.key("url"), rr.URL)
 	}
 	set.Recordings = &archive.Source{Show: rs.ID, Dir: dir, Pattern: pattern, URL: mediaURL}
+	if artFile != "" {
+		switch ext := strings.ToLower(filepath.Ext(artFile)); {
+		case strings.ContainsAny(artFile, `/\`) || strings.HasPrefix(artFile, "."):
+			v.fail(p.key("image"), rs.Image, "want a file directly in recordings.dir (no directories), such as cover.jpg")
+		case ext != ".jpg" && ext != ".jpeg" && ext != ".png":
+			v.fail(p.key("image"), rs.Image, "want a JPEG or PNG file (.jpg, .png), as Apple asks")
+		default:
+			set.ImageFile = filepath.Join(dir, artFile)
+			set.Podcast.ImageURL = strings.TrimRight(mediaURL, "/") + "/" + url.PathEscape(artFile)
+		}
+	}
 	return set
 }

@@ -44,6 +44,9 @@ type Show struct {
 	*scheduler.Show
 	Podcast    feeds.Podcast
 	Recordings *archive.Source // nil when the show names no recordings directory
+	// ImageFile is the show's artwork on disk, when it is a file of its
+	// recordings directory (served under media/<show>/); "" otherwise.
+	ImageFile string
 }
 
 // New prepares a station whose settings and shows are filled in: it builds
