@@ -65,7 +65,12 @@ Probes of the recordings are cached by path, size and modification time.`,
 			if err != nil {
 				return err
 			}
-			if err := output.Dir(out).Write(site); err != nil {
+			d, err := output.OpenDir(out)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if err := d.Write(site); err != nil {
 				return err
 			}
 			if c != nil {

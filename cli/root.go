@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -21,6 +22,8 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+	// Hangup receives SIGHUP, which makes onair serve reload; nil never does.
+	Hangup <-chan os.Signal
 }
 
 // Exit statuses.
@@ -112,7 +115,7 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 // environment.
 func (o *rootOptions) load() (*config.Config, error) {
 	path := config.Path(o.config, o.env.Getenv)
-	cfg, err := config.Load(path, o.env.Getenv)
+	cfg, err := config.Load(path, config.Options{Getenv: o.env.Getenv})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no configuration at %s: pass --config FILE or set $ONAIR_CONFIG", path)
 	}
@@ -123,10 +126,11 @@ func (o *rootOptions) load() (*config.Config, error) {
 }
 
 // loader is how the service reads the configuration at path again: with
-// the command's environment, as load does.
-func (o *rootOptions) loader(path string) func([]byte) (*station.Station, error) {
+// the command's environment, as load does, and base as the base_url when
+// none is set.
+func (o *rootOptions) loader(path, base string) func([]byte) (*station.Station, error) {
 	return func(data []byte) (*station.Station, error) {
-		cfg, err := config.Parse(path, data, o.env.Getenv)
+		cfg, err := config.Parse(path, data, config.Options{Getenv: o.env.Getenv, BaseURL: base})
 		if err != nil {
 			return nil, err
 		}

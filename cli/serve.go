@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"time"
@@ -38,7 +39,13 @@ them over HTTP:
   /media/<show>/<file>  /healthz  /metrics
 
 SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
-(for at most 10 seconds), stops its timers and watches and exits 0.`,
+(for at most 10 seconds, then cuts them), stops its timers and watches and
+exits 0; a second one ends it at once. SIGHUP reloads the configuration and
+the recordings.
+
+Unless the configuration sets station.base_url, feeds and pages link to the
+address it listens on. A second service on the same --listen or --out fails
+before it writes anything.`,
 		Example: `  onair serve --config config.example.yaml
   onair serve --listen :8080 --out /var/www/onair --log-format json
   onair serve --at 2026-11-29T12:59:50-06:00   # a clock shifted to just before air time`,
@@ -77,32 +84,42 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 				}
 				c = archive.OpenCache(cache)
 			}
+			// Listen first, and take --out next: a second service started by
+			// mistake fails on one or the other before it writes anything.
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			defer ln.Close()
+			listening := listenURL(ln.Addr())
 			path := config.Path(o.config, o.env.Getenv)
 			opts := server.Options{
-				ConfigPath: path, Load: o.loader(path), Clock: clock.System(offset), Logger: log, Cache: c,
+				ConfigPath: path, Load: o.loader(path, listening), Clock: clock.System(offset), Logger: log, Cache: c,
 			}
 			if out != "" {
-				opts.Out = output.Dir(out)
+				d, err := output.OpenDir(out)
+				if err != nil {
+					return err
+				}
+				defer d.Close()
+				opts.Out = d
 			}
 			svc, err := server.NewService(opts)
 			if err != nil {
 				return err
 			}
-			if os.Getenv("GOGC") == "" {
+			warnBaseURL(log, svc.Station().BaseURL, ln.Addr())
+			if o.env.Getenv("GOGC") == "" {
 				// The service allocates little per request; collecting less
 				// often buys throughput (measured with scripts/load.sh)...
 				debug.SetGCPercent(400)
 			}
-			if os.Getenv("GOMEMLIMIT") == "" {
+			if o.env.Getenv("GOMEMLIMIT") == "" {
 				// ...and this soft limit keeps the heap that buys from growing
 				// past what a small host expects (GC runs more often near it).
 				debug.SetMemoryLimit(160 << 20)
 			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return fmt.Errorf("serve: %w", err)
-			}
-			return serve(cmd.Context(), svc, ln, log)
+			return serve(cmd.Context(), svc, ln, log, o.env.Hangup)
 		},
 	}
 	f := cmd.Flags()
@@ -115,9 +132,46 @@ SIGINT or SIGTERM stops it: it stops accepting, finishes requests in flight
 	return cmd
 }
 
+// listenURL is the address a listener serves as a base URL: a wildcard
+// address (":8080", "0.0.0.0:8080") as localhost.
+func listenURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// warnBaseURL says when base_url names this machine but not where the
+// service listens: podcast apps would fetch feeds and media from a port
+// nobody serves. (A public base_url, behind a proxy, differs on purpose.)
+func warnBaseURL(log *slog.Logger, base string, addr net.Addr) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	ip := net.ParseIP(host)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return
+	}
+	if _, lport, err := net.SplitHostPort(addr.String()); err == nil && lport != port {
+		log.Warn("station.base_url names this machine but another port: feeds and pages will link there; leave base_url unset to use the address served, or set it (or $ONAIR_STATION_BASE_URL) to the public address",
+			"base_url", base, "listening", addr.String())
+	}
+}
+
 // serve runs the service and its HTTP server until ctx is done, then shuts
-// them down in order: the listener, the requests in flight, the service's loop.
-func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.Logger) error {
+// them down in order: the listener, the requests in flight, the service's
+// loop. A signal on hangup reloads the configuration and rescans the
+// recordings.
+func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.Logger, hangup <-chan os.Signal) error {
 	srv := &http.Server{
 		Handler:           svc.HTTPHandler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -135,14 +189,25 @@ func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.
 	log.Info("listening", "url", "http://"+ln.Addr().String())
 
 	var err error
-	select {
-	case <-ctx.Done():
-	case err = <-served:
+	for waiting := true; waiting; {
+		select {
+		case <-ctx.Done():
+			waiting = false
+		case err = <-served:
+			waiting = false
+		case <-hangup:
+			log.Info("reload asked (SIGHUP)")
+			svc.Reload()
+		}
 	}
 	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	if e := srv.Shutdown(shutdown); e != nil {
+	if e := srv.Shutdown(shutdown); errors.Is(e, context.DeadlineExceeded) {
+		// Long downloads are cut, as the README says: a stop is a stop.
+		log.Warn("requests still running were cut", "after", shutdownGrace)
+		srv.Close()
+	} else if e != nil {
 		err = errors.Join(err, fmt.Errorf("shutdown: %w", e))
 	}
 	stopRun()
@@ -155,3 +220,7 @@ func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.
 	log.Info("stopped")
 	return err
 }
+
+// shutdownGrace is how long requests in flight may take to finish after a
+// stop is asked for (a variable for tests).
+var shutdownGrace = 10 * time.Second

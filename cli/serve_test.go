@@ -1,13 +1,19 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +25,7 @@ import (
 // in flight finish, stops the cron, and serve returns without error.
 func TestServeShutdownUnderLoad(t *testing.T) {
 	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }}}
-	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml"), Clock: clock.NewFake(fixedNow)})
+	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +36,7 @@ func TestServeShutdownUnderLoad(t *testing.T) {
 	url := "http://" + ln.Addr().String()
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, svc, ln, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- serve(ctx, svc, ln, slog.New(slog.DiscardHandler), nil) }()
 
 	// Eight clients in a loop, for a bounded number of requests each.
 	var ok, failed atomic.Int64
@@ -74,5 +80,158 @@ func TestServeShutdownUnderLoad(t *testing.T) {
 	}
 	if _, err := client.Get(url + "/healthz"); err == nil {
 		t.Error("still accepting after the shutdown")
+	}
+}
+
+// TestServeHangupAndCut: SIGHUP reloads; a stop with a request still
+// running past the grace time cuts it and is still a clean stop (exit 0).
+func TestServeHangupAndCut(t *testing.T) {
+	grace := shutdownGrace
+	shutdownGrace = 300 * time.Millisecond
+	t.Cleanup(func() { shutdownGrace = grace })
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }}}
+	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hangup := make(chan os.Signal, 1)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, svc, ln, log, hangup) }()
+	hangup <- syscall.SIGHUP
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), `reason="reload asked"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no publish after SIGHUP:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A request whose headers never finish holds the shutdown.
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("GET /feeds/prn.xml HTTP/1.1\r\nHost: x\r\n"))
+	time.Sleep(50 * time.Millisecond) // the server has the connection
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v, want a clean stop", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not stop after its grace time")
+	}
+	if !strings.Contains(logs.String(), "requests still running were cut") {
+		t.Errorf("the cut is not logged:\n%s", logs.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestSecondServiceRefused: a second service on the same --out, or the
+// same address, fails before it writes anything.
+func TestSecondServiceRefused(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	first := startServeCmd(t, "--out", out)
+	written, _ := os.ReadFile(filepath.Join(out, "schedule.json"))
+	info, _ := os.Stat(filepath.Join(out, "schedule.json"))
+	for _, args := range [][]string{
+		{"--out", out},
+		{"--listen", first, "--out", filepath.Join(t.TempDir(), "other")},
+	} {
+		var stderr bytes.Buffer
+		all := append([]string{"serve", "--config", "config.example.yaml", "--no-cache", "--listen", "127.0.0.1:0", "--at", "2026-11-29T13:30:00-06:00"}, args...)
+		code := Run(context.Background(), all, Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Now: time.Now})
+		if code != ExitFailure {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitFailure)
+		}
+		if msg := stderr.String(); !strings.Contains(msg, "another onair is publishing to "+out) && !strings.Contains(msg, "address already in use") {
+			t.Errorf("%v: %s", args, msg)
+		}
+	}
+	if again, _ := os.Stat(filepath.Join(out, "schedule.json")); !os.SameFile(info, again) {
+		t.Error("the second service rewrote the first one's --out")
+	}
+	if now, _ := os.ReadFile(filepath.Join(out, "schedule.json")); !bytes.Equal(now, written) {
+		t.Error("schedule.json changed")
+	}
+}
+
+// startServeCmd runs onair serve on the example with args until the test
+// ends, and returns the address it listens on.
+func startServeCmd(t *testing.T, args ...string) string {
+	t.Helper()
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	all := append([]string{"serve", "--config", "config.example.yaml", "--no-cache", "--listen", "127.0.0.1:0", "--at", "2026-11-29T13:30:00-06:00"}, args...)
+	go func() {
+		done <- Run(ctx, all, Env{Stdout: io.Discard, Stderr: &logs, Getenv: func(string) string { return "" }, Now: time.Now})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d:\n%s", code, logs.String())
+		}
+	})
+	re := regexp.MustCompile(`listening url=http://(\S+)`)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(logs.String()); m != nil {
+			return m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("serve did not listen:\n%s", logs.String())
+	return ""
+}
+
+func TestBaseURLAgainstListen(t *testing.T) {
+	addr := func(s string) net.Addr { a, _ := net.ResolveTCPAddr("tcp", s); return a }
+	tests := []struct {
+		base, listen string
+		warn         bool
+	}{
+		{"http://localhost:8080", "127.0.0.1:8080", false},
+		{"http://localhost:8080", "127.0.0.1:9000", true},
+		{"http://127.0.0.1", "127.0.0.1:8080", true},
+		{"https://radio.example.org", "127.0.0.1:8080", false}, // behind a proxy
+		{"http://[::1]:9000", "[::1]:9000", false},
+	}
+	for _, tc := range tests {
+		var logs syncBuffer
+		warnBaseURL(slog.New(slog.NewTextHandler(&logs, nil)), tc.base, addr(tc.listen))
+		if got := strings.Contains(logs.String(), "base_url names this machine but another port"); got != tc.warn {
+			t.Errorf("base_url %s, listening on %s: warned %v, want %v", tc.base, tc.listen, got, tc.warn)
+		}
+	}
+	for in, want := range map[string]string{"127.0.0.1:8080": "http://127.0.0.1:8080", "0.0.0.0:8080": "http://localhost:8080", "[::]:9000": "http://localhost:9000", "[::1]:9000": "http://[::1]:9000"} {
+		if got := listenURL(addr(in)); got != want {
+			t.Errorf("listenURL(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -50,7 +50,7 @@ type Config struct {
 // Load reads and validates the configuration at path, with Parse. Its error
 // is an [Errors] listing every problem, or a plain error when the file cannot
 // be read.
-func Load(path string, getenv func(string) string) (*Config, error) {
+func Load(path string, opts Options) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -60,14 +60,26 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", path, err)
 	}
-	return Parse(path, data, getenv)
+	return Parse(path, data, opts)
+}
+
+// Options are what the command gives the loader besides the file.
+type Options struct {
+	// Getenv is the command's environment, for the ONAIR_STATION_*
+	// overrides; nil reads none. The process's own environment reaches the
+	// configuration only through it.
+	Getenv func(string) string
+	// BaseURL is station.base_url when neither the file nor the
+	// environment sets it (default DefaultBaseURL): onair serve gives the
+	// address it listens on.
+	BaseURL string
 }
 
 // Parse validates a configuration read from file (named in messages).
-// Station keys are overridden by the ONAIR_STATION_* variables that getenv
-// gives (the command's environment; nil reads none): the process
-// environment reaches the configuration through it alone.
-func Parse(file string, data []byte, getenv func(string) string) (*Config, error) {
+// Station keys are overridden by the ONAIR_STATION_* variables that
+// opts.Getenv gives.
+func Parse(file string, data []byte, opts Options) (*Config, error) {
+	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -91,7 +103,7 @@ func Parse(file string, data []byte, getenv func(string) string) (*Config, error
 		return nil, Errors{{File: file, Msg: err.Error()}}
 	}
 	c := &Config{File: file, Dir: filepath.Dir(file), pos: w.pos, labels: make(map[string]string)}
-	v := &validator{file: file, pos: w.pos, errs: w.errs, getenv: getenv}
+	v := &validator{file: file, pos: w.pos, errs: w.errs, getenv: getenv, baseURL: cmp.Or(opts.BaseURL, DefaultBaseURL)}
 	v.config(raw, c)
 	if len(v.errs) > 0 {
 		// In file order; values from the environment (no line) first.

@@ -25,7 +25,7 @@ shows:
 `
 
 func TestLoadExample(t *testing.T) {
-	cfg, err := Load("../config.example.yaml", nil)
+	cfg, err := Load("../config.example.yaml", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestPath(t *testing.T) {
 func TestEnvironmentOverridesStation(t *testing.T) {
 	vars := map[string]string{"ONAIR_STATION_BASE_URL": "https://radio.example.org/", "ONAIR_STATION_NAME": "Renamed Radio"}
 	getenv := func(k string) string { return vars[k] }
-	cfg, err := Parse("t.yaml", []byte(good), getenv)
+	cfg, err := Parse("t.yaml", []byte(good), Options{Getenv: getenv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestEnvironmentOverridesStation(t *testing.T) {
 		t.Errorf("station = %q %q", cfg.Station.Name, cfg.Station.BaseURL)
 	}
 	vars["ONAIR_STATION_TIMEZONE"] = "Mars/Olympus"
-	_, err = Parse("t.yaml", []byte(good), getenv)
+	_, err = Parse("t.yaml", []byte(good), Options{Getenv: getenv})
 	if want := `$ONAIR_STATION_TIMEZONE: station.timezone "Mars/Olympus": unknown time zone`; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start %q", err, want)
 	}
@@ -97,7 +97,7 @@ func TestEnvironmentOverridesStation(t *testing.T) {
 func TestProcessEnvironmentIgnored(t *testing.T) {
 	t.Setenv("ONAIR_STATION_NAME", "From The Process")
 	t.Setenv("ONAIR_STATION_TIMEZONE", "Mars/Olympus")
-	cfg, err := Parse("t.yaml", []byte(good), nil)
+	cfg, err := Parse("t.yaml", []byte(good), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte(tc.yaml), nil)
+			_, err := Parse("t.yaml", []byte(tc.yaml), Options{})
 			var es Errors
 			if !errors.As(err, &es) {
 				t.Fatalf("err = %v (%T), want Errors", err, err)
@@ -253,7 +253,7 @@ func TestBadInput(t *testing.T) {
 
 func TestAllErrorsAtOnce(t *testing.T) {
 	bad := strings.NewReplacer("America/Chicago", "Nowhere/Land", "0 13 * * SUN", "0 13 * *", "duration: 1h", "duration: 5", "title: News Hour", "title: News Hour\n    skip: [someday]").Replace(good)
-	_, err := Parse("t.yaml", []byte(bad), nil)
+	_, err := Parse("t.yaml", []byte(bad), Options{})
 	var es Errors
 	if !errors.As(err, &es) || len(es) != 4 {
 		t.Fatalf("got %d errors, want 4:\n%v", len(es), err)
@@ -280,14 +280,14 @@ shows:
         cron: "0 9 * * TUE"
         duration: 2h
 `
-	_, err := Parse("t.yaml", []byte(y), nil)
+	_, err := Parse("t.yaml", []byte(y), Options{})
 	if err == nil || !strings.Contains(err.Error(), "defaults: unknown key") {
 		t.Fatalf("want the unknown top-level key reported, got %v", err)
 	}
 	y = strings.Replace(y, "defaults: &hour\n  duration: 1h\n  kind: live\n", "", 1)
 	y = strings.Replace(y, "      - <<: *hour\n        cron: \"0 9 * * MON\"", "      - &first\n        duration: 1h\n        kind: live\n        cron: \"0 9 * * MON\"", 1)
 	y = strings.Replace(y, "<<: *hour", "<<: *first", 1)
-	cfg, err := Parse("t.yaml", []byte(y), nil)
+	cfg, err := Parse("t.yaml", []byte(y), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ shows:
 func TestDeeplyNested(t *testing.T) {
 	deep := "station:\n  name: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"
 	done := make(chan error, 1)
-	go func() { _, err := Parse("t.yaml", []byte(deep), nil); done <- err }()
+	go func() { _, err := Parse("t.yaml", []byte(deep), Options{}); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil {
@@ -312,7 +312,7 @@ func TestDeeplyNested(t *testing.T) {
 }
 
 func TestLocate(t *testing.T) {
-	cfg, err := Load("../config.example.yaml", nil)
+	cfg, err := Load("../config.example.yaml", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("took %s: a configuration must never make onair hang", d)
 			}
 		}()
-		cfg, err := Parse("fuzz.yaml", data, nil)
+		cfg, err := Parse("fuzz.yaml", data, Options{})
 		if err != nil {
 			var es Errors
 			if !errors.As(err, &es) || len(es) == 0 {
@@ -391,7 +391,7 @@ func TestExpansionBudget(t *testing.T) {
 	b.WriteString("station: {<<: *l40, name: X, timezone: UTC}\nshows: [{id: a, title: A, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}]\n")
 	done := make(chan error, 1)
 	start := time.Now()
-	go func() { _, err := Parse("t.yaml", []byte(b.String()), nil); done <- err }()
+	go func() { _, err := Parse("t.yaml", []byte(b.String()), Options{}); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "expand to more than 100000 values") {
@@ -410,7 +410,7 @@ func TestExpansionBudget(t *testing.T) {
 	for i := 0; i < 11112; i++ {
 		fmt.Fprintf(&big, "  - {id: s%d, title: S, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}\n", i)
 	}
-	cfg, err := Parse("big.yaml", []byte(big.String()), nil)
+	cfg, err := Parse("big.yaml", []byte(big.String()), Options{})
 	if err != nil {
 		t.Fatalf("11,112 shows written out: %.300v", err)
 	}
@@ -427,7 +427,7 @@ func TestErrorsListed(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		fmt.Fprintf(&b, "  - {id: s%d, title: S, slots: [{kind: live, cron: \"0 25 * * *\", duration: 1h}]}\n", i)
 	}
-	_, err := Parse("t.yaml", []byte(b.String()), nil)
+	_, err := Parse("t.yaml", []byte(b.String()), Options{})
 	var es Errors
 	if !errors.As(err, &es) || len(es) != 500 {
 		t.Fatalf("want 500 problems, got %d: %v", len(es), err)
@@ -442,7 +442,7 @@ func TestErrorsListed(t *testing.T) {
 // with them under media/<show>/.
 func TestImageFile(t *testing.T) {
 	y := strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: archive}\n    image: Cover Art.png", 1)
-	cfg, err := Parse("/srv/onair/onair.yaml", []byte(y), nil)
+	cfg, err := Parse("/srv/onair/onair.yaml", []byte(y), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"net/url"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -38,7 +39,19 @@ func (v *validator) stationDefaults(p keyPath, rs *rawStation, baseURL string) s
 		}
 	}
 	d.streamURL = v.httpURL(p.key("stream_url"), rs.StreamURL)
-	d.image = v.httpURL(p.key("image"), rs.Image)
+	switch {
+	case rs.Image == "":
+	case !strings.Contains(rs.Image, ":"):
+		// A path under base_url, such as media/prn/cover.png: it follows
+		// base_url wherever the station is served.
+		if clean := path.Clean("/" + rs.Image); clean != "/"+rs.Image {
+			v.fail(p.key("image"), rs.Image, "want an http or https URL, or a path under base_url such as media/prn/cover.png (no leading /, no ..)")
+		} else {
+			d.image = baseURL + (&url.URL{Path: clean}).EscapedPath()
+		}
+	default:
+		d.image = v.httpURL(p.key("image"), rs.Image)
+	}
 	d.owner = v.owner(p.key("owner"), rs.Owner)
 	return d
 }

@@ -30,10 +30,11 @@ func validID(s string) bool { return len(s) <= 64 && idPattern().MatchString(s) 
 // validator turns the decoded schema into the engine's types, collecting
 // every problem with its position.
 type validator struct {
-	file   string
-	pos    map[string]pos
-	errs   Errors
-	getenv func(string) string
+	file    string
+	pos     map[string]pos
+	errs    Errors
+	getenv  func(string) string
+	baseURL string // base_url when none is set
 }
 
 // fail records a problem with the value at p. value is quoted in the message
@@ -127,7 +128,7 @@ func (v *validator) station(raw *rawConfig) (*station.Station, []*scheduler.Show
 		st.Location = v.zone(p.key("timezone"), raw.Station.Timezone)
 	}
 	if st.BaseURL == "" {
-		st.BaseURL = DefaultBaseURL
+		st.BaseURL = v.baseURL
 	} else if u, err := url.Parse(st.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		v.fail(p.key("base_url"), st.BaseURL, "want an absolute http or https URL with no query, such as https://radio.example.org")
 	}

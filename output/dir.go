@@ -16,10 +16,42 @@ import (
 // mistyped --out never replaces someone else's directory.
 const marker = ".onair-site"
 
-// Dir is a directory that a site is published to.
-type Dir string
+// Dir is a directory that a site is published to, held by one process at
+// a time (OpenDir).
+type Dir struct {
+	path string
+	lock *os.File // held open: the lock lasts as long as it
+}
 
-func (d Dir) String() string { return string(d) }
+// OpenDir takes the directory dir for this process's publishes until Close:
+// an exclusive lock (flock) on a file beside it, .<name>.lock, which also
+// says who holds it. A second onair publishing to the same directory, which
+// would remove the first one's half-written sites, fails here, before it
+// writes anything.
+func OpenDir(dir string) (*Dir, error) {
+	dir = filepath.Clean(dir)
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	f, held, err := lock(filepath.Join(parent, "."+base+".lock"))
+	if err != nil {
+		return nil, fmt.Errorf("publish: lock %s: %w", dir, err)
+	}
+	if f == nil {
+		return nil, fmt.Errorf("publish: another onair is publishing to %s (%s, in %s); stop it, or name another directory", dir, held, filepath.Join(parent, "."+base+".lock"))
+	}
+	if err := checkOwned(dir); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Dir{path: dir, lock: f}, nil
+}
+
+func (d *Dir) String() string { return d.path }
+
+// Close lets another process publish to the directory.
+func (d *Dir) Close() error { return d.lock.Close() }
 
 // Write publishes a site to the directory as one atomic change: every file is written
 // into a new directory beside dir, synced, and the new directory then takes
@@ -32,8 +64,8 @@ func (d Dir) String() string { return string(d) }
 // than written, so it keeps its modification time (and a static server's
 // Last-Modified and ETag). dir must be onair's: empty, missing, or written by
 // an earlier publish.
-func (d Dir) Write(site *publish.Site) error {
-	dir := filepath.Clean(string(d))
+func (d *Dir) Write(site *publish.Site) error {
+	dir := d.path
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if err := checkOwned(dir); err != nil {
 		return err

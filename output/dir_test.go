@@ -59,15 +59,47 @@ func generations(t *testing.T, dir string) map[int]int {
 	return gens
 }
 
+// writeTo publishes site to dir as a process that opens it for one write.
+func writeTo(t *testing.T, dir string, site *publish.Site) error {
+	t.Helper()
+	d, err := OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Write(site)
+}
+
+// TestOneWriterAtATime: a second writer of a directory is refused before it
+// writes, and told who holds it; once the first lets go, it may write.
+func TestOneWriterAtATime(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	first, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Write(site(1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenDir(dir)
+	if want := fmt.Sprintf("another onair is publishing to %s (pid %d, since ", dir, os.Getpid()); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("a second writer: %v, want %q", err, want)
+	}
+	first.Close()
+	if err := writeTo(t, dir, site(2, 1)); err != nil {
+		t.Errorf("after the first let go: %v", err)
+	}
+}
+
 func TestWriteReplacesWhole(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "public")
-	if err := Dir(dir).Write(site(1, 3)); err != nil {
+	if err := writeTo(t, dir, site(1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	s2 := site(2, 2)
 	s2.Files["feeds/show-000.xml"] = site(1, 1).Files["feeds/show-000.xml"] // unchanged
 	before, _ := os.Stat(filepath.Join(dir, "feeds/show-000.xml"))
-	if err := Dir(dir).Write(s2); err != nil {
+	if err := writeTo(t, dir, s2); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "feeds/show-002.xml")); !os.IsNotExist(err) {
@@ -99,7 +131,7 @@ func TestWriteSyncsOnlyItsOwn(t *testing.T) {
 	fsyncDir = func(dir string) error { synced = append(synced, dir); return real(dir) }
 	t.Cleanup(func() { fsyncDir = real })
 	dir := filepath.Join(parent, "onair")
-	if err := Dir(dir).Write(site(1, 2)); err != nil {
+	if err := writeTo(t, dir, site(1, 2)); err != nil {
 		t.Fatal(err)
 	}
 	sawParent := false
@@ -121,7 +153,7 @@ func TestWriteSyncsOnlyItsOwn(t *testing.T) {
 func TestWriteRefusesForeignDirectory(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("years of work"), 0o644)
-	err := Dir(dir).Write(site(1, 1))
+	_, err := OpenDir(dir)
 	if err == nil || !strings.Contains(err.Error(), "was not written by onair publish") {
 		t.Fatalf("err = %v", err)
 	}
@@ -137,7 +169,7 @@ func TestWriteSurvivesKill(t *testing.T) {
 		t.Skip("kills processes")
 	}
 	dir := filepath.Join(t.TempDir(), "public")
-	if err := Dir(dir).Write(site(0, 40)); err != nil {
+	if err := writeTo(t, dir, site(0, 40)); err != nil {
 		t.Fatal(err)
 	}
 	for round := 1; round <= 12; round++ {
@@ -171,8 +203,12 @@ func TestPublisherHelper(t *testing.T) {
 		t.Skip("run by TestWriteSurvivesKill")
 	}
 	gen, _ := strconv.Atoi(os.Getenv("ONAIR_PUBLISH_GEN"))
+	d, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 1000; i++ {
-		if err := Dir(dir).Write(site(gen+i, 40)); err != nil {
+		if err := d.Write(site(gen+i, 40)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,4 +12,6 @@ type Output interface {
 	Write(site *publish.Site) error
 	// String names the destination in logs and messages.
 	String() string
+	// Close gives the destination up, for another process to write.
+	Close() error
 }

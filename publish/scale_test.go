@@ -29,7 +29,12 @@ func TestScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	built := time.Since(start)
-	if err := output.Dir(t.TempDir() + "/public").Write(site); err != nil {
+	out, err := output.OpenDir(t.TempDir() + "/public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := out.Write(site); err != nil {
 		t.Fatal(err)
 	}
 	total := time.Since(start)

@@ -84,6 +84,8 @@ type Service struct {
 
 	// handled, when set (by tests), is told each event Run has handled.
 	handled func(event string)
+	// reloads asks Run to read the configuration and the archives again.
+	reloads chan struct{}
 }
 
 // Status is what /healthz says of the service.
@@ -110,7 +112,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
 	}
-	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool)}
+	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), reloads: make(chan struct{}, 1)}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
 	// lands from here on is an event for Run.
@@ -219,6 +221,15 @@ func (s *Service) Run(ctx context.Context) error {
 				air.Reset(s.untilNext())
 			}
 			lastWall, lastMono = wall, mono
+		case <-s.reloads:
+			// Asked (SIGHUP): the configuration if it changed, and the
+			// recordings in any case, as if every file had just landed.
+			event = "reload asked"
+			if s.safely(event, s.reload) {
+				air.Reset(s.untilNext())
+			} else {
+				s.safely(event, func() bool { s.watchArchives(); s.scan(); s.publish(event); return true })
+			}
 		case <-retry.C():
 			event, retrying = "write retry", false
 			s.safely(event, func() bool { s.write(s.handler.Snapshot().Site); return true })
@@ -236,6 +247,19 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// Reload asks the service to read its configuration and its archives
+// again (onair serve does on SIGHUP). It does not wait.
+func (s *Service) Reload() {
+	select {
+	case s.reloads <- struct{}{}:
+	default: // one is pending already
+	}
+}
+
+// Station is the station being served (as of the last good configuration).
+// It is for the command that starts the service, before Run.
+func (s *Service) Station() *station.Station { return s.handler.Snapshot().Station }
 
 // safely runs f, logging a panic rather than dying of it: the last good
 // site keeps serving. It returns what f returns (false after a panic).

@@ -232,7 +232,7 @@ func TestLiveItemEndToEnd(t *testing.T) {
 	endAt := startAt.Add(2 * time.Second)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "public")
-	h := startWith(t, Options{ConfigPath: writeStation(t, dir, "Seconds Away", cronAt(startAt), "2s"), Out: output.Dir(out)})
+	h := startWith(t, Options{ConfigPath: writeStation(t, dir, "Seconds Away", cronAt(startAt), "2s"), Out: openOut(t, out)})
 	stamp := startAt.Format(time.RFC3339)
 	if got := liveStatus(h.feed()); got != "pending "+stamp {
 		t.Fatalf("before air time: liveItem %q, want pending at %s", got, stamp)
@@ -541,12 +541,28 @@ type flakyOutput struct {
 }
 
 func (f *flakyOutput) String() string { return f.dir }
+func (f *flakyOutput) Close() error   { return nil }
 func (f *flakyOutput) Write(site *publish.Site) error {
 	f.tries.Add(1)
 	if f.fails.Add(-1) >= 0 {
 		return errors.New("no space left on device")
 	}
-	return output.Dir(f.dir).Write(site)
+	d, err := output.OpenDir(f.dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Write(site)
+}
+
+// openOut opens dir for a service's publishes until the test ends.
+func openOut(t *testing.T, dir string) *output.Dir {
+	d, err := output.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // TestWriteFailureRetried: a write to --out that fails leaves the new site

@@ -360,7 +360,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("no word after Copy: %v", err)
 		}
 		clip := eval[string](t, ctx, `navigator.clipboard.readText()`)
-		if clip != "http://localhost:8080/feeds/prn.xml" || status != "Copied the feed's address." {
+		if clip != base+"/feeds/prn.xml" || status != "Copied the feed's address." {
 			t.Errorf("copy: clipboard %q, status %q", clip, status)
 		}
 		checkPage(t, ctx, "show")
@@ -463,7 +463,7 @@ func TestBrowser(t *testing.T) {
 		if shown := eval[bool](t, tab, `document.querySelector('.copy-button').getClientRects().length > 0`); shown {
 			t.Error("the copy button shows without the script that works it")
 		}
-		if feed := eval[string](t, tab, `document.getElementById('feed-url').value`); feed != "http://localhost:8080/feeds/prn.xml" {
+		if feed := eval[string](t, tab, `document.getElementById('feed-url').value`); feed != base+"/feeds/prn.xml" {
 			t.Errorf("feed address %q", feed)
 		}
 		if n := eval[int](t, tab, `document.querySelectorAll('.episodes audio[src]').length`); n == 0 {

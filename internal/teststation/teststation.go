@@ -18,7 +18,7 @@ import (
 
 // Load reads and validates the configuration at path.
 func Load(path string) (*station.Station, error) {
-	cfg, err := config.Load(path, nil)
+	cfg, err := config.Load(path, config.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func Scale(t testing.TB, n int) (*station.Station, map[string][]archive.Recordin
 // config.Parse, without the process's environment.
 func Loader(path string) func([]byte) (*station.Station, error) {
 	return func(data []byte) (*station.Station, error) {
-		cfg, err := config.Parse(path, data, nil)
+		cfg, err := config.Parse(path, data, config.Options{})
 		if err != nil {
 			return nil, err
 		}
