@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -81,6 +83,7 @@ type Service struct {
 	onAir     map[string]scheduler.Airing // by id, as of the last publish
 	builder   publish.Builder             // rebuilds only the feeds that changed
 	watched   map[string]bool             // the directories being watched
+	pending   map[string]bool             // recordings directories that do not exist yet
 
 	// handled, when set (by tests), is told each event Run has handled.
 	handled func(event string)
@@ -112,14 +115,16 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
 	}
-	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), reloads: make(chan struct{}, 1)}
+	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1)}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
 	// lands from here on is an event for Run.
 	if s.watcher, err = fsnotify.NewWatcher(); err != nil {
 		return nil, fmt.Errorf("watch: %w", err)
 	}
-	s.watchDir(filepath.Dir(opts.ConfigPath))
+	if err := s.watchDir(filepath.Dir(opts.ConfigPath)); err != nil {
+		s.log.Warn("watch", "dir", filepath.Dir(opts.ConfigPath), "err", err)
+	}
 	data, err := os.ReadFile(opts.ConfigPath)
 	if err != nil {
 		s.watcher.Close()
@@ -180,6 +185,11 @@ func (s *Service) Run(ctx context.Context) error {
 				return nil
 			}
 			switch {
+			case s.appeared(ev):
+				// A recordings directory made after start: watched from now
+				// on, and read, for files may have come with it.
+				event = "archive appeared"
+				recSettle.Reset(s.opts.Settle)
 			case s.isConfigEvent(ev):
 				event = "config changed"
 				configSettle.Reset(s.opts.Settle)
@@ -281,25 +291,59 @@ func (s *Service) untilNext() time.Duration {
 // watchDir watches a directory once. Watching the configuration's
 // directory, not the file, follows saves by rename (vim) and Kubernetes'
 // ConfigMap symlink swaps.
-func (s *Service) watchDir(d string) {
+func (s *Service) watchDir(d string) error {
 	d = filepath.Clean(d)
 	if s.watched[d] {
-		return
+		return nil
 	}
 	if err := s.watcher.Add(d); err != nil {
-		s.log.Warn("watch", "dir", d, "err", err)
-		return
+		return err
 	}
 	s.watched[d] = true
+	return nil
 }
 
-// watchArchives watches every show's recordings directory.
+// watchArchives watches every show's recordings directory. One that does
+// not exist yet is waited for: its nearest existing parent is watched, and
+// appeared tells when it is made.
 func (s *Service) watchArchives() {
+	clear(s.pending)
 	for _, set := range s.st.Shows {
-		if set.Recordings != nil {
-			s.watchDir(set.Recordings.Dir)
+		if set.Recordings == nil {
+			continue
+		}
+		d := filepath.Clean(set.Recordings.Dir)
+		err := s.watchDir(d)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("watch", "dir", d, "err", err)
+			continue
+		}
+		s.pending[d] = true
+		for p := filepath.Dir(d); ; p = filepath.Dir(p) {
+			if s.watchDir(p) == nil || p == filepath.Dir(p) {
+				break
+			}
+		}
+		s.log.Info("waiting for the recordings directory to be made", "show", set.ID, "dir", d)
+	}
+}
+
+// appeared says whether ev makes a recordings directory that did not
+// exist (or one of its parents), and watches what it can of them again.
+func (s *Service) appeared(ev fsnotify.Event) bool {
+	if len(s.pending) == 0 || !ev.Has(fsnotify.Create) {
+		return false
+	}
+	for d := range s.pending {
+		if d == ev.Name || strings.HasPrefix(d, ev.Name+string(filepath.Separator)) {
+			s.watchArchives()
+			return !s.pending[d]
 		}
 	}
+	return false
 }
 
 func (s *Service) isConfigEvent(ev fsnotify.Event) bool {

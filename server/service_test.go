@@ -603,3 +603,35 @@ func TestWriteFailureRetried(t *testing.T) {
 		t.Errorf("--out after the retry: %v", err)
 	}
 }
+
+// TestArchiveMadeAfterStart: a recordings directory that does not exist at
+// start is watched for, and what lands in it is published.
+func TestArchiveMadeAfterStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(strings.Replace(configText("Later", "0 13 * * SUN", "1h"), "dir: archive", "dir: recordings/t", 1)), 0o644)
+	h := start(t, path)
+	if n := len(h.feed().Items); n != 0 {
+		t.Fatalf("%d items", n)
+	}
+	// The directory and its parent are made, and a recording is moved in
+	// with them, before the service can watch the directory.
+	staging := filepath.Join(t.TempDir(), "t")
+	os.MkdirAll(staging, 0o755)
+	os.WriteFile(filepath.Join(staging, "t-2026-11-22.mp3"), testmedia.MP3(50, ""), 0o644)
+	os.Mkdir(filepath.Join(dir, "recordings"), 0o755)
+	if err := os.Rename(staging, filepath.Join(dir, "recordings", "t")); err != nil {
+		t.Fatal(err)
+	}
+	h.settle("recordings")
+	if n := len(h.feed().Items); n != 1 {
+		t.Fatalf("%d items after the directory was made, want 1", n)
+	}
+	// And it is watched from now on.
+	os.WriteFile(filepath.Join(dir, "recordings", "t", "t-2026-11-15.mp3"), testmedia.MP3(50, ""), 0o644)
+	h.settle("recordings")
+	if n := len(h.feed().Items); n != 2 {
+		t.Errorf("%d items after a second recording, want 2", n)
+	}
+}
