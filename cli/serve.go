@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
@@ -92,9 +93,16 @@ before it writes anything.`,
 			}
 			defer ln.Close()
 			listening := listenURL(ln.Addr())
+			// Connections are kept below what the process may open, so that
+			// a flood of slow clients cannot leave it unable to open a file
+			// or accept a request: past the budget, new ones wait in the
+			// kernel's backlog.
+			conns := connectionBudget(fdLimit())
+			ln = netutil.LimitListener(ln, conns)
 			path := config.Path(o.config, o.env.Getenv)
 			opts := server.Options{
 				ConfigPath: path, Load: o.loader(path, listening), Clock: clock.System(offset), Logger: log, Cache: c,
+				MaxDownloads: conns * 3 / 4,
 			}
 			if out != "" {
 				d, err := output.OpenDir(out)
@@ -130,6 +138,19 @@ before it writes anything.`,
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "keep no probe cache")
 	return cmd
+}
+
+// fdReserve is what the service keeps of its file descriptors for itself:
+// the archive's files, the configuration, the watches, --out.
+const fdReserve = 128
+
+// connectionBudget is how many connections the service accepts at once,
+// given how many files it may open (0: unknown).
+func connectionBudget(fds int) int {
+	if fds <= 0 {
+		return 4096
+	}
+	return min(max(fds-fdReserve, 16), 65536)
 }
 
 // listenURL is the address a listener serves as a base URL: a wildcard

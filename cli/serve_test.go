@@ -235,3 +235,11 @@ func TestBaseURLAgainstListen(t *testing.T) {
 		}
 	}
 }
+
+func TestConnectionBudget(t *testing.T) {
+	for fds, want := range map[int]int{0: 4096, 1024: 896, 100: 16, 1 << 20: 65536} {
+		if got := connectionBudget(fds); got != want {
+			t.Errorf("connectionBudget(%d) = %d, want %d", fds, got, want)
+		}
+	}
+}

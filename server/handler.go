@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,6 +33,9 @@ type Handler struct {
 	Now func() time.Time
 	// computing holds a place for each schedule.json being computed.
 	computing chan struct{}
+	// MediaSlots, when set, holds a place for each download in progress;
+	// a download finds none free is answered 503.
+	MediaSlots chan struct{}
 }
 
 // NewHandler serves snap.
@@ -448,12 +452,69 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// A recording can take longer to send than the server's write timeout.
-	http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	// A download may hold only so many of the connections: the feeds and
+	// pages must stay reachable when slow clients pile up.
+	if h.MediaSlots != nil {
+		select {
+		case h.MediaSlots <- struct{}{}:
+			defer func() { <-h.MediaSlots }()
+		default:
+			w.Header().Set("Retry-After", "10")
+			http.Error(w, "503 too many downloads at once; try again shortly", http.StatusServiceUnavailable)
+			return
+		}
+	}
 	w.Header().Set("Content-Type", contentType(strings.ToLower(name)))
 	w.Header().Set("ETag", `"`+strconv.FormatInt(info.Size(), 36)+"-"+strconv.FormatInt(info.ModTime().UnixNano(), 36)+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	http.ServeContent(w, r, name, info.ModTime(), f)
+	http.ServeContent(&steadyWriter{w, http.NewResponseController(w)}, r, name, info.ModTime(), f)
+}
+
+// A recording can take longer to send than the server's write timeout, so
+// its response sets its own deadlines: each chunk of mediaChunk bytes must
+// be taken within mediaIdle, a rate of at least 8.5 KB/s. A client that
+// stops reading (or trickles) is cut, and its connection freed.
+var (
+	mediaIdle  = 30 * time.Second // a variable for tests
+	mediaChunk = int64(256 << 10)
+)
+
+// steadyWriter is a media response whose every chunk has a deadline.
+type steadyWriter struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (w *steadyWriter) Write(p []byte) (int, error) {
+	w.rc.SetWriteDeadline(time.Now().Add(mediaIdle))
+	return w.ResponseWriter.Write(p)
+}
+
+// ReadFrom keeps the server's sendfile path, a chunk at a time.
+func (w *steadyWriter) ReadFrom(src io.Reader) (int64, error) {
+	rf, ok := w.ResponseWriter.(io.ReaderFrom)
+	if !ok {
+		return io.Copy(struct{ io.Writer }{w}, src)
+	}
+	// http.ServeContent hands over the file behind one LimitedReader; the
+	// chunks stay one LimitedReader deep, which sendfile sees through.
+	lr, ok := src.(*io.LimitedReader)
+	if !ok {
+		lr = &io.LimitedReader{R: src, N: 1<<63 - 1}
+	}
+	var total int64
+	for lr.N > 0 {
+		w.rc.SetWriteDeadline(time.Now().Add(mediaIdle))
+		chunk := &io.LimitedReader{R: lr.R, N: min(lr.N, mediaChunk)}
+		want := chunk.N
+		n, err := rf.ReadFrom(chunk)
+		total += n
+		lr.N -= n
+		if err != nil || n < want {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 func (h *Handler) serveHealth(w http.ResponseWriter, r *http.Request) {

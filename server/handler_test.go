@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/testmedia"
 	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/publish"
 )
@@ -357,4 +359,83 @@ func TestSwapKeepsUnchangedDocuments(t *testing.T) {
 	if w := get(h, "GET", "/feeds/jazz.xml"); w.Code != 404 {
 		t.Errorf("after the swap, a document the new snapshot lacks: %d", w.Code)
 	}
+}
+
+// TestSlowDownloads: a client that stops reading a download is cut after
+// mediaIdle, and while downloads hold every media slot, more are refused
+// with 503 and the feeds are still served.
+func TestSlowDownloads(t *testing.T) {
+	idle := mediaIdle
+	mediaIdle = 300 * time.Millisecond
+	t.Cleanup(func() { mediaIdle = idle })
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
+	big := append(testmedia.MP3(50, ""), make([]byte, 32<<20)...) // more than the sockets' buffers hold
+	os.WriteFile(filepath.Join(dir, "archive", "t-2026-11-22.mp3"), big, 0o644)
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte("station: {name: T, timezone: UTC}\nshows:\n  - id: t\n    title: T\n    recordings: {dir: archive}\n    slots: [{kind: live, cron: \"0 13 * * SUN\", duration: 1h}]\n"), 0o644)
+	st, err := teststation.Loader(path)(mustRead(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := publish.Build(st, nil, liveAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHandler(NewSnapshot(st, site, nil))
+	h.MediaSlots = make(chan struct{}, 1)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	// A client that asks and then reads nothing.
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("GET /media/t/t-2026-11-22.mp3 HTTP/1.1\r\nHost: x\r\n\r\n"))
+	time.Sleep(100 * time.Millisecond) // it holds the one slot now
+
+	resp, err := http.Get(srv.URL + "/media/t/t-2026-11-22.mp3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a download while the slots are taken: %d", resp.StatusCode)
+	}
+	if resp, err := http.Get(srv.URL + "/feeds/t.xml"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("the feed while the slots are taken: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	// Past mediaIdle the silent client is cut, and its slot freed.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get(srv.URL + "/media/t/t-2026-11-22.mp3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 && n == int64(len(big)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the silent client was never cut")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if n, err := io.Copy(io.Discard, c); err != nil || n >= int64(len(big)) {
+		t.Errorf("the silent client read %d bytes (%v); want the connection closed short", n, err)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -34,6 +34,9 @@ type Options struct {
 	Clock  clock.Clock // the service's time (shifted by --at); default the system's
 	Logger *slog.Logger
 	Cache  *archive.Cache
+	// MaxDownloads bounds the media downloads served at once (0: no bound),
+	// so that slow clients cannot take every connection.
+	MaxDownloads int
 	// Settle is how long the config file or a recording must be left alone
 	// before it is read (one save can be several writes; a recording is
 	// copied in over time). Default 1s. A recorder that pauses longer than
@@ -147,6 +150,9 @@ func NewService(opts Options) (*Service, error) {
 	s.handler.Now = s.clock.Now
 	s.handler.Health = s.health
 	s.handler.Metrics = s.metrics
+	if opts.MaxDownloads > 0 {
+		s.handler.MediaSlots = make(chan struct{}, opts.MaxDownloads)
+	}
 	s.write(site)
 	return s, nil
 }
