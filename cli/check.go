@@ -55,8 +55,7 @@ printed), 1 otherwise.`,
 			st, sched := cfg.Station, cfg.Station.Schedule
 			when := at.in(st.Location)
 			to := when.Add(time.Duration(days) * 24 * time.Hour)
-			airings := sched.Airings(when, to)
-			problems := sched.CheckAirings(airings)
+			problems, n := sched.CheckWindow(when, to)
 			errs := 0
 			for _, p := range problems {
 				if p.Severity == scheduler.Error {
@@ -101,7 +100,6 @@ printed), 1 otherwise.`,
 				slots += len(sh.Slots)
 				excs += len(sh.Exceptions)
 			}
-			n := len(airings)
 			loc := st.Location
 			summary := fmt.Sprintf("%s: %s, %s, %s, %s; %s from %s to %s",
 				cfg.File, plural(len(st.Shows), "show"), plural(slots, "slot"), plural(excs, "exception"), plural(episodes, "recorded episode"),

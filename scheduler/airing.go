@@ -52,42 +52,12 @@ func airingLess(a, b Airing) int {
 // airings only.
 func (p *showPlan) generate(from, to time.Time, liveOnly bool) []Airing {
 	var out []Airing
-	for i := range p.Slots {
-		sl := &p.Slots[i]
-		if liveOnly && sl.Kind != Live {
-			continue
-		}
-		loc := p.slotLocation(i)
-		// Whole local days, a day either side: every wall time that can
-		// resolve into [from, to), and every live airing of the days it
-		// touches, which episode numbering needs.
-		first, last, ok := sl.season(dateOf(from.In(loc)).AddDays(-1), dateOf(to.In(loc)).AddDays(1))
-		if !ok {
-			continue
-		}
-		sl.Rule.each(first, last, func(w time.Time) bool {
-			start := resolveWall(w, loc)
-			exc := p.changes[airingKey{i, start.Unix()}]
-			if exc != nil && (exc.Cancel || exc.MoveTo != nil) {
-				return true // cancelled, or added where it moved to
-			}
-			if p.skip[dateOf(w)] {
-				return true
-			}
-			out = append(out, p.airing(i, w, start, exc, false))
-			return true
-		})
-	}
-	for _, m := range p.moves {
-		if liveOnly && p.Slots[m.slot].Kind != Live {
-			continue
-		}
-		start := Resolve(*m.exc.MoveTo, p.Location)
-		if start.Before(from.Add(-48*time.Hour)) || !start.Before(to.Add(48*time.Hour)) {
-			continue
-		}
-		out = append(out, p.airing(m.slot, m.scheduled, start, m.exc, true))
-	}
+	// Whole local days, a day either side: every wall time that can
+	// resolve into [from, to), and every live airing of the days it
+	// touches, which episode numbering needs.
+	p.walk(from, to, liveOnly, 48*time.Hour, func(slot int, w, start time.Time, exc *Exception, moved bool) {
+		out = append(out, p.airing(slot, w, start, exc, moved))
+	})
 	slices.SortFunc(out, airingLess)
 	// Two wall times of one slot can resolve to one instant (02:30 in a
 	// spring-forward gap is 03:30): RFC 5545 counts such duplicates once.
@@ -99,6 +69,49 @@ func (p *showPlan) generate(from, to time.Time, liveOnly bool) []Airing {
 	out = slices.DeleteFunc(out, func(a Airing) bool { return a.Start.Before(from) || !a.Start.Before(to) })
 	p.name(out)
 	return out
+}
+
+// walk calls yield with every airing of the show that may start in
+// [from, to): its slot, its scheduled wall time, its start, the exception
+// that changes it and whether it was moved there; skipped and cancelled
+// airings left out, in no order, and with the wall times a DST change
+// folds onto one instant not yet counted once. It reaches a local day
+// either side, and moved airings within margin either side.
+func (p *showPlan) walk(from, to time.Time, liveOnly bool, margin time.Duration, yield func(slot int, w, start time.Time, exc *Exception, moved bool)) {
+	for i := range p.Slots {
+		sl := &p.Slots[i]
+		if liveOnly && sl.Kind != Live {
+			continue
+		}
+		loc := p.slotLocation(i)
+		first, last, ok := sl.season(dateOf(from.In(loc)).AddDays(-1), dateOf(to.In(loc)).AddDays(1))
+		if !ok {
+			continue
+		}
+		zc := zoneCache{loc: loc}
+		sl.Rule.each(first, last, func(w time.Time) bool {
+			start := zc.resolve(w)
+			exc := p.changes[airingKey{i, start.Unix()}]
+			if exc != nil && (exc.Cancel || exc.MoveTo != nil) {
+				return true // cancelled, or added where it moved to
+			}
+			if p.skip[dateOf(w)] {
+				return true
+			}
+			yield(i, w, start, exc, false)
+			return true
+		})
+	}
+	for _, m := range p.moves {
+		if liveOnly && p.Slots[m.slot].Kind != Live {
+			continue
+		}
+		start := Resolve(*m.exc.MoveTo, p.Location)
+		if start.Before(from.Add(-margin)) || !start.Before(to.Add(margin)) {
+			continue
+		}
+		yield(m.slot, m.scheduled, start, m.exc, true)
+	}
 }
 
 func (p *showPlan) airing(slot int, w, start time.Time, exc *Exception, moved bool) Airing {

@@ -17,12 +17,60 @@ const replayLookback = 8 * 24 * time.Hour
 // that start in [from, to), sorted by start, then by the station's order of
 // shows. Unknown show ids are ignored; callers validate them with Show.
 func (s *Schedule) Airings(from, to time.Time, shows ...string) []Airing {
-	var out []Airing
-	for _, p := range s.plans(shows) {
-		out = append(out, p.generate(from, to, false)...)
+	plans := s.plans(shows)
+	lists := make([][]Airing, len(plans))
+	for i, p := range plans {
+		lists[i] = p.generate(from, to, false)
 	}
-	slices.SortStableFunc(out, airingLess)
+	out := merge(lists)
 	s.resolveReplays(out)
+	return out
+}
+
+// merge merges lists each sorted by airingLess into one: each airing is
+// moved once (an Airing is large, and a station's year has millions).
+func merge(lists [][]Airing) []Airing {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	out := make([]Airing, 0, n)
+	// heads is a min-heap of the lists' first airings, by list index.
+	heads := make([]int, 0, len(lists))
+	less := func(i, j int) bool { return airingLess(lists[heads[i]][0], lists[heads[j]][0]) < 0 }
+	down := func(i int) {
+		for {
+			l, r, m := 2*i+1, 2*i+2, i
+			if l < len(heads) && less(l, m) {
+				m = l
+			}
+			if r < len(heads) && less(r, m) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			heads[i], heads[m] = heads[m], heads[i]
+			i = m
+		}
+	}
+	for i, l := range lists {
+		if len(l) > 0 {
+			heads = append(heads, i)
+		}
+	}
+	for i := len(heads)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(heads) > 0 {
+		l := heads[0]
+		out = append(out, lists[l][0])
+		if lists[l] = lists[l][1:]; len(lists[l]) == 0 {
+			heads[0] = heads[len(heads)-1]
+			heads = heads[:len(heads)-1]
+		}
+		down(0)
+	}
 	return out
 }
 
@@ -35,12 +83,11 @@ func (s *Schedule) Next(at time.Time, n int, shows ...string) []Airing {
 	step := 24 * time.Hour
 	for from := at; len(out) < n && from.Before(at.Add(horizon)); step *= 2 {
 		to := from.Add(step)
-		var window []Airing
-		for _, p := range plans {
-			window = append(window, p.generate(from, to, false)...)
+		lists := make([][]Airing, len(plans))
+		for i, p := range plans {
+			lists[i] = p.generate(from, to, false)
 		}
-		slices.SortStableFunc(window, airingLess)
-		out = append(out, window...)
+		out = append(out, merge(lists)...)
 		from = to
 	}
 	if len(out) > n {
@@ -74,32 +121,23 @@ func (s *Schedule) plans(ids []string) []*showPlan {
 // ended last at or before the rebroadcast starts. It is done once a list is
 // final, so that a large station resolves only the airings it returns.
 func (s *Schedule) resolveReplays(as []Airing) {
-	// The first and last rebroadcast start of each show in the list.
-	type span struct{ first, last time.Time }
-	spans := make(map[*Show]*span)
-	for _, a := range as {
-		if a.Kind != Rebroadcast || a.Episode != "" {
-			continue
-		}
-		if sp := spans[a.Show]; sp != nil {
-			sp.last = a.Start
-		} else {
-			spans[a.Show] = &span{a.Start, a.Start}
+	// Each show's rebroadcasts to resolve, by index, in order of start.
+	byShow := make(map[*Show][]int)
+	for i := range as {
+		if a := &as[i]; a.Kind == Rebroadcast && a.Episode == "" {
+			byShow[a.Show] = append(byShow[a.Show], i)
 		}
 	}
-	for sh, sp := range spans {
+	for sh, idx := range byShow {
 		p := s.byID[sh.ID]
 		// One pass yields the live episodes that these rebroadcasts most
 		// likely replay: those that end from since on. A live airing that
 		// starts before since-maxDuration ends before since.
-		since := sp.first.Add(-replayLookback)
-		lives := p.generate(since.Add(-p.maxDuration), sp.last, true)
+		since := as[idx[0]].Start.Add(-replayLookback)
+		lives := p.generate(since.Add(-p.maxDuration), as[idx[len(idx)-1]].Start, true)
 		deep, searched := "", false // the answer from before since, found at most once
-		for i := range as {
+		for _, i := range idx {
 			a := &as[i]
-			if a.Show != sh || a.Kind != Rebroadcast || a.Episode != "" {
-				continue
-			}
 			if l, ok := lastEnded(lives, a.Start, p.maxDuration); ok && !l.End.Before(since) {
 				a.Episode = l.Episode
 				continue
@@ -120,7 +158,9 @@ func (s *Schedule) resolveReplays(as []Airing) {
 // airing lasts longer than maxDur.
 func lastEnded(lives []Airing, t time.Time, maxDur time.Duration) (Airing, bool) {
 	best, found := Airing{}, false
-	for i := len(lives) - 1; i >= 0; i-- {
+	// Only an airing that starts before t can have ended by then.
+	end, _ := slices.BinarySearchFunc(lives, t, func(a Airing, t time.Time) int { return a.Start.Compare(t) })
+	for i := end - 1; i >= 0; i-- {
 		l := lives[i]
 		if found && !l.Start.Add(maxDur).After(best.End) {
 			break // it, and every airing before it, ends before best

@@ -1,6 +1,9 @@
 package scheduler
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Resolve returns the instant at which the wall-clock reading dt occurs in loc,
 // following RFC 5545 §3.3.5 (the rule calendar apps apply to a DTSTART with a
@@ -66,4 +69,39 @@ func resolveWall(w time.Time, loc *time.Location) time.Time {
 func offsetAt(t time.Time, loc *time.Location) time.Duration {
 	_, off := t.In(loc).Zone()
 	return time.Duration(off) * time.Second
+}
+
+// zoneCache is resolveWall for one zone, remembering the stretch of time in
+// which that zone kept the offset of the last reading resolved: a reading
+// whose day either side lies within it is that offset's, with no look-up
+// (an enumeration meets a change of offset twice a year at most).
+type zoneCache struct {
+	loc      *time.Location
+	from, to int64 // Unix seconds: [from, to) keeps off; to == 0: for ever after
+	off      time.Duration
+	ok       bool
+}
+
+func (z *zoneCache) resolve(w time.Time) time.Time {
+	const day = 26 * 60 * 60
+	if u := w.Unix(); z.ok && u-day >= z.from && (z.to == 0 || u+day < z.to) {
+		return w.Add(-z.off).In(z.loc)
+	}
+	t := resolveWall(w, z.loc)
+	start, end := t.ZoneBounds()
+	// Go can misreport the bounds past a zone's last listed change (see
+	// resolveWall): they are kept only when they hold the instant.
+	z.ok = (start.IsZero() || !t.Before(start)) && (end.IsZero() || t.Before(end))
+	if z.ok {
+		_, off := t.Zone()
+		z.off = time.Duration(off) * time.Second
+		z.from, z.to = math.MinInt64/2, 0
+		if !start.IsZero() {
+			z.from = start.Unix()
+		}
+		if !end.IsZero() {
+			z.to = end.Unix()
+		}
+	}
+	return t
 }

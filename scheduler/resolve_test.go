@@ -124,8 +124,36 @@ func FuzzResolve(f *testing.F) {
 			secs = -secs
 		}
 		w := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(secs/60*60) * time.Second)
-		if got, want := resolveWall(w, loc), bruteResolve(w, loc); !got.Equal(want) {
+		want := bruteResolve(w, loc)
+		if got := resolveWall(w, loc); !got.Equal(want) {
 			t.Fatalf("%s %s: got %s, brute force %s", loc, w.Format("2006-01-02 15:04"), got.UTC(), want.UTC())
 		}
+		// The cache, primed by a reading a few days before, agrees.
+		zc := zoneCache{loc: loc}
+		zc.resolve(w.Add(-time.Duration(secs%(5*86400)) * time.Second))
+		if got := zc.resolve(w); !got.Equal(want) {
+			t.Fatalf("%s %s: cached %s, brute force %s", loc, w.Format("2006-01-02 15:04"), got.UTC(), want.UTC())
+		}
 	})
+}
+
+// TestZoneCacheAgrees: resolving wall times in order through the cache, as
+// an enumeration does, gives what resolving each afresh gives, across the
+// changes of offset of a year, and past the zones' listed changes.
+func TestZoneCacheAgrees(t *testing.T) {
+	for _, z := range []string{"America/Chicago", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Pacific/Apia", "Asia/Kolkata", "UTC"} {
+		t.Run(z, func(t *testing.T) {
+			t.Parallel()
+			loc := mustLoc(t, z)
+			for _, year := range []int{2011, 2027, 2184} {
+				zc := zoneCache{loc: loc}
+				w := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+				for end := w.AddDate(1, 1, 0); w.Before(end); w = w.Add(15 * time.Minute) {
+					if got, want := zc.resolve(w), resolveWall(w, loc); !got.Equal(want) || got.Location() != want.Location() {
+						t.Fatalf("%s: cached %s, afresh %s", w.Format("2006-01-02 15:04"), got, want)
+					}
+				}
+			}
+		})
+	}
 }

@@ -1,6 +1,8 @@
 package scheduler
 
 import (
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +306,33 @@ func TestReplayOfAMovedRebroadcast(t *testing.T) {
 	probs := s.Check(instant(t, "2026-12-01T00:00:00Z"), instant(t, "2027-01-01T00:00:00Z"))
 	if len(probs) != 1 || probs[0].Exception != 1 || probs[0].Message != "the airing at 2026-12-17 19:00, moved to 2026-12-16 10:00, cannot replay prn-2026-12-20, which airs later" {
 		t.Errorf("problems: %+v", probs)
+	}
+}
+
+// TestCheckCost: checking a year of a busy station holds about a week of
+// it at a time, whatever the year holds: what it allocates in all is a
+// small fraction of what listing the year would take.
+func TestCheckCost(t *testing.T) {
+	var shows []*Show
+	for i := 0; i < 20; i++ {
+		shows = append(shows, &Show{ID: fmt.Sprintf("s%d", i), Title: "S", Location: mustLoc(t, "America/Chicago"), AllowOverlap: i > 0, Slots: []Slot{
+			{Kind: Live, Rule: mustCron(t, fmt.Sprintf("%d * * * *", i%15)), Duration: 10 * time.Minute},
+			{Kind: Rebroadcast, Rule: mustCron(t, fmt.Sprintf("%d,%d,%d * * * *", 15+i%15, 30+i%15, 45+i%15)), Duration: 10 * time.Minute},
+		}})
+	}
+	s := station(t, shows...)
+	from := instant(t, "2026-11-27T12:00:00Z")
+	to := from.Add(120 * 24 * time.Hour)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	probs, n := s.CheckWindow(from, to)
+	runtime.ReadMemStats(&after)
+	if n != 20*96*120 || len(probs) != 0 {
+		t.Fatalf("%d airings, %d problems", n, len(probs))
+	}
+	// Listing these 230,400 airings allocates about 300 MB; checking them
+	// week by week, about 10.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 24<<20 {
+		t.Errorf("checking %d airings allocated %d MB", n, alloc>>20)
 	}
 }
