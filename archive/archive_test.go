@@ -1,7 +1,9 @@
 package archive
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,7 +87,7 @@ func TestScan(t *testing.T) {
 
 	cache := OpenCache(filepath.Join(t.TempDir(), "probes.json"))
 	var calls int
-	recs, problems := Scan(source(t, dir), cache, func(done, total int) { calls++ })
+	recs, problems := Scan(context.Background(), source(t, dir), cache, func(done, total int) { calls++ })
 	var got []string
 	for _, r := range recs {
 		got = append(got, r.Episode+" "+r.Type+" "+r.Duration.String())
@@ -134,7 +136,7 @@ func TestScan(t *testing.T) {
 	e := cache2.entries[key]
 	e.Probe.Duration = 42 * time.Second
 	cache2.entries[key] = e
-	recs, _ = Scan(source(t, dir), cache2, nil)
+	recs, _ = Scan(context.Background(), source(t, dir), cache2, nil)
 	if recs[1].Duration != 42*time.Second {
 		t.Errorf("an unchanged file was probed again (duration %s)", recs[1].Duration)
 	}
@@ -142,14 +144,14 @@ func TestScan(t *testing.T) {
 	write(t, dir, "prn-2026-11-22.mp3", testmedia.MP3(112, ""))
 	future := time.Now().Add(time.Hour)
 	os.Chtimes(key, future, future)
-	recs, _ = Scan(source(t, dir), cache2, nil)
+	recs, _ = Scan(context.Background(), source(t, dir), cache2, nil)
 	if recs[1].Duration != 112*testmedia.FrameDuration {
 		t.Errorf("a changed file kept its cached probe (duration %s)", recs[1].Duration)
 	}
 }
 
 func TestScanMissingDirectory(t *testing.T) {
-	recs, problems := Scan(source(t, filepath.Join(t.TempDir(), "nope")), nil, nil)
+	recs, problems := Scan(context.Background(), source(t, filepath.Join(t.TempDir(), "nope")), nil, nil)
 	if len(recs) != 0 || len(problems) != 1 || !os.IsNotExist(problems[0].Err) {
 		t.Errorf("recs %v, problems %v", recs, problems)
 	}
@@ -200,7 +202,7 @@ func TestScanReportsNearMisses(t *testing.T) {
 		write(t, dir, name, testmedia.MP3(20, ""))
 	}
 	write(t, dir, "prn-2026-11-24.yaml", []byte("title: A sidecar is no near miss\n"))
-	recs, problems := Scan(source(t, dir), nil, nil)
+	recs, problems := Scan(context.Background(), source(t, dir), nil, nil)
 	if len(recs) != 1 || recs[0].Episode != "prn-2026-11-24" {
 		t.Errorf("recordings: %v", recs)
 	}
@@ -262,7 +264,7 @@ func TestScanSkipsWhatIsNotAFile(t *testing.T) {
 		}
 	}
 	done := make(chan []Problem, 1)
-	go func() { _, probs := Scan(source(t, dir), nil, nil); done <- probs }()
+	go func() { _, probs := Scan(context.Background(), source(t, dir), nil, nil); done <- probs }()
 	select {
 	case probs := <-done:
 		if len(probs) != 1 || !strings.Contains(probs[0].Error(), "not a regular file") {
@@ -270,5 +272,21 @@ func TestScanSkipsWhatIsNotAFile(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the scan hangs on a FIFO")
+	}
+}
+
+// TestScanStops: a scan asked to stop probes no further file.
+func TestScanStops(t *testing.T) {
+	dir := t.TempDir()
+	for i := 1; i <= 9; i++ {
+		write(t, dir, fmt.Sprintf("prn-2026-11-0%d.mp3", i), testmedia.MP3(20, ""))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if recs, _ := Scan(ctx, source(t, dir), nil, nil); len(recs) != 0 {
+		t.Errorf("a stopped scan probed %d files", len(recs))
+	}
+	if recs, _ := Scan(context.Background(), source(t, dir), nil, nil); len(recs) != 9 {
+		t.Errorf("%d recordings, want 9", len(recs))
 	}
 }

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -52,8 +53,9 @@ type Progress func(done, total int)
 // Scan lists a show's recordings, oldest first. Files that match the
 // pattern but are not audio, cannot be read or have an invalid sidecar are
 // left out and reported; the rest are returned. A missing directory is one
-// problem. cache may be nil; progress may be nil.
-func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) {
+// problem. cache may be nil; progress may be nil. Once ctx is done, no
+// further file is probed: the scan returns what it has.
+func Scan(ctx context.Context, src Source, cache *Cache, progress Progress) ([]Recording, []Problem) {
 	if cache == nil {
 		cache = &Cache{}
 	}
@@ -116,7 +118,7 @@ func Scan(src Source, cache *Cache, progress Progress) ([]Recording, []Problem) 
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
+				if i >= len(jobs) || ctx.Err() != nil {
 					return
 				}
 				j := jobs[i]

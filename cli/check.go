@@ -65,7 +65,7 @@ printed), 1 otherwise.`,
 			}
 			// The recordings: what publish would leave out.
 			cache := archive.OpenCache(o.cachePath())
-			recs, bad := publish.Scan(st, cache, nil)
+			recs, bad := publish.Scan(cmd.Context(), st, cache, nil)
 			if err := cache.Save(); err != nil {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", err)
 			}

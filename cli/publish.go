@@ -57,7 +57,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 				}
 				c = archive.OpenCache(cache)
 			}
-			recs, problems := publish.Scan(cfg.Station, c, progressTo(o.env.Stderr))
+			recs, problems := publish.Scan(cmd.Context(), cfg.Station, c, progressTo(o.env.Stderr))
 			for _, p := range problems {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", p)
 			}

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,7 @@ shows:
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, problems := Scan(st, nil, nil)
+	recs, problems := Scan(context.Background(), st, nil, nil)
 	var msgs []string
 	for _, p := range problems {
 		msgs = append(msgs, filepath.Base(p.Path)+": "+p.Err.Error())

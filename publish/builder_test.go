@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 )
@@ -10,7 +11,7 @@ import (
 // gives Build's bytes every time, rebuilding only the feeds that change.
 func TestBuilderMatchesBuild(t *testing.T) {
 	st, _ := exampleSite(t, liveAt)
-	recs, _ := Scan(st, nil, nil)
+	recs, _ := Scan(context.Background(), st, nil, nil)
 	var b Builder
 	at := liveAt.Add(-48 * time.Hour)
 	total, rebuilt, rendered := 0, 0, 0
@@ -41,7 +42,7 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	}
 	t.Logf("%d instants: %d of %d feeds rebuilt, %d show pages rendered", total/len(st.Shows), rebuilt, total, rendered)
 	// A new scan (a recording landed) rebuilds.
-	recs2, _ := Scan(st, nil, nil)
+	recs2, _ := Scan(context.Background(), st, nil, nil)
 	if _, err := b.Build(st, recs2, at); err != nil || b.Rebuilt != len(st.Shows) || b.RenderedShows != len(st.Shows) {
 		t.Errorf("after a new scan: rebuilt %d feeds and %d show pages, want %d (%v)", b.Rebuilt, b.RenderedShows, len(st.Shows), err)
 	}

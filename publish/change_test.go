@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 )
@@ -10,7 +11,7 @@ import (
 // no instant between them.
 func TestNextChange(t *testing.T) {
 	st, _ := exampleSite(t, liveAt)
-	recs, _ := Scan(st, nil, nil)
+	recs, _ := Scan(context.Background(), st, nil, nil)
 	if got := NextChange(st, liveAt); !got.Equal(time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)) {
 		t.Errorf("next change after %s = %s, want the live airing's end", liveAt, got)
 	}

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -39,8 +40,9 @@ func (s *Site) Paths() []string {
 type Recordings map[string][]archive.Recording
 
 // Scan reads the recordings of every show that names a directory. Problems
-// (files left out) are returned with the rest. progress may be nil.
-func Scan(st *station.Station, cache *archive.Cache, progress archive.Progress) (Recordings, []archive.Problem) {
+// (files left out) are returned with the rest. progress may be nil. Once
+// ctx is done, the scan stops probing and returns what it has.
+func Scan(ctx context.Context, st *station.Station, cache *archive.Cache, progress archive.Progress) (Recordings, []archive.Problem) {
 	recs := make(Recordings)
 	var problems []archive.Problem
 	total, done := 0, 0
@@ -56,7 +58,7 @@ func Scan(st *station.Station, cache *archive.Cache, progress archive.Progress) 
 				progress(base+d, total)
 			}
 		}
-		r, probs := archive.Scan(*set.Recordings, cache, p)
+		r, probs := archive.Scan(ctx, *set.Recordings, cache, p)
 		recs[set.Recordings.Show] = r
 		done += len(r) + len(probs)
 		problems = append(problems, probs...)

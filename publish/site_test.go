@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
@@ -43,7 +44,7 @@ func exampleSite(t testing.TB, at time.Time) (*station.Station, *Site) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, problems := Scan(st, nil, nil)
+	recs, problems := Scan(context.Background(), st, nil, nil)
 	if len(problems) > 0 {
 		t.Fatalf("the example archive has problems: %v", problems)
 	}

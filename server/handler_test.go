@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ func exampleHandler(t *testing.T) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := publish.Scan(st, nil, nil)
+	recs, _ := publish.Scan(context.Background(), st, nil, nil)
 	site, err := publish.Build(st, recs, liveAt)
 	if err != nil {
 		t.Fatal(err)

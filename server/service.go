@@ -92,6 +92,8 @@ type Service struct {
 	handled func(event string)
 	// reloads asks Run to read the configuration and the archives again.
 	reloads chan struct{}
+	// ctx is Run's: a scan in progress stops when it is done.
+	ctx context.Context
 }
 
 // Status is what /healthz says of the service.
@@ -118,7 +120,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
 	}
-	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1)}
+	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
 	// lands from here on is an event for Run.
@@ -164,6 +166,7 @@ func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.han
 // timer is stopped and the watcher closed: nothing the service started
 // goes on after it.
 func (s *Service) Run(ctx context.Context) error {
+	s.ctx = ctx
 	defer s.watcher.Close()
 	air := s.clock.NewTimer(s.untilNext())
 	defer air.Stop()
@@ -414,7 +417,10 @@ func (s *Service) reload() bool {
 }
 
 func (s *Service) scan() {
-	recs, problems := publish.Scan(s.st, s.opts.Cache, nil)
+	recs, problems := publish.Scan(s.ctx, s.st, s.opts.Cache, nil)
+	if s.ctx.Err() != nil {
+		return // stopping: a part of a scan is not published
+	}
 	for _, p := range problems {
 		s.log.Warn("recording left out", "file", p.Path, "err", p.Err)
 	}
@@ -428,6 +434,9 @@ func (s *Service) scan() {
 
 // publish recomputes the site for now, serves it, and writes it to Out.
 func (s *Service) publish(reason string) {
+	if s.ctx.Err() != nil {
+		return // stopping: nothing more is written
+	}
 	site, err := s.build(reason)
 	if err != nil {
 		s.log.Error("publish", "reason", reason, "err", err)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func site(t *testing.T, path string, at time.Time) (*station.Station, *publish.S
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := publish.Scan(st, nil, nil)
+	recs, _ := publish.Scan(context.Background(), st, nil, nil)
 	s, err := publish.Build(st, recs, at)
 	if err != nil {
 		t.Fatal(err)
