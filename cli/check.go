@@ -25,10 +25,13 @@ func newCheckCmd(o *rootOptions) *cobra.Command {
 		Short: "Validate the configuration and look for overlapping airings",
 		Long: `check validates the configuration, reporting every problem with its file,
 line, key path and value, then looks at the airings from --at for --days days
-for overlaps, exceptions that change nothing and rebroadcasts with nothing to
-replay, and reads the recordings as publish would, reporting each that would
-be left out of its feed. It exits 0 when there are no errors (warnings are
-printed), 1 otherwise.`,
+for overlaps, exceptions that change nothing, skip dates that skip nothing
+and rebroadcasts with nothing to replay, and reads the recordings as publish
+would, reporting each that would be left out of its feed (and each file
+named almost like a recording: in another case, or with no real date), and
+artwork that is missing. It exits 0 when there are no errors (warnings are
+printed), 1 otherwise. It holds a week of airings at a time: a year of a
+busy station takes seconds and little memory.`,
 		Example: `  onair check --config config.example.yaml
   ONAIR_CONFIG=/etc/onair/onair.yaml onair check --days 730`,
 		Args: cobra.NoArgs,

@@ -393,6 +393,7 @@ func TestHealthDescribesTheFileOnDisk(t *testing.T) {
 		want  string
 	}{
 		{"the good file restored in place", []string{bad, good}, "ok"},
+		{"the good file restored by rename", []string{bad, "rename:" + good}, "ok"},
 		{"bad, good, the same bad again", []string{bad, other, bad}, "degraded"},
 		{"deleted, then the running file restored", []string{del, good}, "ok"},
 		{"deleted, then an empty file", []string{del, "\n"}, "degraded"},
@@ -408,9 +409,13 @@ func TestHealthDescribesTheFileOnDisk(t *testing.T) {
 			os.WriteFile(path, []byte(good), 0o644)
 			h := start(t, path)
 			for _, step := range tc.steps {
-				if step == del {
+				switch {
+				case step == del:
 					os.Remove(path)
-				} else {
+				case strings.HasPrefix(step, "rename:"):
+					os.WriteFile(path+".tmp", []byte(strings.TrimPrefix(step, "rename:")), 0o644)
+					os.Rename(path+".tmp", path)
+				default:
 					os.WriteFile(path, []byte(step), 0o644)
 				}
 				h.settle("reload")
