@@ -154,6 +154,13 @@ var (
 func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
 	if r.Header.Get("Range") != "" {
+		size := len(d.body)
+		if gz {
+			size = len(d.gz)
+		}
+		if !rangesOK(w, r, int64(size)) {
+			return
+		}
 		body, etag := d.body, d.etag
 		w.Header().Set("Vary", "Accept-Encoding")
 		w.Header()["Cache-Control"] = d.hdrCache

@@ -166,10 +166,18 @@ func TestMediaNotRegular(t *testing.T) {
 	}
 }
 
-// TestMediaRanges: ranges are served, within reason.
+// TestMediaRanges: ranges are served, within reason, of media and of
+// documents alike.
 func TestMediaRanges(t *testing.T) {
 	h := exampleHandler(t)
 	many := "bytes=" + strings.TrimSuffix(strings.Repeat("0-0,", 17), ",")
+	thousand := "bytes=" + strings.TrimSuffix(strings.Repeat("0-0,", 1000), ",")
+	if w := get(h, "GET", "/feeds/prn.xml", "Range", thousand); w.Code != 416 || w.Body.Len() > 1000 {
+		t.Errorf("a feed, 1000 ranges: %d, %d bytes", w.Code, w.Body.Len())
+	}
+	if w := get(h, "GET", "/feeds/prn.xml", "Range", "bytes=0-9"); w.Code != 206 || w.Body.Len() != 10 {
+		t.Errorf("a feed, one range: %d, %d bytes", w.Code, w.Body.Len())
+	}
 	for _, tc := range []struct {
 		rng  string
 		code int
