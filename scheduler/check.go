@@ -75,7 +75,12 @@ func (s *Schedule) CheckWindow(from, to time.Time) ([]Problem, int) {
 		for i, p := range s.shows {
 			p.spans(w, end, lists[at[i]:at[i]+len(p.Slots)+1])
 		}
-		n += mergeSpans(lists, c.add)
+		n += kmerge(lists, func(a, b *span) bool {
+			if a.start != b.start { // nearly always: decided here
+				return a.start < b.start
+			}
+			return spanLess(a, b) < 0
+		}, c.add)
 	}
 	out = append(out, c.replayProblems()...)
 	return append(out, c.overlapProblems()...), n
@@ -135,57 +140,6 @@ func (p *showPlan) spans(from, to time.Time, lists [][]span) {
 			lists[i] = slices.CompactFunc(l, func(a, b span) bool { return a.start == b.start })
 		}
 	}
-}
-
-// mergeSpans calls add with the spans of all lists (each sorted) in order,
-// and returns how many there were.
-func mergeSpans(lists [][]span, add func(*span)) int {
-	n := 0
-	// heads is a min-heap of the lists' next spans, by list index.
-	heads := make([]int, 0, len(lists))
-	idx := make([]int, len(lists))
-	less := func(i, j int) bool {
-		a, b := &lists[heads[i]][idx[heads[i]]], &lists[heads[j]][idx[heads[j]]]
-		if a.start != b.start { // nearly always: decided here, inline
-			return a.start < b.start
-		}
-		return spanLess(a, b) < 0
-	}
-	down := func(i int) {
-		for {
-			l, r, m := 2*i+1, 2*i+2, i
-			if l < len(heads) && less(l, m) {
-				m = l
-			}
-			if r < len(heads) && less(r, m) {
-				m = r
-			}
-			if m == i {
-				return
-			}
-			heads[i], heads[m] = heads[m], heads[i]
-			i = m
-		}
-	}
-	for i, l := range lists {
-		if len(l) > 0 {
-			heads = append(heads, i)
-		}
-	}
-	for i := len(heads)/2 - 1; i >= 0; i-- {
-		down(i)
-	}
-	for len(heads) > 0 {
-		l := heads[0]
-		add(&lists[l][idx[l]])
-		n++
-		if idx[l]++; idx[l] == len(lists[l]) {
-			heads[0] = heads[len(heads)-1]
-			heads = heads[:len(heads)-1]
-		}
-		down(0)
-	}
-	return n
 }
 
 type slotKey struct {

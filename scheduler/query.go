@@ -35,16 +35,25 @@ func merge(lists [][]Airing) []Airing {
 		n += len(l)
 	}
 	out := make([]Airing, 0, n)
-	// heads is a min-heap of the lists' first airings, by list index.
-	heads := make([]int, 0, len(lists))
-	less := func(i, j int) bool { return airingLess(lists[heads[i]][0], lists[heads[j]][0]) < 0 }
+	kmerge(lists, func(a, b *Airing) bool { return airingLess(*a, *b) < 0 }, func(a *Airing) { out = append(out, *a) })
+	return out
+}
+
+// kmerge calls yield with the elements of lists (each sorted by less) in
+// order, through a heap of the lists' heads, and returns how many there
+// were.
+func kmerge[T any](lists [][]T, less func(a, b *T) bool, yield func(*T)) int {
+	n := 0
+	heads := make([]int, 0, len(lists)) // a min-heap of list indexes, by their next element
+	idx := make([]int, len(lists))
+	below := func(i, j int) bool { return less(&lists[heads[i]][idx[heads[i]]], &lists[heads[j]][idx[heads[j]]]) }
 	down := func(i int) {
 		for {
 			l, r, m := 2*i+1, 2*i+2, i
-			if l < len(heads) && less(l, m) {
+			if l < len(heads) && below(l, m) {
 				m = l
 			}
-			if r < len(heads) && less(r, m) {
+			if r < len(heads) && below(r, m) {
 				m = r
 			}
 			if m == i {
@@ -64,14 +73,15 @@ func merge(lists [][]Airing) []Airing {
 	}
 	for len(heads) > 0 {
 		l := heads[0]
-		out = append(out, lists[l][0])
-		if lists[l] = lists[l][1:]; len(lists[l]) == 0 {
+		yield(&lists[l][idx[l]])
+		n++
+		if idx[l]++; idx[l] == len(lists[l]) {
 			heads[0] = heads[len(heads)-1]
 			heads = heads[:len(heads)-1]
 		}
 		down(0)
 	}
-	return out
+	return n
 }
 
 // Next returns the first n airings that start at or after at.

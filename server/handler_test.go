@@ -31,9 +31,13 @@ func TestMain(m *testing.M) {
 
 var liveAt = time.Date(2026, 11, 29, 19, 30, 0, 0, time.UTC)
 
-func exampleHandler(t *testing.T) *Handler {
+func exampleHandler(t *testing.T) *Handler { return handlerFor(t, "config.example.yaml") }
+
+// handlerFor serves the station configured at path, its recordings
+// scanned, at liveAt.
+func handlerFor(t *testing.T, path string) *Handler {
 	t.Helper()
-	st, err := teststation.Load("config.example.yaml")
+	st, err := teststation.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,16 +316,7 @@ func TestScheduleForOtherSites(t *testing.T) {
 // airings, however large the window; a larger answer is refused with a hint
 // to page; an answer that names its from is computed once per publish.
 func TestScheduleQueryBounds(t *testing.T) {
-	st, err := teststation.Load("testdata/config/around-the-clock.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := publish.Build(st, nil, liveAt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := NewHandler(NewSnapshot(st, site, nil))
-	h.Now = func() time.Time { return liveAt }
+	h := handlerFor(t, "testdata/config/around-the-clock.yaml")
 	year := "/schedule.json?from=2026-11-29T00:00:00Z&to=2027-11-29T00:00:00Z"
 	start := time.Now()
 	w := get(h, "GET", year)
@@ -383,15 +378,7 @@ func TestSlowDownloads(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "archive", "t-2026-11-22.mp3"), big, 0o644)
 	path := filepath.Join(dir, "onair.yaml")
 	os.WriteFile(path, []byte("station: {name: T, timezone: UTC}\nshows:\n  - id: t\n    title: T\n    recordings: {dir: archive}\n    slots: [{kind: live, cron: \"0 13 * * SUN\", duration: 1h}]\n"), 0o644)
-	st, err := teststation.Loader(path)(mustRead(t, path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := publish.Build(st, nil, liveAt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := NewHandler(NewSnapshot(st, site, nil))
+	h := handlerFor(t, path)
 	h.MediaSlots = make(chan struct{}, 1)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -439,12 +426,4 @@ func TestSlowDownloads(t *testing.T) {
 	if n, err := io.Copy(io.Discard, c); err != nil || n >= int64(len(big)) {
 		t.Errorf("the silent client read %d bytes (%v); want the connection closed short", n, err)
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
