@@ -179,6 +179,7 @@ func (s *Service) Run(ctx context.Context) error {
 		defer t.Stop()
 	}
 	retryIn, retrying := retryFirst, false
+	armedFor := s.nextEvent // the instant the air timer is set for
 	lastWall, lastMono := s.clock.Now(), s.clock.Mono()
 	if s.handled != nil {
 		s.handled("started")
@@ -215,9 +216,7 @@ func (s *Service) Run(ctx context.Context) error {
 			continue
 		case <-configSettle.C():
 			event = "reload"
-			if s.safely(event, s.reload) {
-				air.Reset(s.untilNext()) // the new schedule has other air times
-			}
+			s.safely(event, s.reload)
 		case <-recSettle.C():
 			// Quiet for the settle time: every file in the archive has
 			// stopped growing (each write is an event that re-arms the timer).
@@ -226,7 +225,10 @@ func (s *Service) Run(ctx context.Context) error {
 		case <-air.C():
 			event = "air time"
 			s.safely(event, func() bool { s.publish(event); return true })
-			air.Reset(s.untilNext())
+			if s.nextEvent.Equal(armedFor) {
+				// The publish failed: try again in a second, not at once.
+				air.Reset(time.Second)
+			}
 		case <-check.C():
 			// A wall clock that jumped (NTP, a resumed laptop or VM) moves
 			// air time under the air timer, which counts monotonic time:
@@ -237,21 +239,25 @@ func (s *Service) Run(ctx context.Context) error {
 				event = "clock jump"
 				s.log.Info("clock jumped", "by", drift.Round(time.Millisecond))
 				s.safely(event, func() bool { s.publish(event); return true })
-				air.Reset(s.untilNext())
+				armedFor = time.Time{} // set afresh: the old duration was counted on the old clock
 			}
 			lastWall, lastMono = wall, mono
 		case <-s.reloads:
 			// Asked (SIGHUP): the configuration if it changed, and the
 			// recordings in any case, as if every file had just landed.
 			event = "reload asked"
-			if s.safely(event, s.reload) {
-				air.Reset(s.untilNext())
-			} else {
+			if !s.safely(event, s.reload) {
 				s.safely(event, func() bool { s.watchArchives(); s.scan(); s.publish(event); return true })
 			}
 		case <-retry.C():
 			event, retrying = "write retry", false
 			s.safely(event, func() bool { s.write(s.handler.Snapshot().Site); return true })
+		}
+		// A publish names the next instant the site changes (a new
+		// schedule has other air times): the air timer follows it.
+		if !s.nextEvent.Equal(armedFor) {
+			air.Reset(s.untilNext())
+			armedFor = s.nextEvent
 		}
 		// A failed write is tried again, backing off, until one succeeds.
 		if s.writeErr == "" {
