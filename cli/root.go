@@ -106,7 +106,7 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o))
+	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o), newLiquidsoapCmd(o))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

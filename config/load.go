@@ -127,8 +127,8 @@ func decode(tree map[string]any, getenv func(string) string) (*rawConfig, error)
 	// viper's own environment binding reads the process's environment;
 	// onair's comes from the command, so the overrides are set from it.
 	for _, k := range envKeys {
-		if val := getenv(envName(k)); val != "" {
-			v.Set(k, val)
+		if val := getenv(k.env); val != "" {
+			v.Set(k.key, val)
 		}
 	}
 	var raw rawConfig

@@ -27,6 +27,7 @@ var languagePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustC
 type stationDefaults struct {
 	baseURL, language, streamURL, image string
 	owner                               feeds.Owner
+	playout                             bool // the station has an air chain
 }
 
 func (v *validator) stationDefaults(p keyPath, rs *rawStation, baseURL string) stationDefaults {
@@ -206,6 +207,19 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 		mediaURL = v.httpURL(rp.key("url"), rr.URL)
 	}
 	set.Recordings = &archive.Source{Show: rs.ID, Dir: dir, Pattern: pattern, URL: mediaURL}
+	// Live airings are recorded from the show's stream where onair drives
+	// the air chain, unless the show says not to; record: true records
+	// without playout too.
+	set.Record = d.playout
+	if rr.Record != "" {
+		set.Record = v.boolean(rp.key("record"), rr.Record)
+	}
+	if set.Record && set.Podcast.StreamURL == "" {
+		if rr.Record != "" {
+			v.fail(rp.key("record"), rr.Record, "recording needs a stream_url (the station's or the show's) to record from")
+		}
+		set.Record = false
+	}
 	if artFile != "" {
 		switch ext := strings.ToLower(filepath.Ext(artFile)); {
 		case strings.ContainsAny(artFile, `/\`) || strings.HasPrefix(artFile, "."):

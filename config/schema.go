@@ -19,8 +19,31 @@ type rawStation struct {
 	StreamURL    string   `mapstructure:"stream_url"`
 	Image        string   `mapstructure:"image"`
 	Owner        rawOwner `mapstructure:"owner"`
-	ScheduleDays string   `mapstructure:"schedule_days"`
-	Skip         []string `mapstructure:"skip"`
+	ScheduleDays string     `mapstructure:"schedule_days"`
+	Skip         []string   `mapstructure:"skip"`
+	Playout      rawPlayout `mapstructure:"playout"`
+}
+
+// rawPlayout is the station's air chain: the Liquidsoap onair drives, the
+// Icecast it sends to, the harbor the studio connects to, the fallback.
+type rawPlayout struct {
+	Liquidsoap string     `mapstructure:"liquidsoap"`
+	Icecast    rawIcecast `mapstructure:"icecast"`
+	Harbor     rawHarbor  `mapstructure:"harbor"`
+	Fallback   string     `mapstructure:"fallback"`
+}
+
+type rawIcecast struct {
+	Host     string `mapstructure:"host"`
+	Port     string `mapstructure:"port"`
+	Mount    string `mapstructure:"mount"`
+	Password string `mapstructure:"password"`
+}
+
+type rawHarbor struct {
+	Port     string `mapstructure:"port"`
+	Mount    string `mapstructure:"mount"`
+	Password string `mapstructure:"password"`
 }
 
 type rawOwner struct {
@@ -39,6 +62,7 @@ type rawRecordings struct {
 	Dir     string `mapstructure:"dir"`
 	Pattern string `mapstructure:"pattern"`
 	URL     string `mapstructure:"url"`
+	Record  string `mapstructure:"record"`
 }
 
 type rawShow struct {
@@ -93,6 +117,14 @@ type rawException struct {
 	Title    string `mapstructure:"title"`
 }
 
-// envKeys are the keys an environment variable ONAIR_<KEY> overrides, such
-// as ONAIR_STATION_BASE_URL.
-var envKeys = []string{"station.name", "station.timezone", "station.base_url", "station.stream_url"}
+// envKeys are the keys an environment variable overrides: ONAIR_<KEY>,
+// such as ONAIR_STATION_BASE_URL, and the air chain's passwords, which
+// are kept out of the file by their own short names.
+var envKeys = []struct{ key, env string }{
+	{"station.name", "ONAIR_STATION_NAME"},
+	{"station.timezone", "ONAIR_STATION_TIMEZONE"},
+	{"station.base_url", "ONAIR_STATION_BASE_URL"},
+	{"station.stream_url", "ONAIR_STATION_STREAM_URL"},
+	{"station.playout.icecast.password", "ONAIR_ICECAST_PASSWORD"},
+	{"station.playout.harbor.password", "ONAIR_HARBOR_PASSWORD"},
+}

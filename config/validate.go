@@ -60,8 +60,8 @@ func (v *validator) fail(p keyPath, value string, format string, args ...any) {
 
 func envName(index string) string {
 	for _, k := range envKeys {
-		if k == index {
-			return "ONAIR_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
+		if k.key == index {
+			return k.env
 		}
 	}
 	return ""
@@ -98,6 +98,8 @@ func (v *validator) config(raw *rawConfig, c *Config) {
 	st.ScheduleDays = v.scheduleDays(p.key("schedule_days"), raw.Station.ScheduleDays)
 	d := v.stationDefaults(p, &raw.Station, st.BaseURL)
 	st.Language, st.StreamURL = d.language, d.streamURL
+	st.Playout = v.playout(p.key("playout"), &raw.Station.Playout, c.Dir)
+	d.playout = st.Playout != nil
 	for i, s := range raw.Station.Skip {
 		if d, err := scheduler.ParseDate(s); err != nil {
 			v.fail(p.key("skip").item(i, ""), s, "%v", err)

@@ -30,6 +30,8 @@ type Station struct {
 	// Skip lists the station's holidays: local dates on which no show's
 	// scheduled airings air.
 	Skip []scheduler.Date
+	// Playout is the air chain onair drives; nil when it drives none.
+	Playout *Playout
 	// Shows are in the order the configuration lists them.
 	Shows []*Show
 	// Schedule is the engine's view of the shows, prepared once.
@@ -47,6 +49,9 @@ type Show struct {
 	// ImageFile is the show's artwork on disk, when it is a file of its
 	// recordings directory (served under media/<show>/); "" otherwise.
 	ImageFile string
+	// Record says that onair records the station's stream during the
+	// show's live airings into its recordings directory.
+	Record bool
 }
 
 // New prepares a station whose settings and shows are filled in: it builds
@@ -68,3 +73,32 @@ func (st *Station) Show(id string) *Show { return st.byID[id] }
 
 // Days is ScheduleDays as a duration.
 func (st *Station) Days() time.Duration { return time.Duration(st.ScheduleDays) * 24 * time.Hour }
+
+// Playout is the station's air chain, which onair drives: its Liquidsoap
+// (playout), the Icecast that Liquidsoap sends the air signal to, the
+// harbor that the studio's encoder connects to, and what airs when nothing
+// is scheduled.
+type Playout struct {
+	// Liquidsoap is the address of Liquidsoap's server (telnet), host:port.
+	Liquidsoap string
+	Icecast    Icecast
+	Harbor     Harbor
+	// Fallback is a file or a directory (played as a playlist) that airs
+	// when no airing does; "" airs silence.
+	Fallback string
+}
+
+// Icecast is where Liquidsoap sends the air signal.
+type Icecast struct {
+	Host     string
+	Port     int
+	Mount    string // with its leading slash: /air
+	Password string
+}
+
+// Harbor is Liquidsoap's input for the studio's encoder.
+type Harbor struct {
+	Port     int
+	Mount    string // with its leading slash: /live
+	Password string
+}

@@ -27,6 +27,7 @@ var exampleArchive = []struct {
 	{"jazz/jazz-2026-11-14.mp3", 3 * time.Second, ""},
 	{"voices/voices-2026-10-30.mp3", 2 * time.Second, ""},
 	{"prn/cover.png", 0, ""},
+	{"../air/music/interlude.mp3", 2 * time.Second, ""}, // testdata/config/air.yaml's fallback
 }
 
 // TestExampleArchive keeps testdata/archive what this package generates
