@@ -12,13 +12,13 @@ type rawConfig struct {
 }
 
 type rawStation struct {
-	Name         string   `mapstructure:"name"`
-	Timezone     string   `mapstructure:"timezone"`
-	BaseURL      string   `mapstructure:"base_url"`
-	Language     string   `mapstructure:"language"`
-	StreamURL    string   `mapstructure:"stream_url"`
-	Image        string   `mapstructure:"image"`
-	Owner        rawOwner `mapstructure:"owner"`
+	Name         string     `mapstructure:"name"`
+	Timezone     string     `mapstructure:"timezone"`
+	BaseURL      string     `mapstructure:"base_url"`
+	Language     string     `mapstructure:"language"`
+	StreamURL    string     `mapstructure:"stream_url"`
+	Image        string     `mapstructure:"image"`
+	Owner        rawOwner   `mapstructure:"owner"`
 	ScheduleDays string     `mapstructure:"schedule_days"`
 	Skip         []string   `mapstructure:"skip"`
 	Playout      rawPlayout `mapstructure:"playout"`
