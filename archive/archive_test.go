@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/internal/testmedia"
+	"github.com/onair-radio/onair/scheduler"
 )
 
 func TestPattern(t *testing.T) {
@@ -288,5 +289,37 @@ func TestScanStops(t *testing.T) {
 	}
 	if recs, _ := Scan(context.Background(), source(t, dir), nil, nil); len(recs) != 9 {
 		t.Errorf("%d recordings, want 9", len(recs))
+	}
+}
+
+// TestPatternName: what Name writes, Match reads back.
+func TestPatternName(t *testing.T) {
+	d := scheduler.MustDate("2026-11-29")
+	for _, tc := range []struct {
+		pattern string
+		n       int
+		want    string
+	}{
+		{DefaultPattern, 1, "prn-2026-11-29.mp3"},
+		{DefaultPattern, 2, "prn-2026-11-29-2.mp3"},
+		{"{show}_{date}.{ext}", 1, "prn_2026-11-29.mp3"},
+		{"{date}-{n}.{ext}", 3, "2026-11-29-3.mp3"},
+	} {
+		p, err := ParsePattern(tc.pattern, "prn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, err := p.Name(d, tc.n, "mp3")
+		if err != nil || name != tc.want {
+			t.Errorf("%s n=%d: %q %v, want %q", tc.pattern, tc.n, name, err, tc.want)
+			continue
+		}
+		if md, mn, ok := p.Match(name); !ok || md != d || mn != tc.n {
+			t.Errorf("%s: Match(%q) = %s %d %v", tc.pattern, name, md, mn, ok)
+		}
+	}
+	p, _ := ParsePattern("{date}-{n}.{ext}", "prn")
+	if _, err := p.Name(d, 1, "mp3"); err == nil {
+		t.Error("{n} named a first episode")
 	}
 }

@@ -81,6 +81,40 @@ func ParsePattern(text, show string) (*Pattern, error) {
 
 func (p *Pattern) String() string { return p.text }
 
+// Name is the file name the pattern gives the nth live episode of date d
+// (n from 1), in format ext (mp3, m4a): what a recorder names its file so
+// that the archive finds it. Match reads it back.
+func (p *Pattern) Name(d scheduler.Date, n int, ext string) (string, error) {
+	var b strings.Builder
+	rest := p.text
+	for rest != "" {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		j := strings.IndexByte(rest[i:], '}')
+		switch name := rest[i+1 : i+j]; name {
+		case "show":
+			b.WriteString(p.show)
+		case "date":
+			b.WriteString(d.String())
+		case "n":
+			if n < 2 {
+				return "", fmt.Errorf("the pattern %s names only second and later episodes of a day ({n}); use {episode} to name every one", p.text)
+			}
+			b.WriteString(strconv.Itoa(n))
+		case "episode":
+			b.WriteString(scheduler.EpisodeID(p.show, d, n))
+		case "ext":
+			b.WriteString(ext)
+		}
+		rest = rest[i+j+1:]
+	}
+	return b.String(), nil
+}
+
 // Near explains why a name that Match refuses looks meant as a recording:
 // it matches but for its case (PRN-2026-11-29.MP3), or names a date that
 // does not exist (prn-2026-02-30.mp3). It is nil for any other name.

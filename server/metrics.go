@@ -28,6 +28,8 @@ type Metrics struct {
 	publishes    uint64
 	reloadFailed uint64
 	writeFailed  uint64
+	playoutFail  uint64
+	recordings   [2]uint64 // failed, made
 	publishTime  histogram
 	nextAiring   time.Time
 }
@@ -70,6 +72,22 @@ func (m *Metrics) writeFailure() {
 	m.mu.Unlock()
 }
 
+func (m *Metrics) playoutFailure() {
+	m.mu.Lock()
+	m.playoutFail++
+	m.mu.Unlock()
+}
+
+func (m *Metrics) recorded(ok bool) {
+	m.mu.Lock()
+	if ok {
+		m.recordings[1]++
+	} else {
+		m.recordings[0]++
+	}
+	m.mu.Unlock()
+}
+
 func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	m.WriteTo(w)
@@ -99,6 +117,8 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "onair_publish_duration_seconds_bucket{le=\"+Inf\"} %d\nonair_publish_duration_seconds_sum %g\nonair_publish_duration_seconds_count %d\n", cum, m.publishTime.sum, m.publishTime.n)
 	fmt.Fprintf(&b, "# HELP onair_reload_failures_total Edits of the configuration that were refused.\n# TYPE onair_reload_failures_total counter\nonair_reload_failures_total %d\n", m.reloadFailed)
 	fmt.Fprintf(&b, "# HELP onair_write_failures_total Writes of the site to --out that failed (each is tried again).\n# TYPE onair_write_failures_total counter\nonair_write_failures_total %d\n", m.writeFailed)
+	fmt.Fprintf(&b, "# HELP onair_playout_failures_total Commands to Liquidsoap that failed (each is tried again).\n# TYPE onair_playout_failures_total counter\nonair_playout_failures_total %d\n", m.playoutFail)
+	fmt.Fprintf(&b, "# HELP onair_recordings_total Recordings of live airings, by result.\n# TYPE onair_recordings_total counter\nonair_recordings_total{result=\"made\"} %d\nonair_recordings_total{result=\"failed\"} %d\n", m.recordings[1], m.recordings[0])
 	next := "NaN"
 	if !m.nextAiring.IsZero() {
 		next = strconv.FormatInt(m.nextAiring.Unix(), 10)

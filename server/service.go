@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/output"
+	"github.com/onair-radio/onair/playout"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
@@ -34,6 +36,9 @@ type Options struct {
 	Clock  clock.Clock // the service's time (shifted by --at); default the system's
 	Logger *slog.Logger
 	Cache  *archive.Cache
+	// StreamClient reads the stream that recordings are made of (default:
+	// one with connect and header timeouts, and none on the whole response).
+	StreamClient *http.Client
 	// MaxDownloads bounds the media downloads served at once (0: no bound),
 	// so that slow clients cannot take every connection.
 	MaxDownloads int
@@ -94,6 +99,12 @@ type Service struct {
 	reloads chan struct{}
 	// ctx is Run's: a scan in progress stops when it is done.
 	ctx context.Context
+	// running is set once Run runs: the air chain is driven from then on.
+	running bool
+	// air is the station's air chain as the service drives it.
+	air      air
+	recorder *playout.Recorder
+	recWG    sync.WaitGroup // the recordings in progress
 }
 
 // Status is what /healthz says of the service.
@@ -103,6 +114,7 @@ type Status struct {
 	ReloadError string // the refused edit on disk now; empty when the file is the one in use
 	WriteError  string // the last write to Out failed; empty when it succeeded
 	NextEvent   time.Time
+	Air         map[string]any // the air chain: Liquidsoap, what is on air, recordings
 }
 
 // NewService loads the configuration (which must be valid to start), scans
@@ -121,6 +133,8 @@ func NewService(opts Options) (*Service, error) {
 		opts.Settle = time.Second
 	}
 	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
+	s.air.recDone = make(chan recResult, 64)
+	s.recorder = &playout.Recorder{Clock: opts.Clock, Client: opts.StreamClient, Log: opts.Logger}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
 	// lands from here on is an event for Run.
@@ -143,7 +157,7 @@ func NewService(opts Options) (*Service, error) {
 	s.st, s.cfgHash, s.loadedAt = st, sha256.Sum256(data), s.clock.Now()
 	s.watchArchives()
 	s.scan()
-	site, err := s.build("start")
+	site, err := s.build("start", s.clock.Now())
 	if err != nil {
 		s.watcher.Close()
 		return nil, err
@@ -166,8 +180,10 @@ func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.han
 // timer is stopped and the watcher closed: nothing the service started
 // goes on after it.
 func (s *Service) Run(ctx context.Context) error {
-	s.ctx = ctx
+	s.ctx, s.running = ctx, true
 	defer s.watcher.Close()
+	// Recordings in progress stop first (their .part files stay).
+	defer s.stopRecordings()
 	air := s.clock.NewTimer(s.untilNext())
 	defer air.Stop()
 	check := s.clock.NewTicker(clockCheck)
@@ -179,8 +195,17 @@ func (s *Service) Run(ctx context.Context) error {
 		defer t.Stop()
 	}
 	retryIn, retrying := retryFirst, false
+	airRetry := s.clock.NewTimer(0)
+	airRetry.Stop()
+	defer airRetry.Stop()
+	airRetryIn, airRetrying := retryFirst, false
+	// What is on air now: a service started (or restarted) mid-airing
+	// drives it, and records it, for the rest of it.
+	s.airChange(s.clock.Now())
 	armedFor := s.nextEvent // the instant the air timer is set for
 	lastWall, lastMono := s.clock.Now(), s.clock.Mono()
+	s.safely("air", func() bool { return s.applyAir(s.clock.Now()) })
+	s.setStatus()
 	if s.handled != nil {
 		s.handled("started")
 	}
@@ -252,7 +277,22 @@ func (s *Service) Run(ctx context.Context) error {
 		case <-retry.C():
 			event, retrying = "write retry", false
 			s.safely(event, func() bool { s.write(s.handler.Snapshot().Site); return true })
+		case <-airRetry.C():
+			event, airRetrying = "air retry", false
+		case r := <-s.air.recDone:
+			event = "recorded"
+			s.recorded(r)
 		}
+		// The air chain follows what the event changed; Liquidsoap is told
+		// again, backing off, until it takes it.
+		if s.safely("air", func() bool { return s.applyAir(s.clock.Now()) }) {
+			airRetry.Stop()
+			airRetrying, airRetryIn = false, retryFirst
+		} else if !airRetrying {
+			airRetry.Reset(airRetryIn)
+			airRetrying, airRetryIn = true, min(2*airRetryIn, retryMax)
+		}
+		s.setStatus()
 		// A publish names the next instant the site changes (a new
 		// schedule has other air times): the air timer follows it.
 		if !s.nextEvent.Equal(armedFor) {
@@ -443,7 +483,16 @@ func (s *Service) publish(reason string) {
 	if s.ctx.Err() != nil {
 		return // stopping: nothing more is written
 	}
-	site, err := s.build(reason)
+	// One reading of the clock: what is on air, and the site, are of the
+	// same instant.
+	at := s.clock.Now()
+	if s.running {
+		// What is on air changes first: Liquidsoap is told before the
+		// site is built, not after.
+		s.airChange(at)
+		s.safely("air", func() bool { return s.applyAir(at) })
+	}
+	site, err := s.build(reason, at)
 	if err != nil {
 		s.log.Error("publish", "reason", reason, "err", err)
 		return
@@ -452,9 +501,8 @@ func (s *Service) publish(reason string) {
 	s.write(site)
 }
 
-func (s *Service) build(reason string) (*publish.Site, error) {
+func (s *Service) build(reason string, at time.Time) (*publish.Site, error) {
 	start := time.Now()
-	at := s.clock.Now()
 	site, err := s.builder.Build(s.st, s.recs, at)
 	if err != nil {
 		return nil, err
@@ -515,7 +563,7 @@ func (s *Service) nextAiring(at time.Time) time.Time {
 func (s *Service) setStatus() {
 	s.status.Store(&Status{
 		Config: s.opts.ConfigPath, LoadedAt: s.loadedAt, ReloadError: s.reloadErr,
-		WriteError: s.writeErr, NextEvent: s.nextEvent,
+		WriteError: s.writeErr, NextEvent: s.nextEvent, Air: s.airStatus(),
 	})
 }
 
@@ -540,6 +588,11 @@ func (s *Service) health() any {
 	if s.opts.Out != nil {
 		h["out"] = s.opts.Out.String()
 		h["last_write_error"] = nullable(st.WriteError)
+	}
+	h["air"] = st.Air
+	if st.Air["liquidsoap_error"] != nil {
+		status = "degraded"
+		h["status"] = status
 	}
 	return h
 }

@@ -96,7 +96,12 @@ func startWith(t *testing.T, opts Options) *harness {
 		t.Fatal(err)
 	}
 	h.svc = svc
-	svc.handled = func(ev string) { h.events <- ev }
+	svc.handled = func(ev string) {
+		if h.clk != nil { // in the log a failing test prints
+			fmt.Fprintf(h.logs, "handled %q at %s\n", ev, h.clk.Now().Format(time.TimeOnly))
+		}
+		h.events <- ev
+	}
 	h.srv = httptest.NewServer(svc.HTTPHandler())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

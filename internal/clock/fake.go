@@ -109,9 +109,20 @@ func (f *Fake) remove(t *fakeTimer) {
 func (f *Fake) add(d, every time.Duration) *fakeTimer {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	t := &fakeTimer{f: f, c: make(chan time.Time, 1), at: f.mono + max(d, 0), every: every}
-	f.waiters = append(f.waiters, t)
+	t := &fakeTimer{f: f, c: make(chan time.Time, 1), every: every}
+	t.arm(d)
 	return t
+}
+
+// arm sets the timer to fire d from now: at once when d is not positive,
+// as time.Timer does. f.mu is held.
+func (t *fakeTimer) arm(d time.Duration) {
+	t.at = t.f.mono + d
+	if d <= 0 && t.every == 0 {
+		t.c <- t.f.wall // the channel is empty: a new timer, or drained
+		return
+	}
+	t.f.waiters = append(t.f.waiters, t)
 }
 
 func (f *Fake) NewTimer(d time.Duration) Timer   { return f.add(d, 0) }
@@ -142,8 +153,7 @@ func (t *fakeTimer) Reset(d time.Duration) {
 	defer t.f.mu.Unlock()
 	t.drain()
 	t.f.remove(t)
-	t.at = t.f.mono + max(d, 0)
-	t.f.waiters = append(t.f.waiters, t)
+	t.arm(d)
 }
 
 // tickerOf is a ticker: a timer that re-arms, whose Stop has no result.

@@ -47,6 +47,23 @@ func TestFakeTimer(t *testing.T) {
 	}
 }
 
+// TestFakeTimerDue: a timer set for now or the past fires at once, as
+// time.Timer's does, without waiting for the clock to move.
+func TestFakeTimerDue(t *testing.T) {
+	f := NewFake(t0)
+	if _, ok := fired(f.NewTimer(0).C()); !ok {
+		t.Error("NewTimer(0) did not fire")
+	}
+	tm := f.NewTimer(time.Hour)
+	tm.Reset(-time.Second)
+	if at, ok := fired(tm.C()); !ok || !at.Equal(t0) {
+		t.Errorf("Reset(-1s): fired %v at %s", ok, at)
+	}
+	if f.Timers() != 0 {
+		t.Errorf("%d timers wait", f.Timers())
+	}
+}
+
 func TestFakeTickerAndOrder(t *testing.T) {
 	f := NewFake(t0)
 	tick := f.NewTicker(2 * time.Second)

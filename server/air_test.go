@@ -1,0 +1,116 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onair-radio/onair/internal/fakels"
+	"github.com/onair-radio/onair/internal/testmedia"
+)
+
+// TestOnTheAir drives a fake Liquidsoap and records a fake stream, on the
+// fake clock: the studio goes on air at the live airing's start and off at
+// its end, the stream is recorded into the archive for exactly that
+// airing, and the rebroadcast plays that recording from its start and
+// stops at its end.
+func TestOnTheAir(t *testing.T) {
+	t.Parallel()
+	ls := fakels.Start(t)
+	audio := testmedia.MP3(100, "")
+	joined := make(chan struct{}, 10)
+	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/mpeg")
+		w.Write(audio)
+		w.(http.Flusher).Flush()
+		joined <- struct{}{}
+		<-r.Context().Done() // a stream does not end
+	}))
+	defer stream.Close()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: %s/air
+  playout:
+    liquidsoap: %s
+    icecast: {host: 127.0.0.1, password: hackme}
+    harbor: {password: studio}
+shows:
+  - id: t
+    title: Test Hour
+    recordings: {dir: archive}
+    slots:
+      - {kind: live, once: 2026-11-27 13:30, duration: 1h}
+      - {kind: rebroadcast, once: 2026-11-27 15:00, duration: 1h}
+`, stream.URL, ls.Addr())), 0o644)
+	h := start(t, path)
+	state := func() string {
+		live, playing := ls.State()
+		return fmt.Sprintf("live=%v playing=%q", live, playing)
+	}
+	if got := state(); got != `live=false playing=""` {
+		t.Fatalf("at start: %s", got)
+	}
+
+	liveAt := time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC)
+	// Each instant's event may be a publish for air time or one for files
+	// that settled at the same instant: what matters is what is on air.
+	onAir := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for state() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("at %s: %s, want %s", h.clk.Now().Format(time.TimeOnly), state(), want)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	h.clk.AdvanceTo(liveAt)
+	onAir(`live=true playing=""`)
+	<-joined
+	recorded := filepath.Join(dir, "archive", "t-2026-11-27.mp3")
+	waitFor(t, func() bool {
+		info, err := os.Stat(recorded + ".part")
+		return err == nil && info.Size() == int64(len(audio))
+	})
+	waitFor(t, func() bool { return strings.Contains(fmt.Sprint(h.health()["air"]), "recording:["+recorded+"]") })
+
+	h.clk.AdvanceTo(liveAt.Add(time.Hour))
+	h.wait("recorded")
+	onAir(`live=false playing=""`)
+	b, err := os.ReadFile(recorded)
+	if err != nil || len(b) != len(audio) {
+		t.Fatalf("the recording: %d bytes, %v", len(b), err)
+	}
+	h.settle("recordings")
+	if items := h.feed().Items; len(items) != 1 || items[0].Enclosures[0].Length != fmt.Sprint(len(audio)) {
+		t.Fatalf("the feed's items: %v", items)
+	}
+
+	abs, _ := filepath.Abs(recorded)
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
+	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Test Hour\":%s"`, abs))
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC))
+	onAir(`live=false playing=""`)
+}
+
+// waitFor waits for cond, which a goroutine of the service makes true in
+// real time (a write), not for time to pass.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("not within 5 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
