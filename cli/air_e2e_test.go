@@ -1,0 +1,354 @@
+package cli
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestOnTheAirEndToEnd runs the real chain on loopback: Icecast 2 and
+// Liquidsoap (as an unprivileged user), onair serve driving them on the
+// real clock, a studio that sends a 440 Hz tone to the harbor from before
+// a live airing until after it, and an 880 Hz fallback. It listens to the
+// air mount and checks, from the audio, that 440 Hz aired for the live
+// airing and for the rebroadcast of its recording, and the fallback
+// otherwise; and that the recording became the feed's episode.
+func TestOnTheAirEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the air chain for half a minute")
+	}
+	for _, p := range []string{"icecast2", "liquidsoap", "ffmpeg"} {
+		if _, err := exec.LookPath(p); err != nil {
+			if os.Getenv("ONAIR_REQUIRE_AIR") != "" {
+				t.Fatalf("%s is not installed (apt-get install liquidsoap icecast2 ffmpeg)", p)
+			}
+			t.Skipf("%s is not installed (apt-get install liquidsoap icecast2 ffmpeg)", p)
+		}
+	}
+	// A directory Icecast and Liquidsoap, which run as nobody, can read
+	// (t.TempDir's parent is private).
+	dir, err := os.MkdirTemp("", "onair-air-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	for _, d := range []string{"logs", "music", "archive"} {
+		os.Mkdir(filepath.Join(dir, d), 0o755)
+	}
+	os.Chmod(filepath.Join(dir, "logs"), 0o777)
+	icePort, harborPort, lsPort := freePort(t), freePort(t), freePort(t)
+	ffmpeg(t, "-f", "lavfi", "-i", "sine=frequency=880:duration=60", "-c:a", "libmp3lame", "-b:a", "128k", filepath.Join(dir, "music", "fallback.mp3"))
+
+	os.WriteFile(filepath.Join(dir, "icecast.xml"), []byte(fmt.Sprintf(`<icecast>
+  <limits><sources>4</sources><burst-on-connect>0</burst-on-connect><burst-size>0</burst-size></limits>
+  <authentication><source-password>hackme</source-password><admin-password>adminpw</admin-password></authentication>
+  <hostname>127.0.0.1</hostname>
+  <listen-socket><port>%d</port><bind-address>127.0.0.1</bind-address></listen-socket>
+  <paths><basedir>/usr/share/icecast2</basedir><logdir>%s</logdir><webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
+  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
+  <security><chroot>0</chroot></security>
+</icecast>
+`, icePort, filepath.Join(dir, "logs"))), 0o644)
+	icecast := start(t, dir, "icecast", unprivileged("icecast2", "-c", filepath.Join(dir, "icecast.xml"))...)
+	waitListening(t, icePort, icecast)
+
+	// The live airing starts a while from now, long enough for the chain
+	// to start; its rebroadcast follows once the recording is in.
+	t0 := time.Now().UTC().Truncate(time.Second).Add(14 * time.Second)
+	const liveFor, rebroAfter, rebroFor = 8 * time.Second, 14 * time.Second, 8 * time.Second
+	cfg := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`station:
+  name: Air End To End
+  timezone: UTC
+  stream_url: http://127.0.0.1:%d/air
+  playout:
+    liquidsoap: 127.0.0.1:%d
+    icecast: {host: 127.0.0.1, port: %d, mount: /air, password: hackme}
+    harbor: {port: %d, mount: /live, password: studio}
+    fallback: music
+shows:
+  - id: t
+    title: Tone Hour
+    recordings: {dir: archive}
+    slots:
+      - {kind: live, once: "%s", duration: %s}
+      - {kind: rebroadcast, once: "%s", duration: %s}
+`, icePort, lsPort, icePort, harborPort, t0.Format("2006-01-02 15:04:05"), liveFor, t0.Add(rebroAfter).Format("2006-01-02 15:04:05"), rebroFor)), 0o644)
+	var script strings.Builder
+	if code := Run(context.Background(), []string{"liquidsoap", "-c", cfg}, Env{Stdout: &script, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}); code != 0 {
+		t.Fatalf("onair liquidsoap exited %d", code)
+	}
+	os.WriteFile(filepath.Join(dir, "station.liq"), []byte(script.String()), 0o644)
+	ls := start(t, dir, "liquidsoap", unprivileged("liquidsoap", filepath.Join(dir, "station.liq"))...)
+	waitListening(t, lsPort, ls)
+
+	// The listener: the air mount, decoded to 8 kHz mono.
+	// (No probing ahead: ffmpeg's default reads seconds of a stream before
+	// it decodes any.)
+	listen := exec.Command("ffmpeg", "-loglevel", "error", "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer",
+		"-i", fmt.Sprintf("http://127.0.0.1:%d/air", icePort), "-ac", "1", "-ar", "8000", "-f", "s16le", "-")
+	pcm, err := listen.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := listen.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { listen.Process.Kill(); listen.Wait() })
+	heard := make(chan []int16, 1)
+	// firstSample is when the first sample aired: of all the reads, the one
+	// that came soonest after its samples did tells it best (a sample
+	// arrives after it aired, never before).
+	var firstSample time.Time
+	go func() {
+		var samples []int16
+		buf := make([]byte, 4096)
+		for {
+			n, err := pcm.Read(buf)
+			for i := 0; i+1 < n; i += 2 {
+				samples = append(samples, int16(binary.LittleEndian.Uint16(buf[i:])))
+			}
+			if n > 0 {
+				aired := time.Now().Add(-time.Duration(len(samples)) * time.Second / 8000)
+				if firstSample.IsZero() || aired.Before(firstSample) {
+					firstSample = aired
+				}
+			}
+			if err != nil {
+				heard <- samples
+				return
+			}
+		}
+	}()
+
+	// onair serve, on the real clock.
+	var logs syncBuffer
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan int, 1)
+	go func() {
+		served <- Run(ctx, []string{"serve", "-c", cfg, "--listen", "127.0.0.1:0", "--no-cache", "--log-format", "text"},
+			Env{Stdout: io.Discard, Stderr: &logs, Getenv: func(string) string { return "" }, Now: time.Now})
+	}()
+	t.Cleanup(func() {
+		stop()
+		<-served
+		if t.Failed() {
+			t.Logf("onair:\n%s", logs.String())
+		}
+	})
+	listening := waitLog(t, &logs, `listening url=(http://\S+)`)
+
+	// The studio: connected 4 s before the live airing, until 4 s after it.
+	time.Sleep(time.Until(t0.Add(-4 * time.Second)))
+	studio := exec.Command("ffmpeg", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "sine=frequency=440:duration=16",
+		"-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg", "-f", "mp3",
+		fmt.Sprintf("icecast://source:studio@127.0.0.1:%d/live", harborPort))
+	if out, err := studio.CombinedOutput(); err != nil {
+		t.Errorf("the studio: %v\n%s", err, out)
+	}
+	time.Sleep(time.Until(t0.Add(rebroAfter + rebroFor + 3*time.Second)))
+	listen.Process.Kill()
+	samples := <-heard
+
+	// What aired, a tenth of a second at a time.
+	const rate, window = 8000, 800
+	tone := func(at time.Duration) string {
+		i := int(at.Seconds()*rate) / window * window
+		if i < 0 || i+window > len(samples) {
+			return "none"
+		}
+		crossings := 0
+		for j := i + 1; j < i+window; j++ {
+			if (samples[j-1] < 0) != (samples[j] < 0) {
+				crossings++
+			}
+		}
+		switch f := crossings * rate / window / 2; {
+		case f > 350 && f < 550:
+			return "440"
+		case f > 750 && f < 1050:
+			return "880"
+		}
+		return "other"
+	}
+	// at is an instant's place in the recording of the air.
+	at := func(t time.Time) time.Duration { return t.Sub(firstSample) }
+	// share is the part of [from, to) in which tone aired.
+	share := func(want string, from, to time.Time) float64 {
+		n, of := 0, 0
+		for d := at(from); d < at(to); d += 100 * time.Millisecond {
+			of++
+			if tone(d) == want {
+				n++
+			}
+		}
+		return float64(n) / float64(max(of, 1))
+	}
+	// switchAt is the first instant after from at which want airs.
+	switchAt := func(want string, from time.Time) time.Duration {
+		for d := at(from); d < at(from.Add(5*time.Second)); d += 100 * time.Millisecond {
+			if tone(d) == want {
+				return d - at(from)
+			}
+		}
+		return time.Hour
+	}
+	// The air, a character a tenth of a second, from 4 s before the live
+	// airing: 4 for 440 Hz, 8 for 880 Hz, . for anything else.
+	var line strings.Builder
+	for d := at(t0.Add(-4 * time.Second)); d < at(t0.Add(rebroAfter+rebroFor+2*time.Second)); d += 100 * time.Millisecond {
+		line.WriteByte(map[string]byte{"440": '4', "880": '8', "other": '.', "none": ' '}[tone(d)])
+	}
+	t.Logf("the air from t0-4s (a character = 0.1 s; heard %d samples, first at %s, t0 %s):\n%s", len(samples), firstSample.Format("15:04:05.000"), t0.Format("15:04:05"), line.String())
+	live, liveEnd := t0, t0.Add(liveFor)
+	rebro, rebroEnd := t0.Add(rebroAfter), t0.Add(rebroAfter+rebroFor)
+	checks := []struct {
+		what     string
+		tone     string
+		from, to time.Time
+		atLeast  float64
+	}{
+		{"the studio connected early, before the live airing", "880", live.Add(-3 * time.Second), live.Add(-200 * time.Millisecond), 0.9},
+		{"the live airing", "440", live.Add(time.Second), liveEnd, 0.9},
+		{"between the live airing and its rebroadcast", "880", liveEnd.Add(time.Second), rebro, 0.9},
+		{"the rebroadcast of its recording", "440", rebro.Add(time.Second), rebroEnd, 0.9},
+		{"after the rebroadcast", "880", rebroEnd.Add(time.Second), rebroEnd.Add(2 * time.Second), 0.9},
+	}
+	for _, c := range checks {
+		if got := share(c.tone, c.from, c.to); got < c.atLeast {
+			t.Errorf("%s: %s Hz for %.0f%% of it, want at least %.0f%%", c.what, c.tone, 100*got, 100*c.atLeast)
+		}
+	}
+	switches := []struct {
+		what string
+		tone string
+		at   time.Time
+	}{{"live on air", "440", live}, {"live off air", "880", liveEnd}, {"rebroadcast on air", "440", rebro}, {"rebroadcast off air", "880", rebroEnd}}
+	for _, s := range switches {
+		late := switchAt(s.tone, s.at.Add(-time.Second)) - time.Second
+		t.Logf("%s: %+.2f s from air time", s.what, late.Seconds())
+		if late < -300*time.Millisecond || late > time.Second {
+			t.Errorf("%s %+.2f s from air time, want within 1 s", s.what, late.Seconds())
+		}
+	}
+
+	// The recording, and the episode in the feed.
+	rec := filepath.Join(dir, "archive", "t-"+t0.Format("2006-01-02")+".mp3")
+	info, err := os.Stat(rec)
+	if err != nil {
+		t.Fatalf("no recording: %v", err)
+	}
+	t.Logf("recording: %d bytes for a %s airing", info.Size(), liveFor)
+	resp, err := httpGet(listening + "/feeds/t.xml")
+	if err != nil || !strings.Contains(resp, fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3" length="%d"`, listening, t0.Format("2006-01-02"), info.Size())) {
+		t.Errorf("the feed lacks the episode (%v):\n%s", err, resp)
+	}
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// unprivileged runs a program as nobody when the test runs as root:
+// Liquidsoap and Icecast refuse root.
+func unprivileged(args ...string) []string {
+	if os.Geteuid() == 0 {
+		return append([]string{"runuser", "-u", "nobody", "--"}, args...)
+	}
+	return args
+}
+
+func ffmpeg(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command("ffmpeg", append([]string{"-loglevel", "error", "-y"}, args...)...).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+}
+
+// started is a program the test started, with its output.
+type started struct {
+	name string
+	out  *syncBuffer
+	done chan struct{}
+}
+
+func start(t *testing.T, dir, name string, args ...string) *started {
+	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	// A group of its own: runuser's child, the program, is ended with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 2 * time.Second
+	s := &started{name: name, out: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.out, s.out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	go func() { cmd.Wait(); close(s.done) }()
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-s.done
+		if t.Failed() {
+			t.Logf("%s:\n%s", name, s.out.String())
+		}
+	})
+	return s
+}
+
+func waitListening(t *testing.T, port int, s *started) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("%s ended:\n%s", s.name, s.out.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	t.Fatalf("%s did not listen on %d:\n%s", s.name, port, s.out.String())
+}
+
+func waitLog(t *testing.T, logs *syncBuffer, pattern string) string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(logs.String()); m != nil {
+			return m[1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no %q in the log:\n%s", pattern, logs.String())
+	return ""
+}
+
+func httpGet(url string) (string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
+}
