@@ -106,8 +106,22 @@ func (l *Liquidsoap) StopQueue(ctx context.Context) error {
 
 // Ping says whether Liquidsoap answers.
 func (l *Liquidsoap) Ping(ctx context.Context) error {
-	_, err := l.Command(ctx, "uptime")
+	_, err := l.Uptime(ctx)
 	return err
+}
+
+// Uptime is how long Liquidsoap has run: less than it said before means
+// it was restarted, and has forgotten what it was told.
+func (l *Liquidsoap) Uptime(ctx context.Context) (time.Duration, error) {
+	answer, err := l.Command(ctx, "uptime")
+	if err != nil {
+		return 0, err
+	}
+	var d, h, m, s int
+	if _, err := fmt.Sscanf(answer, "%dd %dh %dm %ds", &d, &h, &m, &s); err != nil {
+		return 0, fmt.Errorf("liquidsoap %s: uptime %q: %w", l.Addr, answer, err)
+	}
+	return time.Duration(((d*24+h)*60+m)*60+s) * time.Second, nil
 }
 
 // annotation is a value of an annotate: request, quoted.

@@ -23,6 +23,10 @@ type air struct {
 	known bool
 	err   string // the last command that failed; "" once one succeeds
 
+	// uptime is Liquidsoap's, as it last said: less means it restarted.
+	uptime   time.Duration
+	lastPing time.Duration // on the monotonic clock
+
 	recording map[string]*recJob // by airing id
 	recDone   chan recResult
 	recErr    string // the last recording that failed
@@ -137,6 +141,33 @@ func (s *Service) applyAir(at time.Time) bool {
 	s.air.err, s.air.known = "", true
 	s.log.Info("on air", "live", want.live, "playing", filepath.Base(want.play))
 	return true
+}
+
+// checkLiquidsoap asks Liquidsoap how long it has run, every 10 s at a
+// clock check: one that was restarted has forgotten what is on air, and
+// one that does not answer is reported; either way the next apply tells it
+// everything again.
+func (s *Service) checkLiquidsoap() {
+	po := s.st.Playout
+	now := s.clock.Mono()
+	if po == nil || now-s.air.lastPing < 10*time.Second {
+		return
+	}
+	s.air.lastPing = now
+	ls := &playout.Liquidsoap{Addr: po.Liquidsoap, Timeout: time.Second}
+	up, err := ls.Uptime(s.ctx)
+	if err != nil {
+		if s.air.err == "" {
+			s.log.Error("liquidsoap does not answer", "liquidsoap", po.Liquidsoap, "err", err)
+		}
+		s.air.err, s.air.known = err.Error(), false
+		return
+	}
+	if up < s.air.uptime {
+		s.log.Warn("liquidsoap was restarted: telling it again what is on air", "liquidsoap", po.Liquidsoap)
+		s.air.known = false
+	}
+	s.air.uptime = up
 }
 
 // startRecording records a live airing of a show that records, unless it

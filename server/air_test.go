@@ -31,7 +31,7 @@ func TestOnTheAir(t *testing.T) {
 		joined <- struct{}{}
 		<-r.Context().Done() // a stream does not end
 	}))
-	defer stream.Close()
+	t.Cleanup(stream.Close) // after the service's own cleanup: it holds a recording's connection
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
 	path := filepath.Join(dir, "onair.yaml")
@@ -74,6 +74,12 @@ shows:
 		}
 	}
 	h.clk.AdvanceTo(liveAt)
+	onAir(`live=true playing=""`)
+	// Liquidsoap restarts mid-airing, forgetting: within ten seconds it is
+	// told again.
+	h.clk.Advance(10 * time.Second)
+	ls.Restart()
+	h.clk.Advance(10 * time.Second)
 	onAir(`live=true playing=""`)
 	<-joined
 	recorded := filepath.Join(dir, "archive", "t-2026-11-27.mp3")

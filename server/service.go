@@ -259,6 +259,7 @@ func (s *Service) Run(ctx context.Context) error {
 			// air time under the air timer, which counts monotonic time:
 			// publish for now, and set the timer afresh.
 			event = "clock check"
+			s.checkLiquidsoap()
 			wall, mono := s.clock.Now(), s.clock.Mono()
 			if drift := wall.Sub(lastWall) - (mono - lastMono); drift > jumpThreshold || drift < -jumpThreshold {
 				event = "clock jump"

@@ -22,6 +22,15 @@ type Server struct {
 	// playing is the queue's request ("annotate:...:path"), "" when empty.
 	playing string
 	n       int
+	uptime  int // "seconds": one more at each command
+}
+
+// Restart is a Liquidsoap restarted: it forgets what it was told, and its
+// uptime starts again.
+func (s *Server) Restart() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.live, s.playing, s.uptime = false, "", 0
 }
 
 // Start starts a fake Liquidsoap until the test ends.
@@ -73,6 +82,7 @@ func (s *Server) answer(cmd string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cmds = append(s.cmds, cmd)
+	s.uptime++
 	switch {
 	case cmd == "var.set live_on=true":
 		s.live = true
@@ -88,7 +98,7 @@ func (s *Server) answer(cmd string) string {
 		s.playing = ""
 		return "Done."
 	case cmd == "uptime":
-		return "0d 00h 01m 00s"
+		return fmt.Sprintf("0d %02dh %02dm %02ds", s.uptime/3600, s.uptime/60%60, s.uptime%60)
 	}
 	return "ERROR: unknown command, type \"help\" to get a list of commands."
 }
