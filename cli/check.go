@@ -3,8 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +16,7 @@ import (
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
 )
 
 func newCheckCmd(o *rootOptions) *cobra.Command {
@@ -76,6 +80,12 @@ busy station takes seconds and little memory.`,
 				errs++
 				fmt.Fprintf(w, "%s: error: %v (left out of the feed)\n", p.Path, p.Err)
 			}
+			for _, p := range checkPlayout(st) {
+				if strings.HasPrefix(p, "error: ") {
+					errs++
+				}
+				fmt.Fprintf(w, "%s: %s\n", cfg.Locate(scheduler.Problem{Slot: -1, Exception: -1, Key: "playout"}), p)
+			}
 			episodes, withArt := 0, 0
 			for _, set := range st.Shows {
 				if set.Podcast.ImageURL != "" {
@@ -119,4 +129,42 @@ busy station takes seconds and little memory.`,
 	f.StringVar(&atFlag, "at", "", "check from this time: RFC 3339, or a date and time in the station's zone (default now)")
 	f.IntVar(&days, "days", 366, "how many days of airings to check")
 	return cmd
+}
+
+// audioExts are the files a fallback folder plays.
+var audioExts = map[string]bool{".mp3": true, ".m4a": true, ".aac": true, ".ogg": true, ".opus": true, ".flac": true, ".wav": true}
+
+// checkPlayout looks at what the air chain needs on disk and on the
+// network: a fallback that exists and holds audio, and a stream_url that
+// is the Icecast mount Liquidsoap sends to (what is recorded is what aired).
+func checkPlayout(st *station.Station) []string {
+	po := st.Playout
+	if po == nil {
+		return nil
+	}
+	var out []string
+	if po.Fallback != "" {
+		info, err := os.Stat(po.Fallback)
+		switch {
+		case err != nil:
+			out = append(out, fmt.Sprintf("error: fallback %s: %v", po.Fallback, err))
+		case info.IsDir():
+			entries, _ := os.ReadDir(po.Fallback)
+			audio := false
+			for _, e := range entries {
+				audio = audio || audioExts[strings.ToLower(filepath.Ext(e.Name()))]
+			}
+			if !audio {
+				out = append(out, fmt.Sprintf("error: fallback %s holds no audio (mp3, m4a, ogg, flac, wav): silence would air", po.Fallback))
+			}
+		case !audioExts[strings.ToLower(filepath.Ext(po.Fallback))]:
+			out = append(out, fmt.Sprintf("error: fallback %s is not an audio file (mp3, m4a, ogg, flac, wav)", po.Fallback))
+		}
+	}
+	ic := po.Icecast
+	want := fmt.Sprintf("http://%s%s", net.JoinHostPort(ic.Host, strconv.Itoa(ic.Port)), ic.Mount)
+	if st.StreamURL != want {
+		out = append(out, fmt.Sprintf("warning: stream_url %q is not the mount Liquidsoap sends to (%s): listeners, and recordings, get another stream", st.StreamURL, want))
+	}
+	return out
 }

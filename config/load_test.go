@@ -216,6 +216,13 @@ func TestBadInput(t *testing.T) {
 			[]string{`t.yaml:3: not valid YAML: mapping values are not allowed in this context`}},
 		{"invalid YAML on the first line", "a: b: c\n",
 			[]string{`t.yaml:1: not valid YAML: mapping values are not allowed in this context; a value that holds ": " needs quotes: a: "b: c"`}},
+		{"an air chain's mistakes", "station:\n  name: T\n  timezone: UTC\n  playout:\n    liquidsoap: localhost\n    icecast: {host: h, port: 99999, password: p}\n    harbor: {mount: \"a b\"}\nshows: [{id: a, title: A, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}]\n",
+			[]string{
+				`t.yaml:5:17: station.playout.liquidsoap "localhost": want host:port, such as 127.0.0.1:1234`,
+				`t.yaml:6:30: station.playout.icecast.port "99999": want a port number from 1 to 65535`,
+				`t.yaml:7:21: station.playout.harbor.mount "a b": want a mount name such as /air: letters, digits, '-', '_' or '.'`,
+				`t.yaml:7:13: station.playout.harbor.password: playout needs harbor.password, which the studio's encoder sends (or $ONAIR_HARBOR_PASSWORD)`,
+			}},
 		{"a title with a colon", "station: {name: T, timezone: UTC}\nshows:\n  - id: a\n    title: A: the show\n",
 			[]string{`t.yaml:4: not valid YAML: mapping values are not allowed in this context; a value that holds ": " needs quotes: title: "A: the show"`}},
 		{"a key indented one space short", "station: {name: T, timezone: UTC}\nshows:\n  - id: a\n    title: A\n   slots: []\n",
