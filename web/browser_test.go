@@ -67,12 +67,19 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
 // startServe runs onair serve on the example, on a loopback port, with its
 // clock at at, and returns its URL.
 func startServe(t *testing.T, at string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &lineWriter{re: regexp.MustCompile(`listening url=(\S+)`), found: make(chan string, 1)}
+	found := make(chan string, 1) // read here, not through logs: Write clears its field
+	logs := &lineWriter{re: regexp.MustCompile(`listening url=(\S+)`), found: found}
 	done := make(chan int, 1)
 	go func() {
 		done <- cli.Run(ctx, []string{"serve", "--config", "../config.example.yaml", "--listen", "127.0.0.1:0", "--at", at, "--no-cache"},
@@ -81,14 +88,14 @@ func startServe(t *testing.T, at string) string {
 	t.Cleanup(func() {
 		cancel()
 		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d:\n%s", code, logs.buf.String())
+			t.Errorf("serve exited %d:\n%s", code, logs.String())
 		}
 	})
 	select {
-	case url := <-logs.found:
+	case url := <-found:
 		return url
 	case code := <-done:
-		t.Fatalf("serve exited %d before listening:\n%s", code, logs.buf.String())
+		t.Fatalf("serve exited %d before listening:\n%s", code, logs.String())
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not start listening within 20 s")
 	}
