@@ -77,18 +77,7 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 		done := make(chan error, 1)
 		connected := make(chan struct{})
 		go func() { done <- copyStream(connCtx, client, r.URL, f, connected) }()
-		select {
-		case <-end.C():
-			cancel()
-			<-done
-			return rc.finish(f, part, r, res, lastErr)
-		case <-ctx.Done():
-			cancel()
-			<-done
-			f.Close()
-			return res, ctx.Err()
-		case <-connected:
-			backoff = time.Second
+		for waiting := true; waiting; {
 			select {
 			case <-end.C():
 				cancel()
@@ -99,9 +88,11 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 				<-done
 				f.Close()
 				return res, ctx.Err()
+			case <-connected:
+				backoff, connected = time.Second, nil // joined: the next drop waits a second again
 			case err = <-done:
+				waiting = false
 			}
-		case err = <-done:
 		}
 		cancel()
 		// The stream dropped, or could not be read: join it again.
