@@ -80,6 +80,19 @@ busy station takes seconds and little memory.`,
 				errs++
 				fmt.Fprintf(w, "%s: error: %v (left out of the feed)\n", p.Path, p.Err)
 			}
+			// A recording of an airing that has not ended waits for its end.
+			aired := publish.Aired(st, recs, when)
+			for _, set := range st.Shows {
+				published := make(map[string]bool, len(aired[set.ID]))
+				for _, r := range aired[set.ID] {
+					published[r.Path] = true
+				}
+				for _, r := range recs[set.ID] {
+					if !published[r.Path] {
+						fmt.Fprintf(w, "%s: warning: its airing (episode %s) has not ended: it is published once it has\n", r.Path, r.Episode)
+					}
+				}
+			}
 			for _, p := range checkPlayout(st) {
 				if strings.HasPrefix(p, "error: ") {
 					errs++

@@ -131,6 +131,7 @@ func Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
 func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	sched := st.Schedule
 	site := &Site{At: at, Files: make(map[string][]byte)}
+	recs = Aired(st, recs, at)
 
 	for _, set := range st.Shows {
 		var doc []byte
@@ -244,4 +245,63 @@ func liveAirings(sched *scheduler.Schedule, show string, at time.Time) []schedul
 		}
 	}
 	return out
+}
+
+// Aired is recs without the recordings of live airings that have not
+// ended at at (a file made ahead of its airing, or named so by mistake):
+// an episode is published once it has aired, not beside its own pending
+// live item. A recording whose date the schedule does not know waits for
+// the start of that date. Where nothing waits, a show's list is the same
+// slice (a Builder reuses its feed).
+func Aired(st *station.Station, recs Recordings, at time.Time) Recordings {
+	var out Recordings
+	for show, rs := range recs {
+		if kept := aired(st, show, rs, at); len(kept) != len(rs) {
+			if out == nil {
+				out = maps.Clone(recs)
+			}
+			out[show] = kept
+		}
+	}
+	if out == nil {
+		return recs
+	}
+	return out
+}
+
+func aired(st *station.Station, show string, rs []archive.Recording, at time.Time) []archive.Recording {
+	sh := st.Show(show)
+	if sh == nil || len(rs) == 0 {
+		return rs
+	}
+	// Only the newest can be waiting: those dated from the day before the
+	// longest airing could have started.
+	since := scheduler.Date{Year: at.Year(), Month: at.Month(), Day: at.Day()}.AddDays(-1 - int(st.Schedule.MaxDuration()/(24*time.Hour)))
+	first := len(rs)
+	for first > 0 && !rs[first-1].Date.Before(since) {
+		first--
+	}
+	if first == len(rs) {
+		return rs
+	}
+	ends := make(map[string]time.Time)
+	from := scheduler.Resolve(scheduler.DateTime{Date: rs[first].Date.AddDays(-1)}, sh.Location)
+	to := scheduler.Resolve(scheduler.DateTime{Date: rs[len(rs)-1].Date.AddDays(2)}, sh.Location)
+	for _, a := range st.Schedule.LiveAirings(from, to, show) {
+		ends[a.Episode] = a.End
+	}
+	kept := rs[:first:first]
+	for _, r := range rs[first:] {
+		end, ok := ends[r.Episode]
+		if !ok {
+			end = scheduler.Resolve(scheduler.DateTime{Date: r.Date}, sh.Location)
+		}
+		if !end.After(at) {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == len(rs) {
+		return rs
+	}
+	return kept
 }
