@@ -106,6 +106,7 @@ type rawSlot struct {
 	Title    string   `mapstructure:"title"`
 	From     string   `mapstructure:"from"`
 	Until    string   `mapstructure:"until"`
+	Of       string   `mapstructure:"of"`
 }
 
 type rawException struct {

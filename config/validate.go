@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -155,6 +156,21 @@ func (v *validator) station(raw *rawConfig) (*station.Station, []*scheduler.Show
 		ids[rs.ID] = i
 		shows = append(shows, sh)
 	}
+	// A rebroadcast's of: names a show of the station with live airings.
+	for i, sh := range shows {
+		for j, sl := range sh.Slots {
+			if sl.Of == "" {
+				continue
+			}
+			k, ok := ids[sl.Of]
+			switch {
+			case !ok:
+				v.fail(sp.item(i, sh.ID).key("slots").item(j, "").key("of"), sl.Of, "no show has this id")
+			case !shows[k].HasLive():
+				v.fail(sp.item(i, sh.ID).key("slots").item(j, "").key("of"), sl.Of, "that show has no live slot: it has no episodes to replay")
+			}
+		}
+	}
 	return st, shows
 }
 
@@ -188,14 +204,20 @@ func (v *validator) show(p keyPath, rs *rawShow, stationLoc *time.Location) *sch
 	}
 	if !sh.HasLive() {
 		for i, sl := range sh.Slots {
-			if sl.Kind == scheduler.Rebroadcast {
-				v.fail(p.key("slots").item(i, "").key("kind"), "rebroadcast", "the show has no live slot for this rebroadcast to replay; add a live slot or make this one live")
+			if sl.Kind == scheduler.Rebroadcast && sl.Of == "" {
+				v.fail(p.key("slots").item(i, "").key("kind"), "rebroadcast", "the show has no live slot for this rebroadcast to replay; add a live slot, make this one live, or name the show it replays (of: prn)")
 				break
 			}
 		}
 	}
+	replays := []string{rs.ID} // the shows whose episodes the show's rebroadcasts replay
+	for _, sl := range sh.Slots {
+		if sl.Of != "" {
+			replays = append(replays, sl.Of)
+		}
+	}
 	for i := range rs.Exceptions {
-		if e, ok := v.exception(p.key("exceptions").item(i, ""), &rs.Exceptions[i], rs.ID); ok {
+		if e, ok := v.exception(p.key("exceptions").item(i, ""), &rs.Exceptions[i], replays); ok {
 			sh.Exceptions = append(sh.Exceptions, e)
 		}
 	}
@@ -257,6 +279,13 @@ func (v *validator) slot(p keyPath, rs *rawSlot) scheduler.Slot {
 		sl.Duration = v.duration(p.key("duration"), rs.Duration)
 	}
 	sl.Title = rs.Title
+	if rs.Of != "" {
+		if sl.Kind != scheduler.Rebroadcast {
+			v.fail(p.key("of"), rs.Of, "of goes with a rebroadcast: it names the show whose episodes it replays")
+		} else {
+			sl.Of = rs.Of
+		}
+	}
 	sl.From = v.date(p.key("from"), rs.From)
 	sl.Until = v.date(p.key("until"), rs.Until)
 	if !sl.From.IsZero() && !sl.Until.IsZero() && sl.Until.Before(sl.From) {
@@ -376,7 +405,8 @@ func (v *validator) duration(p keyPath, s string) time.Duration {
 	return 0
 }
 
-func (v *validator) exception(p keyPath, re *rawException, showID string) (scheduler.Exception, bool) {
+func (v *validator) exception(p keyPath, re *rawException, replays []string) (scheduler.Exception, bool) {
+	showID := replays[0]
 	var e scheduler.Exception
 	ok := true
 	if re.Airing == "" {
@@ -397,7 +427,7 @@ func (v *validator) exception(p keyPath, re *rawException, showID string) (sched
 		}
 	}
 	if re.Replay != "" {
-		if show, _, _, err := scheduler.ParseEpisodeID(re.Replay); err != nil || show != showID {
+		if show, _, _, err := scheduler.ParseEpisodeID(re.Replay); err != nil || !slices.Contains(replays, show) {
 			v.fail(p.key("replay"), re.Replay, "want an episode id of this show, such as %s-2026-11-29", showID)
 		} else {
 			e.Replay = re.Replay

@@ -131,15 +131,16 @@ func (s *Schedule) plans(ids []string) []*showPlan {
 // ended last at or before the rebroadcast starts. It is done once a list is
 // final, so that a large station resolves only the airings it returns.
 func (s *Schedule) resolveReplays(as []Airing) {
-	// Each show's rebroadcasts to resolve, by index, in order of start.
-	byShow := make(map[*Show][]int)
+	// The rebroadcasts to resolve, by index, in order of start, by the show
+	// whose episodes they replay.
+	bySource := make(map[*showPlan][]int)
 	for i := range as {
 		if a := &as[i]; a.Kind == Rebroadcast && a.Episode == "" {
-			byShow[a.Show] = append(byShow[a.Show], i)
+			src := s.byID[a.Show.ID].source[a.Slot]
+			bySource[src] = append(bySource[src], i)
 		}
 	}
-	for sh, idx := range byShow {
-		p := s.byID[sh.ID]
+	for p, idx := range bySource {
 		// One pass yields the live episodes that these rebroadcasts most
 		// likely replay: those that end from since on. A live airing that
 		// starts before since-maxDuration ends before since.

@@ -27,6 +27,7 @@ type showPlan struct {
 	unbound  []Problem                // exceptions that change nothing
 	hasRebro bool
 	ids      []idForm // each slot's, decided once
+	source   []*showPlan // each slot's: whose episodes a rebroadcast replays
 	// maxDuration is the longest of the show's airings.
 	maxDuration time.Duration
 }
@@ -67,6 +68,17 @@ func New(st *Station) *Schedule {
 		s.maxDuration = max(s.maxDuration, p.maxDuration)
 		s.shows = append(s.shows, p)
 		s.byID[sh.ID] = p
+	}
+	// A rebroadcast replays its own show's episodes, or those of the show
+	// it names.
+	for _, p := range s.shows {
+		p.source = make([]*showPlan, len(p.Slots))
+		for i, sl := range p.Slots {
+			p.source[i] = p
+			if src := s.byID[sl.Of]; sl.Of != "" && src != nil {
+				p.source[i] = src
+			}
+		}
 	}
 	return s
 }

@@ -336,3 +336,16 @@ func TestCheckCost(t *testing.T) {
 		t.Errorf("checking %d airings allocated %d MB", n, alloc>>20)
 	}
 }
+
+// TestReplayOfAnotherShow: a "best of" show's rebroadcasts replay the
+// latest episode of the show they name.
+func TestReplayOfAnotherShow(t *testing.T) {
+	best := &Show{ID: "best", Title: "Best of PRN", Location: mustLoc(t, "America/Chicago"),
+		Slots: []Slot{{Kind: Rebroadcast, Of: "prn", Rule: mustCron(t, "0 8 * * SAT"), Duration: time.Hour}}}
+	s := station(t, prn(t), best)
+	got := lines(s.Next(instant(t, "2026-12-01T00:00:00Z"), 2, "best"))
+	want := "best-2026-12-05T0800 rebroadcast Sat 08:00 CST ep=prn-2026-11-29\nbest-2026-12-12T0800 rebroadcast Sat 08:00 CST ep=prn-2026-12-06"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

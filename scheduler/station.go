@@ -44,6 +44,9 @@ type Slot struct {
 	Title    string // optional; the show's title otherwise
 	// From and Until bound the slot to a season (local dates, inclusive; zero: open).
 	From, Until Date
+	// Of, for a rebroadcast, is the show whose episodes it replays ("best
+	// of" shows); empty: its own show's.
+	Of string
 }
 
 // Exception changes the airing scheduled at a wall-clock time in the show's zone.
