@@ -26,7 +26,7 @@ type showPlan struct {
 	moves    []move                   // airings moved elsewhere
 	unbound  []Problem                // exceptions that change nothing
 	hasRebro bool
-	ids      []idForm // each slot's, decided once
+	ids      []idForm    // each slot's, decided once
 	source   []*showPlan // each slot's: whose episodes a rebroadcast replays
 	// maxDuration is the longest of the show's airings.
 	maxDuration time.Duration
