@@ -27,6 +27,8 @@ type air struct {
 	uptime   time.Duration
 	lastPing time.Duration // on the monotonic clock
 
+	missing string // the last rebroadcast whose episode had no recording
+
 	recording map[string]*recJob // by airing id
 	recDone   chan recResult
 	recErr    string // the last recording that failed
@@ -71,7 +73,8 @@ func (s *Service) airChange(at time.Time) {
 			}
 			if path := s.episodeFile(a.Show.ID, a.Episode); path != "" {
 				want.play, want.title, want.start = path, a.Title, a.Start
-			} else if s.air.want.title != a.Title || s.air.want.start != a.Start {
+			} else if s.air.missing != a.ID {
+				s.air.missing = a.ID // said once an airing
 				s.log.Warn("the episode a rebroadcast replays has no recording: the fallback airs", "airing", a.ID, "episode", a.Episode)
 			}
 		}
