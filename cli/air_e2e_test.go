@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onair-radio/onair/internal/testlog"
 )
 
 // TestOnTheAirEndToEnd runs the real chain on loopback: Icecast 2 and
@@ -134,7 +136,7 @@ shows:
 	}()
 
 	// onair serve, on the real clock.
-	var logs syncBuffer
+	var logs testlog.Buffer
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan int, 1)
 	go func() {
@@ -285,7 +287,7 @@ func ffmpeg(t *testing.T, args ...string) {
 // started is a program the test started, with its output.
 type started struct {
 	name string
-	out  *syncBuffer
+	out  *testlog.Buffer
 	done chan struct{}
 }
 
@@ -296,7 +298,7 @@ func start(t *testing.T, dir, name string, args ...string) *started {
 	// A group of its own: runuser's child, the program, is ended with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 2 * time.Second
-	s := &started{name: name, out: &syncBuffer{}, done: make(chan struct{})}
+	s := &started{name: name, out: &testlog.Buffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("%s: %v", name, err)
@@ -329,7 +331,7 @@ func waitListening(t *testing.T, port int, s *started) {
 	t.Fatalf("%s did not listen on %d:\n%s", s.name, port, s.out.String())
 }
 
-func waitLog(t *testing.T, logs *syncBuffer, pattern string) string {
+func waitLog(t *testing.T, logs *testlog.Buffer, pattern string) string {
 	t.Helper()
 	re := regexp.MustCompile(pattern)
 	deadline := time.Now().Add(20 * time.Second)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/testlog"
 	"github.com/onair-radio/onair/server"
 )
 
@@ -89,7 +90,7 @@ func TestServeHangupAndCut(t *testing.T) {
 	grace := shutdownGrace
 	shutdownGrace = 300 * time.Millisecond
 	t.Cleanup(func() { shutdownGrace = grace })
-	var logs syncBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }}}
 	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow), Logger: log})
@@ -134,24 +135,6 @@ func TestServeHangupAndCut(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer for a logger written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSecondServiceRefused: a second service on the same --out, or the
 // same address, fails before it writes anything.
 func TestSecondServiceRefused(t *testing.T) {
@@ -185,7 +168,7 @@ func TestSecondServiceRefused(t *testing.T) {
 // ends, and returns the address it listens on.
 func startServeCmd(t *testing.T, args ...string) string {
 	t.Helper()
-	var logs syncBuffer
+	var logs testlog.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	all := append([]string{"serve", "--config", "config.example.yaml", "--no-cache", "--listen", "127.0.0.1:0", "--at", "2026-11-29T13:30:00-06:00"}, args...)
@@ -223,7 +206,7 @@ func TestBaseURLAgainstListen(t *testing.T) {
 		{"http://[::1]:9000", "[::1]:9000", false},
 	}
 	for _, tc := range tests {
-		var logs syncBuffer
+		var logs testlog.Buffer
 		warnBaseURL(slog.New(slog.NewTextHandler(&logs, nil)), tc.base, addr(tc.listen))
 		if got := strings.Contains(logs.String(), "base_url names this machine but another port"); got != tc.warn {
 			t.Errorf("base_url %s, listening on %s: warned %v, want %v", tc.base, tc.listen, got, tc.warn)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +19,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/testlog"
 	"github.com/onair-radio/onair/internal/testmedia"
 	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/output"
@@ -67,7 +66,7 @@ type harness struct {
 	srv    *httptest.Server
 	clk    *clock.Fake // nil on the real clock
 	events chan string
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 }
 
 // start runs a service on path on a fake clock that reads t0.
@@ -80,7 +79,7 @@ func start(t *testing.T, path string) *harness {
 // no timer behind.
 func startWith(t *testing.T, opts Options) *harness {
 	t.Helper()
-	h := &harness{t: t, events: make(chan string, 1000), logs: &syncBuffer{}}
+	h := &harness{t: t, events: make(chan string, 1000), logs: &testlog.Buffer{}}
 	if opts.Load == nil {
 		opts.Load = teststation.Loader(opts.ConfigPath)
 	}
@@ -320,24 +319,6 @@ func TestLiveItemOnTheFakeClock(t *testing.T) {
 	if next, _ := h.clk.Next(); next.IsZero() {
 		t.Error("no timer for the next change")
 	}
-}
-
-// syncBuffer is a bytes.Buffer for a logger written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestReload(t *testing.T) {
