@@ -330,9 +330,11 @@ func TestCheckCost(t *testing.T) {
 	if n != 20*96*120 || len(probs) != 0 {
 		t.Fatalf("%d airings, %d problems", n, len(probs))
 	}
-	// Listing these 230,400 airings allocates about 300 MB; checking them
-	// week by week, about 10.
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 24<<20 {
+	// Checking week by week allocates about 11 MB for these 230,400
+	// airings, whatever the window: it holds a week at a time.
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("checking %d airings allocated %.1f MB", n, float64(alloc)/(1<<20))
+	if alloc > 24<<20 {
 		t.Errorf("checking %d airings allocated %d MB", n, alloc>>20)
 	}
 }
