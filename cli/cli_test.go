@@ -50,6 +50,7 @@ func TestGolden(t *testing.T) {
 		{"next-show-count", []string{"next", ex, "prn", "--count", "5", "--at", "2026-12-20T00:00:00-06:00"}, nil},
 		{"next-tz", []string{"next", "--config", "config.example.yaml", "--tz", "Europe/Berlin", "-n", "6", "--at", "2026-11-27T12:00:00-06:00"}, nil},
 		{"next-json", []string{"next", "--config", "config.example.yaml", "--json", "-n", "2", "--at", "2027-01-15T00:00:00-06:00"}, nil},
+		{"next-json-media", []string{"next", "--config", "config.example.yaml", "prn", "--json", "-n", "1", "--at", "2026-11-23T00:00"}, nil},
 		{"next-json-tz", []string{"next", ex, "jazz", "--json", "-n", "1", "--tz", "Asia/Kolkata"}, nil},
 		{"next-moved", []string{"next", ex, "-n", "4", "--at", "2027-01-14T00:00:00-06:00"}, nil},
 		{"next-env-config", []string{"next", "-n", "2"}, map[string]string{"ONAIR_CONFIG": "config.example.yaml"}},

@@ -56,14 +56,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func airingsJSON(as []scheduler.Airing, loc *time.Location) []scheduler.AiringJSON {
-	out := make([]scheduler.AiringJSON, 0, len(as))
-	for _, a := range as {
-		out = append(out, a.JSON(loc))
-	}
-	return out
-}
-
 // humanDuration says how long d is: "in 1d 20h 35m", "35m".
 func humanDuration(d time.Duration) string {
 	d = d.Round(time.Minute)

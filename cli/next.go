@@ -30,7 +30,7 @@ func newNextCmd(o *rootOptions) *cobra.Command {
 			airings := q.sched.Next(q.at, count, shows...)
 			w := cmd.OutOrStdout()
 			if asJSON {
-				return writeJSON(w, airingsJSON(airings, q.jsonLoc))
+				return writeJSON(w, q.airingsJSON(cmd.Context(), o, airings))
 			}
 			if len(airings) == 0 {
 				fmt.Fprintln(w, "Nothing is scheduled.")

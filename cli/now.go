@@ -36,7 +36,7 @@ func newNowCmd(o *rootOptions) *cobra.Command {
 			next := q.sched.Next(when.Add(1), count)
 			w := cmd.OutOrStdout()
 			if asJSON {
-				return writeJSON(w, nowJSON{At: when.In(loc).Format(time.RFC3339), OnAir: airingsJSON(onAir, q.jsonLoc), Next: airingsJSON(next, q.jsonLoc)})
+				return writeJSON(w, nowJSON{At: when.In(loc).Format(time.RFC3339), OnAir: q.airingsJSON(cmd.Context(), o, onAir), Next: q.airingsJSON(cmd.Context(), o, next)})
 			}
 			stamp := when.In(loc).Format("Mon 2006-01-02 15:04 MST")
 			if len(onAir) == 0 {

@@ -12,7 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 )
@@ -188,6 +190,7 @@ type question struct {
 	// jsonLoc is where JSON times are written: --tz, or nil for each
 	// airing's own show's zone.
 	jsonLoc *time.Location
+	recs    publish.Recordings // read once, for JSON
 }
 
 func (o *rootOptions) question(at, tz string, shows []string) (*question, error) {
@@ -212,6 +215,22 @@ func (o *rootOptions) question(at, tz string, shows []string) (*question, error)
 		q.jsonLoc = loc
 	}
 	return q, nil
+}
+
+// airingsJSON is airings as --json prints them, with the media URL of the
+// recordings they play. It reads the archives (through the probe cache),
+// as publish does, keeping the recordings publish would publish as of the
+// question's time.
+func (q *question) airingsJSON(ctx context.Context, o *rootOptions, airings []scheduler.Airing) []scheduler.AiringJSON {
+	if q.recs == nil {
+		cache := archive.OpenCache(o.cachePath())
+		recs, _ := publish.Scan(ctx, q.st, cache, nil) // check reports what is left out
+		if err := cache.Save(); err != nil {
+			fmt.Fprintf(o.env.Stderr, "onair: %v\n", err)
+		}
+		q.recs = publish.Aired(q.st, recs, q.at)
+	}
+	return publish.AiringsJSON(airings, q.recs, q.jsonLoc)
 }
 
 // zone reads --tz, or returns def.

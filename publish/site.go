@@ -24,6 +24,9 @@ import (
 type Site struct {
 	At    time.Time
 	Files map[string][]byte
+	// Recordings are the recordings it publishes (those whose airing has
+	// ended): what a query of the schedule names as an airing's media.
+	Recordings Recordings
 }
 
 // Paths lists the site's documents in order.
@@ -38,6 +41,48 @@ func (s *Site) Paths() []string {
 
 // Recordings is every show's recordings, by show id.
 type Recordings map[string][]archive.Recording
+
+// Find is the recording of an episode, by its id (prn-2026-11-29); nil when
+// there is none. A show's recordings are in order (archive.Scan sorts
+// them), so it is a binary search.
+func (r Recordings) Find(episode string) *archive.Recording {
+	show, d, n, err := scheduler.ParseEpisodeID(episode)
+	if err != nil {
+		return nil
+	}
+	rs := r[show]
+	i, ok := slices.BinarySearchFunc(rs, d, func(rec archive.Recording, d scheduler.Date) int {
+		switch {
+		case rec.Date.Before(d):
+			return -1
+		case d.Before(rec.Date):
+			return 1
+		}
+		return cmp.Compare(rec.N, n)
+	})
+	if !ok {
+		return nil
+	}
+	return &rs[i]
+}
+
+// AiringsJSON is airings as schedule.json and `onair next --json` give
+// them, times in loc (nil: each show's zone), each with the media URL of
+// the recording it plays: a rebroadcast's of the episode it replays, a
+// live airing's once it is recorded.
+func AiringsJSON(airings []scheduler.Airing, recs Recordings, loc *time.Location) []scheduler.AiringJSON {
+	out := make([]scheduler.AiringJSON, 0, len(airings))
+	for _, a := range airings {
+		j := a.JSON(loc)
+		if a.Episode != "" {
+			if r := recs.Find(a.Episode); r != nil {
+				j.Media = &r.URL
+			}
+		}
+		out = append(out, j)
+	}
+	return out
+}
 
 // Scan reads the recordings of every show that names a directory. Problems
 // (files left out) are returned with the rest. progress may be nil. Once
@@ -89,13 +134,11 @@ type StationJSON struct {
 }
 
 // NewScheduleJSON is schedule.json for the airings that start in
-// [at, to), days ahead (0: not whole days). Times are in loc, or, when loc
-// is nil, in the station's zone (at, from, to) and each show's (airings).
-func NewScheduleJSON(st *station.Station, at, to time.Time, days int, airings []scheduler.Airing, loc *time.Location) ScheduleJSON {
-	out := make([]scheduler.AiringJSON, 0, len(airings))
-	for _, a := range airings {
-		out = append(out, a.JSON(loc))
-	}
+// [at, to), days ahead (0: not whole days), with the media of recs. Times
+// are in loc, or, when loc is nil, in the station's zone (at, from, to) and
+// each show's (airings).
+func NewScheduleJSON(st *station.Station, at, to time.Time, days int, airings []scheduler.Airing, recs Recordings, loc *time.Location) ScheduleJSON {
+	out := AiringsJSON(airings, recs, loc)
 	zone := cmp.Or(loc, st.Location)
 	return ScheduleJSON{
 		Station: StationJSON{st.Name, st.Location.String(), st.BaseURL},
@@ -130,8 +173,8 @@ func Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
 // that did not change.
 func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	sched := st.Schedule
-	site := &Site{At: at, Files: make(map[string][]byte)}
 	recs = Aired(st, recs, at)
+	site := &Site{At: at, Files: make(map[string][]byte), Recordings: recs}
 
 	for _, set := range st.Shows {
 		var doc []byte
@@ -150,7 +193,7 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 
 	days := st.Days()
 	upcoming := sched.Airings(at, at.Add(days))
-	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, nil).Encode()
+	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, recs, nil).Encode()
 
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and

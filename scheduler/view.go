@@ -19,6 +19,10 @@ type AiringJSON struct {
 	// ScheduledStart is where the slot put a moved airing (local wall time in the slot's zone).
 	ScheduledStart string `json:"scheduled_start,omitempty"`
 	Moved          bool   `json:"moved,omitempty"`
+	// Media is the URL of the recording the airing plays: the episode a
+	// rebroadcast replays, or a live airing's own once recorded; null when
+	// there is none (or none is known: the engine knows no recordings).
+	Media *string `json:"media"`
 }
 
 // JSON renders the airing with its times in loc, or in its show's zone when loc is nil.

@@ -71,7 +71,7 @@ func (s *Service) airChange(at time.Time) {
 			if want.play != "" {
 				continue // one episode at a time: the first on air
 			}
-			if path := s.episodeFile(a.Show.ID, a.Episode); path != "" {
+			if path := s.episodeFile(a.Episode); path != "" {
 				want.play, want.title, want.start = path, a.Title, a.Start
 			} else if s.air.missing != a.ID {
 				s.air.missing = a.ID // said once an airing
@@ -82,18 +82,17 @@ func (s *Service) airChange(at time.Time) {
 	s.air.want = want
 }
 
-// episodeFile is the recording of a show's episode, as an absolute path
+// episodeFile is the recording of an episode, as an absolute path
 // (Liquidsoap runs in a directory of its own); "" when there is none.
-func (s *Service) episodeFile(show, episode string) string {
-	for _, r := range s.recs[show] {
-		if r.Episode == episode {
-			if abs, err := filepath.Abs(r.Path); err == nil {
-				return abs
-			}
-			return r.Path
-		}
+func (s *Service) episodeFile(episode string) string {
+	r := s.recs.Find(episode)
+	if r == nil {
+		return ""
 	}
-	return ""
+	if abs, err := filepath.Abs(r.Path); err == nil {
+		return abs
+	}
+	return r.Path
 }
 
 // applyAir tells Liquidsoap what to put on air, if that changed (or is not

@@ -50,6 +50,10 @@ shows:
     slots:
       - {kind: live, once: 2026-11-27 13:30, duration: 1h}
       - {kind: rebroadcast, once: 2026-11-27 15:00, duration: 1h}
+  - id: best
+    title: Best Of
+    slots:
+      - {kind: rebroadcast, of: t, once: 2026-11-27 17:00, duration: 1h}
 `, stream.URL, ls.Addr())), 0o644)
 	h := start(t, path)
 	state := func() string {
@@ -105,6 +109,11 @@ shows:
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
 	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Test Hour\":%s"`, abs))
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC))
+	onAir(`live=false playing=""`)
+	// Another show's rebroadcast of the episode plays the same recording.
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC))
+	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Best Of\":%s"`, abs))
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC))
 	onAir(`live=false playing=""`)
 }
 

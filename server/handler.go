@@ -378,7 +378,7 @@ func (h *Handler) computeSchedule(snap *Snapshot, q url.Values) ([]byte, *queryE
 			return nil, &queryError{http.StatusBadRequest, fmt.Sprintf("the window holds more than %d airings: ask for fewer with from and count (count=%d), then again from the start of the last one", maxQueryAirings, maxQueryAirings)}
 		}
 	}
-	return publish.NewScheduleJSON(st, from, to, days, as, loc).Encode(), nil
+	return publish.NewScheduleJSON(st, from, to, days, as, snap.Site.Recordings, loc).Encode(), nil
 }
 
 // writeJSONError answers {"error": msg}.

@@ -257,6 +257,12 @@ func TestScheduleQuery(t *testing.T) {
 	if w.Code != 200 || strings.Count(w.Body.String(), `"id"`) != 3 {
 		t.Errorf("from/to: %d\n%s", w.Code, w.Body)
 	}
+	// A rebroadcast names the recording it plays; one of an episode not
+	// recorded names none.
+	w = get(h, "GET", "/schedule.json?show=prn&count=3&from=2026-11-23T00:00:00-06:00")
+	if body := w.Body.String(); strings.Count(body, `"media": "http://localhost:8080/media/prn/prn-2026-11-22.mp3"`) != 2 || strings.Count(body, `"media": null`) != 1 {
+		t.Errorf("media of rebroadcasts:\n%s", body)
+	}
 	for _, bad := range []string{"?show=nope", "?from=tomorrow", "?count=0", "?count=x", "?to=2020-01-01T00:00:00Z"} {
 		if w := get(h, "GET", "/schedule.json"+bad); w.Code < 400 {
 			t.Errorf("%s: %d", bad, w.Code)
