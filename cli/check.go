@@ -32,8 +32,10 @@ line, key path and value, then looks at the airings from --at for --days days
 for overlaps, exceptions that change nothing, skip dates that skip nothing
 and rebroadcasts with nothing to replay, and reads the recordings as publish
 would, reporting each that would be left out of its feed (and each file
-named almost like a recording: in another case, or with no real date), and
-artwork that is missing. It exits 0 when there are no errors (warnings are
+named almost like a recording: in another case, or with no real date),
+artwork that is missing, recordings dated a day their show does not air
+live, and files an archive holds that no recording name matches (audio,
+sidecars, the .part of a recording that did not finish). It exits 0 when there are no errors (warnings are
 printed), 1 otherwise. It holds a week of airings at a time: a year of a
 busy station takes seconds and little memory.`,
 		Example: `  onair check --config config.example.yaml
@@ -91,6 +93,35 @@ busy station takes seconds and little memory.`,
 					if !published[r.Path] {
 						fmt.Fprintf(w, "%s: warning: its airing (episode %s) has not ended: it is published once it has\n", r.Path, r.Episode)
 					}
+				}
+			}
+			// Files that look meant for the archive but are not recordings.
+			for _, set := range st.Shows {
+				if set.Recordings == nil {
+					continue
+				}
+				for _, s := range archive.Strays(*set.Recordings) {
+					fmt.Fprintf(w, "%s: warning: %s\n", s.Path, s.Why)
+				}
+			}
+			// Recordings dated a day the show does not air live: a wrong
+			// date in a name, or a schedule that no longer says when the
+			// show aired. A few a show, then a count.
+			const shownUnaired = 3
+			unaired := publish.Unaired(st, recs)
+			for _, set := range st.Shows {
+				rs := unaired[set.ID]
+				for i, r := range rs {
+					if i == shownUnaired {
+						fmt.Fprintf(w, "%s: warning: and %s dated days %s does not air live\n", set.Recordings.Dir, plural(len(rs)-shownUnaired, "more recording"), set.ID)
+						break
+					}
+					day := r.Date.Weekday().String()[:3] + " " + r.Date.String()
+					what := "no live airing on " + day
+					if r.N > 1 {
+						what = fmt.Sprintf("no live airing number %d on %s", r.N, day)
+					}
+					fmt.Fprintf(w, "%s: warning: show %s has %s (episode %s): it is published, belonging to no airing; check the date in its name, or the show's slots and exceptions\n", r.Path, set.ID, what, r.Episode)
 				}
 			}
 			for _, p := range checkPlayout(st) {

@@ -348,3 +348,27 @@ func aired(st *station.Station, show string, rs []archive.Recording, at time.Tim
 	}
 	return kept
 }
+
+// Unaired is each show's recordings whose episode no live airing of the
+// show has: a file dated a day the show does not air live (or a second
+// episode of a day with one airing). They are published, dated by their
+// name, but belong to no airing, so `onair check` asks about them. Shows
+// with no live slots (a podcast only) have none.
+func Unaired(st *station.Station, recs Recordings) Recordings {
+	out := make(Recordings)
+	for _, set := range st.Shows {
+		live := false
+		for _, sl := range set.Slots {
+			live = live || sl.Kind == scheduler.Live
+		}
+		if !live {
+			continue
+		}
+		for _, e := range episodes(st.Schedule, set.ID, recs[set.ID]) {
+			if e.Airing == nil {
+				out[set.ID] = append(out[set.ID], e.Recording)
+			}
+		}
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/playout"
 	"github.com/onair-radio/onair/scheduler"
 )
@@ -32,6 +33,10 @@ type air struct {
 	recording map[string]*recJob // by airing id
 	recDone   chan recResult
 	recErr    string // the last recording that failed
+
+	// unfinished are .part files no recording continues.
+	unfinished       []string
+	unfinishedLogged map[string]bool
 }
 
 // onAirState is what Liquidsoap should put on air.
@@ -178,23 +183,17 @@ func (s *Service) startRecording(a scheduler.Airing) {
 	if _, on := s.air.recording[a.ID]; on {
 		return
 	}
-	set := s.st.Show(a.Show.ID)
-	if set == nil || !set.Record || set.Recordings == nil {
+	path, err := s.recordingPath(a)
+	if path == "" {
+		if err != nil {
+			s.log.Error("recording: no name for it", "airing", a.ID, "err", err)
+		}
 		return
 	}
-	_, d, n, err := scheduler.ParseEpisodeID(a.Episode)
-	if err != nil {
-		return
-	}
-	name, err := set.Recordings.Pattern.Name(d, n, "mp3")
-	if err != nil {
-		s.log.Error("recording: no name for it", "airing", a.ID, "err", err)
-		return
-	}
-	path := filepath.Join(set.Recordings.Dir, name)
 	if _, err := os.Stat(path); err == nil {
 		return // recorded already
 	}
+	set := s.st.Show(a.Show.ID)
 	if err := os.MkdirAll(set.Recordings.Dir, 0o755); err != nil {
 		s.recordingFailed(a.ID, path, err)
 		return
@@ -209,6 +208,58 @@ func (s *Service) startRecording(a scheduler.Airing) {
 		res, err := s.recorder.Record(ctx, rec)
 		s.air.recDone <- recResult{a.ID, path, res, err}
 	}()
+}
+
+// recordingPath is the file a live airing is recorded into: "" for a show
+// that does not record, or whose pattern cannot name it (the error).
+func (s *Service) recordingPath(a scheduler.Airing) (string, error) {
+	set := s.st.Show(a.Show.ID)
+	if set == nil || !set.Record || set.Recordings == nil || a.Kind != scheduler.Live {
+		return "", nil
+	}
+	_, d, n, err := scheduler.ParseEpisodeID(a.Episode)
+	if err != nil {
+		return "", err
+	}
+	name, err := set.Recordings.Pattern.Name(d, n, "mp3")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(set.Recordings.Dir, name), nil
+}
+
+// findUnfinished lists the .part files of the archives that no recording
+// will continue: their airing is not on air at at (it ended while the
+// service was down). They are never published as they are; each is
+// logged once, and /healthz lists them until they are renamed or removed.
+func (s *Service) findUnfinished(at time.Time) {
+	continued := make(map[string]bool)
+	for _, j := range s.air.recording {
+		continued[j.path+".part"] = true // ending now: it is renamed in a moment
+	}
+	for _, a := range s.st.Schedule.OnAir(at) {
+		if path, _ := s.recordingPath(a); path != "" {
+			continued[path+".part"] = true
+		}
+	}
+	found := []string{}
+	seen := make(map[string]bool)
+	for _, set := range s.st.Shows {
+		if set.Recordings == nil {
+			continue
+		}
+		for _, st := range archive.Strays(*set.Recordings) {
+			if !st.Part || continued[st.Path] {
+				continue
+			}
+			found = append(found, st.Path)
+			seen[st.Path] = true
+			if !s.air.unfinishedLogged[st.Path] {
+				s.log.Warn("an unfinished recording: its airing ended while the service was down, so it is not published; rename it to publish what it holds, or delete it", "file", st.Path, "rename_to", st.Want)
+			}
+		}
+	}
+	s.air.unfinished, s.air.unfinishedLogged = found, seen
 }
 
 // recorded is a recording's end, in Run.
@@ -246,12 +297,12 @@ func (s *Service) stopRecordings() {
 
 // airStatus is what /healthz says of the air chain.
 func (s *Service) airStatus() map[string]any {
-	var recording []string
+	recording := []string{}
 	for _, j := range s.air.recording {
 		recording = append(recording, j.path)
 	}
 	slices.Sort(recording)
-	m := map[string]any{"recording": recording, "last_recording_error": nullable(s.air.recErr)}
+	m := map[string]any{"recording": recording, "last_recording_error": nullable(s.air.recErr), "unfinished_recordings": s.air.unfinished}
 	if po := s.st.Playout; po != nil {
 		playing := ""
 		if s.air.have.play != "" {

@@ -129,3 +129,56 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestUnfinishedRecording: a .part whose airing ended while the service
+// was down is reported (once in the log, and on /healthz until it goes),
+// never published; the .part of the airing on air now is continued, not
+// reported.
+func TestUnfinishedRecording(t *testing.T) {
+	t.Parallel()
+	audio := testmedia.MP3(20, "")
+	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/mpeg")
+		w.Write(audio)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(stream.Close)
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "archive")
+	os.MkdirAll(archive, 0o755)
+	ended := filepath.Join(archive, "t-2026-11-26.mp3.part")
+	onNow := filepath.Join(archive, "t-2026-11-27.mp3.part")
+	os.WriteFile(ended, audio, 0o644)
+	os.WriteFile(onNow, audio, 0o644)
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: %s/air
+shows:
+  - id: t
+    title: Test Hour
+    recordings: {dir: archive, record: true}
+    slots:
+      - {kind: live, once: 2026-11-26 11:00, duration: 2h}
+      - {kind: live, once: 2026-11-27 11:00, duration: 2h}
+`, stream.URL)), 0o644)
+	h := start(t, path)
+	unfinished := func() string { return fmt.Sprint(h.health()["air"].(map[string]any)["unfinished_recordings"]) }
+	if got := unfinished(); got != "["+ended+"]" {
+		t.Fatalf("unfinished_recordings: %s, want [%s]", got, ended)
+	}
+	if n := strings.Count(h.logs.String(), "an unfinished recording"); n != 1 || !strings.Contains(h.logs.String(), "rename_to=t-2026-11-26.mp3") {
+		t.Errorf("logged %d times:\n%s", n, h.logs)
+	}
+	if items := h.feed().Items; len(items) != 0 {
+		t.Errorf("published: %v", items)
+	}
+	// The station deletes it (or renames it): it is no longer reported.
+	os.Remove(ended)
+	h.settle("recordings")
+	if got := unfinished(); got != "[]" {
+		t.Errorf("after its removal, unfinished_recordings: %s", got)
+	}
+}

@@ -472,6 +472,7 @@ func (s *Service) scan() {
 		s.log.Warn("recording left out", "file", p.Path, "err", p.Err)
 	}
 	s.recs = recs
+	s.findUnfinished(s.clock.Now())
 	if s.opts.Cache != nil {
 		if err := s.opts.Cache.Save(); err != nil {
 			s.log.Warn("probe cache", "err", err)
