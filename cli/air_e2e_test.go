@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/internal/testlog"
 )
 
@@ -141,7 +142,12 @@ shows:
 	served := make(chan int, 1)
 	go func() {
 		served <- Run(ctx, []string{"serve", "-c", cfg, "--listen", "127.0.0.1:0", "--no-cache", "--log-format", "text"},
-			Env{Stdout: io.Discard, Stderr: &logs, Getenv: func(string) string { return "" }, Now: time.Now})
+			Env{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string {
+				if k == "PATH" {
+					return os.Getenv(k) // ffmpeg finishes the recording
+				}
+				return ""
+			}, Now: time.Now})
 	}()
 	t.Cleanup(func() {
 		stop()
@@ -252,7 +258,17 @@ shows:
 	if err != nil {
 		t.Fatalf("no recording: %v", err)
 	}
-	t.Logf("recording: %d bytes for a %s airing", info.Size(), liveFor)
+	p, err := archive.ProbeFile(rec)
+	if err != nil {
+		t.Fatalf("the recording: %v", err)
+	}
+	t.Logf("recording: %d bytes, %.2f s of audio for a %s airing, titled %q", info.Size(), p.Duration.Seconds(), liveFor, p.Title)
+	if p.Title == "" || !strings.Contains(logs.String(), "finished=tagged") {
+		t.Errorf("the recording was not tagged by ffmpeg")
+	}
+	if p.Duration < liveFor-time.Second || p.Duration > liveFor+time.Second {
+		t.Errorf("the recording lasts %v, for a %v airing", p.Duration, liveFor)
+	}
 	resp, err := httpGet(listening + "/feeds/t.xml")
 	if err != nil || !strings.Contains(resp, fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3" length="%d"`, listening, t0.Format("2006-01-02"), info.Size())) {
 		t.Errorf("the feed lacks the episode (%v):\n%s", err, resp)

@@ -124,6 +124,16 @@ busy station takes seconds and little memory.`,
 					fmt.Fprintf(w, "%s: warning: show %s has %s (episode %s): it is published, belonging to no airing; check the date in its name, or the show's slots and exceptions\n", r.Path, set.ID, what, r.Episode)
 				}
 			}
+			// Recordings are finished by ffmpeg, where there is one.
+			if o.ffmpeg() == "" {
+				for _, set := range st.Shows {
+					if set.Record {
+						fmt.Fprintf(w, "%s: warning: no ffmpeg in $PATH: recordings are published as the stream sends them, untagged%s, and an AAC stream's cannot be published (apt-get install ffmpeg)\n",
+							cfg.Locate(scheduler.Problem{Show: set.ID, Slot: -1, Exception: -1, Key: "recordings"}), map[bool]string{true: " and not normalized"}[set.Normalize])
+						break
+					}
+				}
+			}
 			for _, p := range checkPlayout(st) {
 				if strings.HasPrefix(p, "error: ") {
 					errs++

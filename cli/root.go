@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -231,6 +232,22 @@ func (q *question) airingsJSON(ctx context.Context, o *rootOptions, airings []sc
 		q.recs = publish.Aired(q.st, recs, q.at)
 	}
 	return publish.AiringsJSON(airings, q.recs, q.jsonLoc)
+}
+
+// ffmpeg is the path of ffmpeg in the command's $PATH; "" when it has none.
+// It finishes recordings: their tags, an AAC stream's M4A file, their
+// loudness.
+func (o *rootOptions) ffmpeg() string {
+	for _, dir := range filepath.SplitList(o.env.Getenv("PATH")) {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, "ffmpeg")
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && info.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	return ""
 }
 
 // zone reads --tz, or returns def.

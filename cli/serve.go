@@ -102,7 +102,7 @@ before it writes anything.`,
 			path := config.Path(o.config, o.env.Getenv)
 			opts := server.Options{
 				ConfigPath: path, Load: o.loader(path, listening), Clock: clock.System(offset), Logger: log, Cache: c,
-				MaxDownloads: conns * 3 / 4,
+				MaxDownloads: conns * 3 / 4, FFmpeg: o.ffmpeg(),
 			}
 			if out != "" {
 				d, err := output.OpenDir(out)

@@ -214,6 +214,9 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 	if rr.Record != "" {
 		set.Record = v.boolean(rp.key("record"), rr.Record)
 	}
+	if rr.Normalize != "" {
+		set.Normalize = v.boolean(rp.key("normalize"), rr.Normalize)
+	}
 	if set.Record && set.Podcast.StreamURL == "" {
 		if rr.Record != "" {
 			v.fail(rp.key("record"), rr.Record, "recording needs a stream_url (the station's or the show's) to record from")

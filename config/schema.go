@@ -63,6 +63,8 @@ type rawRecordings struct {
 	Pattern string `mapstructure:"pattern"`
 	URL     string `mapstructure:"url"`
 	Record  string `mapstructure:"record"`
+	// Normalize evens a recording's loudness when it is made.
+	Normalize string `mapstructure:"normalize"`
 }
 
 type rawShow struct {

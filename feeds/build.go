@@ -246,6 +246,12 @@ func (e *Episode) title(sh *scheduler.Show, side *archive.Sidecar, titles *title
 	return clean(title)
 }
 
+// TitleOf is the title the show's template gives an episode that
+// aired at aired: what a recording's title tag holds.
+func (p *Podcast) TitleOf(episode string, aired time.Time) string {
+	return clean(p.titleTemplate().render(episode, aired.In(p.Show.Location)))
+}
+
 // EpisodeSummary is what the feed says of an episode, for other renderings
 // of it (the show's web page).
 type EpisodeSummary struct {

@@ -1,31 +1,37 @@
 package playout
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/testmedia"
 )
 
 // stream is a fake Icecast mount: each listener gets the chunks the test
 // sends, until the test drops it.
 type stream struct {
 	mu     sync.Mutex
-	chunks chan string
+	chunks chan []byte
 	drop   chan struct{}
 	down   bool // answer 503
 	joins  chan struct{}
+	ctype  string
 }
 
 func newStream() *stream {
-	return &stream{chunks: make(chan string), drop: make(chan struct{}), joins: make(chan struct{}, 10)}
+	return &stream{chunks: make(chan []byte), drop: make(chan struct{}), joins: make(chan struct{}, 10), ctype: "audio/mpeg"}
 }
 
 func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -36,14 +42,14 @@ func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 		return
 	}
-	w.Header().Set("Content-Type", "audio/mpeg")
+	w.Header().Set("Content-Type", s.ctype)
 	w.WriteHeader(200)
 	w.(http.Flusher).Flush()
 	s.joins <- struct{}{}
 	for {
 		select {
 		case c := <-s.chunks:
-			w.Write([]byte(c))
+			w.Write(c)
 			w.(http.Flusher).Flush()
 		case <-s.drop:
 			return // the source went away
@@ -70,6 +76,16 @@ func waitSize(t *testing.T, path string, n int64) {
 	}
 }
 
+// at names a recording's file for any format.
+func at(path string) func(string) string {
+	return func(ext string) string { return strings.TrimSuffix(path, filepath.Ext(path)) + "." + ext }
+}
+
+var oneFrame = testmedia.MP3(1, "")
+
+// frames is n MP3 frames.
+func frames(n int) []byte { return testmedia.MP3(n, "") }
+
 func TestRecordDropAndRejoin(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(t0)
@@ -78,8 +94,9 @@ func TestRecordDropAndRejoin(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "prn-2026-11-29.mp3")
-	// A .part left by a run that stopped mid-airing is continued.
-	os.WriteFile(path+".part", []byte("before-restart|"), 0o644)
+	// A .part left by a run that stopped mid-airing, in the middle of
+	// writing a frame, is continued from its last whole frame.
+	os.WriteFile(path+".part", append(frames(3), oneFrame[:50]...), 0o644)
 	rc := &Recorder{Clock: clk}
 	type out struct {
 		res Result
@@ -87,32 +104,35 @@ func TestRecordDropAndRejoin(t *testing.T) {
 	}
 	done := make(chan out, 1)
 	go func() {
-		res, err := rc.Record(context.Background(), Recording{URL: srv.URL + "/air", Path: path, Until: t0.Add(time.Hour)})
+		res, err := rc.Record(context.Background(), Recording{URL: srv.URL + "/air", Path: at(path), Until: t0.Add(time.Hour)})
 		done <- out{res, err}
 	}()
 	<-src.joins
-	src.chunks <- "first|"
-	waitSize(t, path+".part", int64(len("before-restart|first|")))
+	// Joined mid-frame: the bytes before the first frame are dropped.
+	src.chunks <- append(oneFrame[100:], frames(3)...)
+	waitSize(t, path+".part", int64(len(frames(5)))) // the third waits for the fourth's header
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatal("the file bears its name before the airing ended")
 	}
-	// The source drops; the recorder joins again after a second.
+	// The source drops mid-frame; the recorder joins again after a second.
+	src.chunks <- oneFrame[:70]
 	src.drop <- struct{}{}
 	for clk.Timers() < 2 { // the end, and the backoff
 		time.Sleep(time.Millisecond)
 	}
+	waitSize(t, path+".part", int64(len(frames(6))))
 	clk.Advance(time.Second)
 	<-src.joins
-	src.chunks <- "second|"
-	waitSize(t, path+".part", int64(len("before-restart|first|second|")))
+	src.chunks <- append(oneFrame[10:], frames(4)...)
+	waitSize(t, path+".part", int64(len(frames(9))))
 	clk.AdvanceTo(t0.Add(time.Hour))
 	o := <-done
-	if o.err != nil || o.res.Drops != 1 {
+	if o.err != nil || o.res.Drops != 1 || o.res.Path != path || o.res.Size != int64(len(frames(10))) || o.res.Audio != 10*testmedia.FrameDuration {
 		t.Fatalf("%+v %v", o.res, o.err)
 	}
 	b, err := os.ReadFile(path)
-	if err != nil || string(b) != "before-restart|first|second|" {
-		t.Errorf("recorded %q (%v)", b, err)
+	if err != nil || !bytes.Equal(b, frames(10)) {
+		t.Errorf("recorded %d bytes, not 10 whole frames (%v)", len(b), err)
 	}
 	if _, err := os.Stat(path + ".part"); !os.IsNotExist(err) {
 		t.Error("the .part is left")
@@ -129,7 +149,7 @@ func TestRecordNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
 	done := make(chan error, 1)
 	go func() {
-		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: path, Until: t0.Add(time.Minute)})
+		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Minute)})
 		done <- err
 	}()
 	// It keeps trying, a second, two, four... apart, until the end.
@@ -157,17 +177,207 @@ func TestRecordStopped(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := (&Recorder{Clock: clock.NewFake(t0)}).Record(ctx, Recording{URL: srv.URL, Path: path, Until: t0.Add(time.Hour)})
+		_, err := (&Recorder{Clock: clock.NewFake(t0)}).Record(ctx, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour)})
 		done <- err
 	}()
 	<-src.joins
-	src.chunks <- "some|"
-	waitSize(t, path+".part", 5)
+	src.chunks <- frames(3)
+	waitSize(t, path+".part", int64(len(frames(2))))
 	cancel() // the service stops mid-airing
 	if err := <-done; err != context.Canceled {
 		t.Errorf("err = %v", err)
 	}
-	if b, _ := os.ReadFile(path + ".part"); string(b) != "some|" {
-		t.Errorf(".part kept %q", b)
+	if b, _ := os.ReadFile(path + ".part"); !bytes.Equal(b, frames(3)) {
+		t.Errorf(".part kept %d bytes", len(b))
 	}
+}
+
+// TestRecordEndMoves: an airing lengthened, then cut short, during its
+// recording ends the recording at its new end.
+func TestRecordEndMoves(t *testing.T) {
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	src := newStream()
+	srv := httptest.NewServer(src)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
+	ends := make(chan time.Time, 1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour), Ends: ends})
+		done <- err
+	}()
+	<-src.joins
+	src.chunks <- frames(3)
+	ends <- t0.Add(2 * time.Hour)
+	for len(ends) > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	clk.AdvanceTo(t0.Add(time.Hour))
+	select {
+	case err := <-done:
+		t.Fatalf("ended at the old end: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	ends <- t0.Add(90 * time.Minute) // now past: at once
+	clk.AdvanceTo(t0.Add(100 * time.Minute))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, frames(3)) {
+		t.Errorf("recorded %d bytes", len(b))
+	}
+}
+
+// TestRecordAAC: an AAC stream's frames become an M4A file, tagged, by
+// ffmpeg; its duration is the frames'.
+func TestRecordAAC(t *testing.T) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Skip("no ffmpeg")
+	}
+	// 5 s of a real AAC stream, as Icecast serves one.
+	aacFile := filepath.Join(t.TempDir(), "tone.aac")
+	if out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=5:sample_rate=44100",
+		"-c:a", "aac", "-b:a", "96k", "-f", "adts", aacFile).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	aac, _ := os.ReadFile(aacFile)
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	src := newStream()
+	src.ctype = "audio/aac"
+	srv := httptest.NewServer(src)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
+	type out struct {
+		res Result
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		res, err := (&Recorder{Clock: clk, FFmpeg: ffmpeg}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
+			Tags: Tags{Title: "Progressive Radio News Hour, Nov 29, 2026", Artist: "PRN", Date: "2026-11-29"}})
+		done <- out{res, err}
+	}()
+	<-src.joins
+	src.chunks <- aac
+	m4a := at(path)("m4a")
+	for clk.Timers() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the frames reach the file
+	clk.AdvanceTo(t0.Add(time.Hour))
+	o := <-done
+	if o.err != nil || o.res.Path != m4a || o.res.Format != "AAC" || o.res.Finished != "tagged" {
+		t.Fatalf("%+v %v", o.res, o.err)
+	}
+	p, err := archive.ProbeFile(m4a)
+	if err != nil || p.Type != "audio/x-m4a" || p.Duration.Round(10*time.Millisecond) != o.res.Audio.Round(10*time.Millisecond) || p.Title != "Progressive Radio News Hour, Nov 29, 2026" {
+		t.Errorf("the M4A file: %+v %v (recorded %v of audio)", p, err, o.res.Audio)
+	}
+}
+
+// TestRecordAACWithoutFFmpeg: without ffmpeg, an AAC recording is not
+// published bare: it is kept as .aac, and the recording fails saying how
+// to publish it.
+func TestRecordAACWithoutFFmpeg(t *testing.T) {
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	src := newStream()
+	src.ctype = "audio/aacp"
+	srv := httptest.NewServer(src)
+	defer srv.Close()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "prn-2026-11-29.mp3")
+	done := make(chan error, 1)
+	go func() {
+		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour)})
+		done <- err
+	}()
+	<-src.joins
+	src.chunks <- testmedia.ADTS(10)
+	waitSize(t, at(path)("m4a")+".part", int64(9*testmedia.ADTSFrameBytes))
+	clk.AdvanceTo(t0.Add(time.Hour))
+	err := <-done
+	if err == nil || !strings.Contains(err.Error(), "install ffmpeg") {
+		t.Errorf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(at(path)("aac")); !bytes.Equal(b, testmedia.ADTS(10)) {
+		t.Errorf("kept %d bytes as .aac", len(b))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left %v", entries)
+	}
+}
+
+// TestRecordTagsAndLoudness: with ffmpeg, an MP3 recording gets its tags
+// without its audio being touched, or, asked to, is brought to -16 LUFS.
+func TestRecordTagsAndLoudness(t *testing.T) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Skip("no ffmpeg")
+	}
+	dir := t.TempDir()
+	// A real tone, quiet: -30 dBFS or so.
+	tone := filepath.Join(dir, "tone.mp3")
+	if out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=6:sample_rate=44100",
+		"-af", "volume=-27dB", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", tone).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	audio, _ := os.ReadFile(tone)
+	for _, normalize := range []bool{false, true} {
+		t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+		clk := clock.NewFake(t0)
+		src := newStream()
+		srv := httptest.NewServer(src)
+		path := filepath.Join(dir, fmt.Sprintf("prn-%v.mp3", normalize))
+		type out struct {
+			res Result
+			err error
+		}
+		done := make(chan out, 1)
+		go func() {
+			res, err := (&Recorder{Clock: clk, FFmpeg: ffmpeg}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
+				Tags: Tags{Title: "A Title", Album: "The Show"}, Normalize: normalize})
+			done <- out{res, err}
+		}()
+		<-src.joins
+		src.chunks <- audio
+		for clk.Timers() < 1 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // the frames reach the file
+		clk.AdvanceTo(t0.Add(time.Hour))
+		o := <-done
+		srv.Close()
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		p, err := archive.ProbeFile(path)
+		if err != nil || p.Title != "A Title" {
+			t.Errorf("normalize=%v: %+v %v", normalize, p, err)
+		}
+		loud := loudness(t, ffmpeg, path)
+		switch {
+		case !normalize && (loud > -28 || o.res.Finished != "tagged"):
+			t.Errorf("tagged only: %.1f LUFS, %q", loud, o.res.Finished)
+		case normalize && (loud < -17.5 || loud > -14.5 || o.res.Finished != "tagged, normalized"):
+			t.Errorf("normalized: %.1f LUFS, %q", loud, o.res.Finished)
+		}
+		t.Logf("normalize=%v: %.1f LUFS, %d bytes, %v", normalize, loud, o.res.Size, p.Duration)
+	}
+}
+
+// loudness is a file's integrated loudness, as ffmpeg's ebur128 measures it.
+func loudness(t *testing.T, ffmpeg, path string) float64 {
+	out, _ := exec.Command(ffmpeg, "-hide_banner", "-nostats", "-i", path, "-af", "ebur128", "-f", "null", "-").CombinedOutput()
+	s := string(out)
+	i := strings.LastIndex(s, "I:")
+	if i < 0 {
+		t.Fatalf("no loudness in %s", s)
+	}
+	var v float64
+	fmt.Sscanf(strings.TrimSpace(s[i+2:]), "%f", &v)
+	return v
 }

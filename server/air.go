@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -49,8 +50,10 @@ type onAirState struct {
 
 type recJob struct {
 	airing scheduler.Airing
-	path   string
+	path   string // as MP3; an AAC stream's is the .m4a beside it
 	cancel context.CancelFunc
+	until  time.Time      // where the recording was told the airing ends
+	ends   chan time.Time // tells it of a new end
 }
 
 type recResult struct {
@@ -65,6 +68,7 @@ func (s *Service) airChange(at time.Time) {
 	if s.air.recording == nil {
 		s.air.recording = make(map[string]*recJob)
 	}
+	s.moveRecordings(at)
 	onAir := s.st.Schedule.OnAir(at)
 	var want onAirState
 	for _, a := range onAir {
@@ -183,24 +187,35 @@ func (s *Service) startRecording(a scheduler.Airing) {
 	if _, on := s.air.recording[a.ID]; on {
 		return
 	}
-	path, err := s.recordingPath(a)
-	if path == "" {
+	name, err := s.recordingName(a)
+	if name == nil {
 		if err != nil {
 			s.log.Error("recording: no name for it", "airing", a.ID, "err", err)
 		}
 		return
 	}
-	if _, err := os.Stat(path); err == nil {
-		return // recorded already
+	for _, f := range []playout.Format{playout.MP3, playout.AAC} {
+		if _, err := os.Stat(name(f.Ext)); err == nil {
+			return // recorded already
+		}
 	}
 	set := s.st.Show(a.Show.ID)
+	path := name("mp3")
 	if err := os.MkdirAll(set.Recordings.Dir, 0o755); err != nil {
 		s.recordingFailed(a.ID, path, err)
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	s.air.recording[a.ID] = &recJob{airing: a, path: path, cancel: cancel}
-	rec := playout.Recording{URL: set.Podcast.StreamURL, Path: path, Until: a.End}
+	job := &recJob{airing: a, path: path, cancel: cancel, until: a.End, ends: make(chan time.Time, 1)}
+	s.air.recording[a.ID] = job
+	pod := set.Podcast
+	rec := playout.Recording{URL: pod.StreamURL, Path: name, Until: a.End, Ends: job.ends, Normalize: set.Normalize,
+		Tags: playout.Tags{
+			Title:  pod.TitleOf(a.Episode, a.Start),
+			Artist: cmp.Or(pod.Author, s.st.Name),
+			Album:  a.Show.Title,
+			Date:   a.Start.In(a.Show.Location).Format(time.DateOnly),
+		}}
 	s.log.Info("recording", "airing", a.ID, "file", path, "until", a.End.Format(time.RFC3339))
 	s.recWG.Add(1)
 	go func() {
@@ -210,22 +225,51 @@ func (s *Service) startRecording(a scheduler.Airing) {
 	}()
 }
 
-// recordingPath is the file a live airing is recorded into: "" for a show
-// that does not record, or whose pattern cannot name it (the error).
-func (s *Service) recordingPath(a scheduler.Airing) (string, error) {
+// moveRecordings tells each recording in progress where its airing now
+// ends, after an edit of the schedule: later, earlier, or now, for an
+// airing that is no longer on (removed, or moved later).
+func (s *Service) moveRecordings(at time.Time) {
+	for _, j := range s.air.recording {
+		until := at
+		sched := s.st.Schedule
+		for _, a := range sched.LiveAirings(at.Add(-sched.MaxDuration()), at.Add(time.Nanosecond), j.airing.Show.ID) {
+			if a.Episode == j.airing.Episode && !a.Start.After(at) {
+				until = a.End
+			}
+		}
+		if until.Equal(j.until) {
+			continue
+		}
+		s.log.Info("recording: its airing was edited; the recording ends at its new end", "airing", j.airing.ID, "file", j.path, "until", until.Format(time.RFC3339))
+		j.until = until
+		select {
+		case <-j.ends: // a newer end replaces one not yet taken
+		default:
+		}
+		j.ends <- until
+	}
+}
+
+// recordingName names the files a live airing is recorded into, by
+// extension: nil for a show that does not record, or whose pattern cannot
+// name it (the error).
+func (s *Service) recordingName(a scheduler.Airing) (func(ext string) string, error) {
 	set := s.st.Show(a.Show.ID)
 	if set == nil || !set.Record || set.Recordings == nil || a.Kind != scheduler.Live {
-		return "", nil
+		return nil, nil
 	}
 	_, d, n, err := scheduler.ParseEpisodeID(a.Episode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	name, err := set.Recordings.Pattern.Name(d, n, "mp3")
-	if err != nil {
-		return "", err
+	src := *set.Recordings
+	if _, err := src.Pattern.Name(d, n, "mp3"); err != nil {
+		return nil, err
 	}
-	return filepath.Join(set.Recordings.Dir, name), nil
+	return func(ext string) string {
+		name, _ := src.Pattern.Name(d, n, ext)
+		return filepath.Join(src.Dir, name)
+	}, nil
 }
 
 // findUnfinished lists the .part files of the archives that no recording
@@ -235,11 +279,14 @@ func (s *Service) recordingPath(a scheduler.Airing) (string, error) {
 func (s *Service) findUnfinished(at time.Time) {
 	continued := make(map[string]bool)
 	for _, j := range s.air.recording {
-		continued[j.path+".part"] = true // ending now: it is renamed in a moment
+		// Ending now, perhaps: it is renamed in a moment.
+		continued[j.path+".part"] = true
+		continued[strings.TrimSuffix(j.path, ".mp3")+".m4a.part"] = true
 	}
 	for _, a := range s.st.Schedule.OnAir(at) {
-		if path, _ := s.recordingPath(a); path != "" {
-			continued[path+".part"] = true
+		if name, _ := s.recordingName(a); name != nil {
+			continued[name("mp3")+".part"] = true
+			continued[name("m4a")+".part"] = true
 		}
 	}
 	found := []string{}
@@ -273,7 +320,7 @@ func (s *Service) recorded(r recResult) {
 	default:
 		s.metrics.recorded(true)
 		s.air.recErr = ""
-		s.log.Info("recorded", "airing", r.id, "file", r.path, "bytes", r.res.Size, "drops", r.res.Drops)
+		s.log.Info("recorded", "airing", r.id, "file", r.res.Path, "format", r.res.Format, "bytes", r.res.Size, "audio", r.res.Audio.Round(time.Millisecond), "drops", r.res.Drops, "finished", r.res.Finished)
 	}
 }
 

@@ -88,8 +88,9 @@ shows:
 	<-joined
 	recorded := filepath.Join(dir, "archive", "t-2026-11-27.mp3")
 	waitFor(t, func() bool {
+		// The last frame waits for the next's header, or the end.
 		info, err := os.Stat(recorded + ".part")
-		return err == nil && info.Size() == int64(len(audio))
+		return err == nil && info.Size() == int64(len(audio)-testmedia.FrameBytes)
 	})
 	waitFor(t, func() bool { return strings.Contains(fmt.Sprint(h.health()["air"]), "recording:["+recorded+"]") })
 
@@ -180,5 +181,66 @@ shows:
 	h.settle("recordings")
 	if got := unfinished(); got != "[]" {
 		t.Errorf("after its removal, unfinished_recordings: %s", got)
+	}
+}
+
+// TestRecordingFollowsEdits: an airing lengthened while it is recorded is
+// recorded to its new end; one removed ends its recording at once, kept.
+func TestRecordingFollowsEdits(t *testing.T) {
+	t.Parallel()
+	audio := testmedia.MP3(20, "")
+	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/mpeg")
+		w.Write(audio)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(stream.Close)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
+	path := filepath.Join(dir, "onair.yaml")
+	config := func(slots string) {
+		os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: %s/air
+shows:
+  - id: t
+    title: Test Hour
+    recordings: {dir: archive, record: true}
+    slots:
+%s`, stream.URL, slots)), 0o644)
+	}
+	config("      - {kind: live, once: 2026-11-27 11:30, duration: 1h}\n      - {kind: live, once: 2026-11-28 11:30, duration: 1h}\n")
+	h := start(t, path)
+	recorded := filepath.Join(dir, "archive", "t-2026-11-27.mp3")
+	waitFor(t, func() bool { return strings.Contains(fmt.Sprint(h.health()["air"]), "recording:["+recorded+"]") })
+	// Lengthened by an hour at 12:00: at 12:30, the old end, it goes on.
+	config("      - {kind: live, once: 2026-11-27 11:30, duration: 2h}\n      - {kind: live, once: 2026-11-28 11:30, duration: 1h}\n")
+	h.settle("reload")
+	if !strings.Contains(h.logs.String(), "the recording ends at its new end") {
+		t.Fatalf("the recording was not told:\n%s", h.logs)
+	}
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 12, 30, 0, 0, time.UTC))
+	h.noEvent("recorded")
+	if _, err := os.Stat(recorded); err == nil {
+		t.Fatal("the recording ended at the airing's old end")
+	}
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC))
+	h.wait("recorded")
+	if _, err := os.Stat(recorded); err != nil {
+		t.Fatal(err)
+	}
+
+	// The next day's airing is removed while it is recorded: the
+	// recording ends then, with what aired.
+	h.clk.AdvanceTo(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	second := filepath.Join(dir, "archive", "t-2026-11-28.mp3")
+	waitFor(t, func() bool { return strings.Contains(fmt.Sprint(h.health()["air"]), "recording:["+second+"]") })
+	config("      - {kind: live, once: 2026-11-27 11:30, duration: 2h}\n")
+	h.settle("reload")
+	h.wait("recorded")
+	if _, err := os.Stat(second); err != nil {
+		t.Fatal(err)
 	}
 }

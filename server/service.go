@@ -39,6 +39,9 @@ type Options struct {
 	// StreamClient reads the stream that recordings are made of (default:
 	// one with connect and header timeouts, and none on the whole response).
 	StreamClient *http.Client
+	// FFmpeg is ffmpeg's path, which finishes recordings (tags, M4A for
+	// AAC streams, loudness); "" when there is none.
+	FFmpeg string
 	// MaxDownloads bounds the media downloads served at once (0: no bound),
 	// so that slow clients cannot take every connection.
 	MaxDownloads int
@@ -134,7 +137,7 @@ func NewService(opts Options) (*Service, error) {
 	}
 	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
 	s.air.recDone = make(chan recResult, 64)
-	s.recorder = &playout.Recorder{Clock: opts.Clock, Client: opts.StreamClient, Log: opts.Logger}
+	s.recorder = &playout.Recorder{Clock: opts.Clock, Client: opts.StreamClient, Log: opts.Logger, FFmpeg: opts.FFmpeg}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
 	// lands from here on is an event for Run.

@@ -52,6 +52,9 @@ type Show struct {
 	// Record says that onair records the station's stream during the
 	// show's live airings into its recordings directory.
 	Record bool
+	// Normalize says that a recording's loudness is evened (to -16 LUFS)
+	// when it is made.
+	Normalize bool
 }
 
 // New prepares a station whose settings and shows are filled in: it builds

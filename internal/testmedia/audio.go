@@ -147,3 +147,29 @@ func (s *seekBuffer) Seek(off int64, whence int) (int64, error) {
 	}
 	return s.pos, nil
 }
+
+// ADTS parameters: AAC LC, 44.1 kHz, stereo, no CRC. Each frame is
+// ADTSFrameBytes bytes and 1024 samples.
+const ADTSFrameBytes = 64
+
+// ADTS returns `frames` AAC frames in ADTS headers, as an Icecast AAC mount
+// serves them. Their payload is zeros: what a recorder and a muxer read is
+// the headers.
+func ADTS(frames int) []byte {
+	const srIdx, channels, size = 4, 2, ADTSFrameBytes
+	h := []byte{
+		0xFF, 0xF1, // sync, MPEG-4, layer 0, no CRC
+		1<<6 | srIdx<<2 | channels>>2,
+		(channels&3)<<6 | byte(size>>11),
+		byte(size >> 3),
+		byte(size&7)<<5 | 0x1F,
+		0xFC, // buffer fullness 0x7FF (variable), one raw data block
+	}
+	frame := make([]byte, size)
+	copy(frame, h)
+	var b bytes.Buffer
+	for i := 0; i < frames; i++ {
+		b.Write(frame)
+	}
+	return b.Bytes()
+}
