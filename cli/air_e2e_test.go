@@ -158,6 +158,22 @@ shows:
 	})
 	listening := waitLog(t, &logs, `listening url=(http://\S+)`)
 
+	// The episode: in the feed within seconds of the live airing's end.
+	episodeURL := fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3"`, listening, t0.Format("2006-01-02"))
+	inFeed := make(chan time.Duration, 1)
+	go func() {
+		end := t0.Add(liveFor)
+		time.Sleep(time.Until(end))
+		for time.Since(end) < 20*time.Second {
+			if body, err := httpGet(listening + "/feeds/t.xml"); err == nil && strings.Contains(body, episodeURL) {
+				inFeed <- time.Since(end)
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		inFeed <- time.Hour
+	}()
+
 	// The studio: connected 4 s before the live airing, until 4 s after it.
 	time.Sleep(time.Until(t0.Add(-4 * time.Second)))
 	studio := exec.Command("ffmpeg", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "sine=frequency=440:duration=16",
@@ -268,6 +284,11 @@ shows:
 	}
 	if p.Duration < liveFor-time.Second || p.Duration > liveFor+time.Second {
 		t.Errorf("the recording lasts %v, for a %v airing", p.Duration, liveFor)
+	}
+	delay := <-inFeed
+	t.Logf("the episode was in the feed %.2f s after the airing's end", delay.Seconds())
+	if delay > 5*time.Second {
+		t.Errorf("the episode was not in the feed within 5 s of the airing's end")
 	}
 	resp, err := httpGet(listening + "/feeds/t.xml")
 	if err != nil || !strings.Contains(resp, fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3" length="%d"`, listening, t0.Format("2006-01-02"), info.Size())) {

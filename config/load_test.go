@@ -190,6 +190,8 @@ func TestBadInput(t *testing.T) {
 			[]string{`t.yaml:7:16: shows[prn].numbering "roman": want none, sequential or yearly`}},
 		{"recordings without dir", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {pattern: \"{date}.mp3\"}", 1),
 			[]string{`t.yaml:7:17: shows[prn].recordings.dir: recordings needs dir: the directory holding the show's audio files`}},
+		{"normalize not a boolean", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: a, normalize: loud}", 1),
+			[]string{`t.yaml:7:37: shows[prn].recordings.normalize "loud": want true or false`}},
 		{"bad pattern", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: a, pattern: \"{show}.mp3\"}", 1),
 			[]string{`t.yaml:7:35: shows[prn].recordings.pattern "{show}.mp3": a pattern needs {date} or {episode}, so that each file names its air date`}},
 		{"locked without owner", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    locked: true", 1),
@@ -462,5 +464,25 @@ func TestImageFile(t *testing.T) {
 	sh := cfg.Station.Show("prn")
 	if sh.Podcast.ImageURL != "http://localhost:8080/media/prn/Cover%20Art.png" || sh.ImageFile != "/srv/onair/archive/Cover Art.png" {
 		t.Errorf("image %q, file %q", sh.Podcast.ImageURL, sh.ImageFile)
+	}
+}
+
+func TestRecordingsSettings(t *testing.T) {
+	for _, tc := range []struct {
+		recordings        string
+		record, normalize bool
+	}{
+		{"{dir: a}", false, false},
+		{"{dir: a, record: true}", true, false},
+		{"{dir: a, record: true, normalize: true}", true, true},
+	} {
+		yaml := strings.Replace(good, "    title: News Hour", "    title: News Hour\n    stream_url: http://127.0.0.1:8000/air\n    recordings: "+tc.recordings, 1)
+		cfg, err := Parse("t.yaml", []byte(yaml), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.recordings, err)
+		}
+		if set := cfg.Station.Shows[0]; set.Record != tc.record || set.Normalize != tc.normalize {
+			t.Errorf("%s: record %v, normalize %v", tc.recordings, set.Record, set.Normalize)
+		}
 	}
 }

@@ -381,3 +381,60 @@ func loudness(t *testing.T, ffmpeg, path string) float64 {
 	fmt.Sscanf(strings.TrimSpace(s[i+2:]), "%f", &v)
 	return v
 }
+
+// TestFinishHour measures how long ffmpeg takes to finish an hour's
+// recording, tagged and normalized: the wait between an airing's end and
+// its episode. It makes an hour of 128 kbit/s audio first; run it with
+// ONAIR_FINISH_HOUR=1 go test ./playout -run TestFinishHour -v.
+func TestFinishHour(t *testing.T) {
+	if os.Getenv("ONAIR_FINISH_HOUR") == "" {
+		t.Skip("set ONAIR_FINISH_HOUR=1 to measure")
+	}
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Skip("no ffmpeg")
+	}
+	dir := t.TempDir()
+	hour := filepath.Join(dir, "hour.mp3")
+	if out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=3600:c=pink:r=44100:a=0.05",
+		"-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", hour).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	audio, _ := os.ReadFile(hour)
+	for _, normalize := range []bool{false, true} {
+		t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+		clk := clock.NewFake(t0)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "audio/mpeg")
+			w.Write(audio)
+			<-r.Context().Done()
+		}))
+		path := filepath.Join(dir, fmt.Sprintf("prn-%v.mp3", normalize))
+		type out struct {
+			res Result
+			err error
+		}
+		done := make(chan out, 1)
+		go func() {
+			res, err := (&Recorder{Clock: clk, FFmpeg: ffmpeg}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
+				Tags: Tags{Title: "An Hour"}, Normalize: normalize})
+			done <- out{res, err}
+		}()
+		for { // all but the last frame (128 kbit/s, 44.1 kHz: 417 or 418 bytes)
+			if info, err := os.Stat(path + ".part"); err == nil && info.Size() >= int64(len(audio)-418) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond)
+		start := time.Now()
+		clk.AdvanceTo(t0.Add(time.Hour))
+		o := <-done
+		took := time.Since(start)
+		srv.Close()
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		t.Logf("normalize=%v: an hour (%d bytes, %.1f s of audio) finished (%s) in %.2f s", normalize, o.res.Size, o.res.Audio.Seconds(), o.res.Finished, took.Seconds())
+	}
+}
