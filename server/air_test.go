@@ -93,6 +93,11 @@ shows:
 		return err == nil && info.Size() == int64(len(audio)-testmedia.FrameBytes)
 	})
 	waitFor(t, func() bool { return strings.Contains(fmt.Sprint(h.health()["air"]), "recording:["+recorded+"]") })
+	for _, m := range []string{"onair_live 1\n", "onair_rebroadcast_playing 0\n", "onair_liquidsoap_up 1\n", "onair_recordings_in_progress 1\n", "onair_unfinished_recordings 0\n"} {
+		if !strings.Contains(h.metrics(), m) {
+			t.Errorf("during the live airing, /metrics lacks %q", m)
+		}
+	}
 
 	h.clk.AdvanceTo(liveAt.Add(time.Hour))
 	h.wait("recorded")
@@ -109,6 +114,10 @@ shows:
 	abs, _ := filepath.Abs(recorded)
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
 	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Test Hour\":%s"`, abs))
+	waitFor(t, func() bool {
+		m := h.metrics()
+		return strings.Contains(m, "onair_rebroadcast_playing 1\n") && strings.Contains(m, "onair_live 0\n") && strings.Contains(m, "onair_recordings_in_progress 0\n")
+	})
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC))
 	onAir(`live=false playing=""`)
 	// Another show's rebroadcast of the episode plays the same recording.
@@ -169,6 +178,9 @@ shows:
 	unfinished := func() string { return fmt.Sprint(h.health()["air"].(map[string]any)["unfinished_recordings"]) }
 	if got := unfinished(); got != "["+ended+"]" {
 		t.Fatalf("unfinished_recordings: %s, want [%s]", got, ended)
+	}
+	if m := h.metrics(); !strings.Contains(m, "onair_unfinished_recordings 1\n") || strings.Contains(m, "onair_live") {
+		t.Errorf("/metrics: %s", m)
 	}
 	if n := strings.Count(h.logs.String(), "an unfinished recording"); n != 1 || !strings.Contains(h.logs.String(), "rename_to=t-2026-11-26.mp3") {
 		t.Errorf("logged %d times:\n%s", n, h.logs)

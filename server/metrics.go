@@ -32,6 +32,28 @@ type Metrics struct {
 	recordings   [2]uint64 // failed, made
 	publishTime  histogram
 	nextAiring   time.Time
+	air          airGauges
+}
+
+// airGauges are what the air chain is doing, as of the service's last event.
+type airGauges struct {
+	playout               bool // a playout block: the rest but recordings mean something
+	liquidsoapUp, live    bool
+	playing               bool
+	recording, unfinished int
+}
+
+func (m *Metrics) setAir(g airGauges) {
+	m.mu.Lock()
+	m.air = g
+	m.mu.Unlock()
+}
+
+func b01(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // publishBuckets are the publish-duration histogram's upper bounds, in seconds.
@@ -119,6 +141,13 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "# HELP onair_write_failures_total Writes of the site to --out that failed (each is tried again).\n# TYPE onair_write_failures_total counter\nonair_write_failures_total %d\n", m.writeFailed)
 	fmt.Fprintf(&b, "# HELP onair_playout_failures_total Commands to Liquidsoap that failed (each is tried again).\n# TYPE onair_playout_failures_total counter\nonair_playout_failures_total %d\n", m.playoutFail)
 	fmt.Fprintf(&b, "# HELP onair_recordings_total Recordings of live airings, by result.\n# TYPE onair_recordings_total counter\nonair_recordings_total{result=\"made\"} %d\nonair_recordings_total{result=\"failed\"} %d\n", m.recordings[1], m.recordings[0])
+	fmt.Fprintf(&b, "# HELP onair_recordings_in_progress Live airings being recorded now.\n# TYPE onair_recordings_in_progress gauge\nonair_recordings_in_progress %d\n", m.air.recording)
+	fmt.Fprintf(&b, "# HELP onair_unfinished_recordings .part files of recordings whose airing ended while the service was down (not published).\n# TYPE onair_unfinished_recordings gauge\nonair_unfinished_recordings %d\n", m.air.unfinished)
+	if m.air.playout {
+		fmt.Fprintf(&b, "# HELP onair_liquidsoap_up 1 when Liquidsoap answered the last command or check.\n# TYPE onair_liquidsoap_up gauge\nonair_liquidsoap_up %d\n", b01(m.air.liquidsoapUp))
+		fmt.Fprintf(&b, "# HELP onair_live 1 while the studio (the harbor) is on air.\n# TYPE onair_live gauge\nonair_live %d\n", b01(m.air.live))
+		fmt.Fprintf(&b, "# HELP onair_rebroadcast_playing 1 while a rebroadcast's episode is on air.\n# TYPE onair_rebroadcast_playing gauge\nonair_rebroadcast_playing %d\n", b01(m.air.playing))
+	}
 	next := "NaN"
 	if !m.nextAiring.IsZero() {
 		next = strconv.FormatInt(m.nextAiring.Unix(), 10)

@@ -570,6 +570,10 @@ func (s *Service) setStatus() {
 		Config: s.opts.ConfigPath, LoadedAt: s.loadedAt, ReloadError: s.reloadErr,
 		WriteError: s.writeErr, NextEvent: s.nextEvent, Air: s.airStatus(),
 	})
+	s.metrics.setAir(airGauges{
+		playout: s.st.Playout != nil, liquidsoapUp: s.air.known && s.air.err == "", live: s.air.have.live, playing: s.air.have.play != "",
+		recording: len(s.air.recording), unfinished: len(s.air.unfinished),
+	})
 }
 
 // Status is the service's state as of its last event.
