@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -254,5 +255,55 @@ shows:
 	h.wait("recorded")
 	if _, err := os.Stat(second); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBackToBackRecordings: two live airings back to back, each its own
+// show, are two recordings: the first ends at its end, the second starts
+// then.
+func TestBackToBackRecordings(t *testing.T) {
+	t.Parallel()
+	audio := testmedia.MP3(20, "")
+	var joins atomic.Int32
+	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		joins.Add(1)
+		w.Header().Set("Content-Type", "audio/mpeg")
+		w.Write(audio)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(stream.Close)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: %s/air
+shows:
+  - id: a
+    title: A
+    recordings: {dir: archive/a, record: true}
+    slots: [{kind: live, once: 2026-11-27 13:00, duration: 1h}]
+  - id: b
+    title: B
+    recordings: {dir: archive/b, record: true}
+    slots: [{kind: live, once: 2026-11-27 14:00, duration: 1h}]
+`, stream.URL)), 0o644)
+	h := start(t, path)
+	a := filepath.Join(dir, "archive", "a", "a-2026-11-27.mp3")
+	b := filepath.Join(dir, "archive", "b", "b-2026-11-27.mp3")
+	recording := func() string { return fmt.Sprint(h.health()["air"].(map[string]any)["recording"]) }
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
+	waitFor(t, func() bool { return recording() == "["+a+"]" && joins.Load() == 1 })
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC))
+	h.wait("recorded")
+	waitFor(t, func() bool { return recording() == "["+b+"]" && joins.Load() == 2 })
+	if got, err := os.ReadFile(a); err != nil || len(got) != len(audio) {
+		t.Fatalf("the first recording: %d bytes, %v", len(got), err)
+	}
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
+	h.wait("recorded")
+	if got, err := os.ReadFile(b); err != nil || len(got) != len(audio) {
+		t.Fatalf("the second recording: %d bytes, %v", len(got), err)
 	}
 }
