@@ -229,20 +229,61 @@ func TestRecordEndMoves(t *testing.T) {
 	}
 }
 
-// TestRecordAAC: an AAC stream's frames become an M4A file, tagged, by
-// ffmpeg; its duration is the frames'.
-func TestRecordAAC(t *testing.T) {
+// needFFmpeg is ffmpeg's path, or skips the test.
+func needFFmpeg(t *testing.T) string {
+	t.Helper()
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
 		t.Skip("no ffmpeg")
 	}
-	// 5 s of a real AAC stream, as Icecast serves one.
-	aacFile := filepath.Join(t.TempDir(), "tone.aac")
-	if out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=5:sample_rate=44100",
-		"-c:a", "aac", "-b:a", "96k", "-f", "adts", aacFile).CombinedOutput(); err != nil {
+	return ffmpeg
+}
+
+// makeAudio has ffmpeg make a file of lavfi source src, encoded by args.
+func makeAudio(t *testing.T, ffmpeg, path, src string, args ...string) []byte {
+	t.Helper()
+	cmd := append([]string{"-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", src}, args...)
+	if out, err := exec.Command(ffmpeg, append(cmd, path)...).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
-	aac, _ := os.ReadFile(aacFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type outcome struct {
+	res Result
+	err error
+}
+
+// recordAsync records in the background.
+func recordAsync(rc *Recorder, r Recording) <-chan outcome {
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := rc.Record(context.Background(), r)
+		done <- outcome{res, err}
+	}()
+	return done
+}
+
+// endAfterWrites lets the stream's bytes reach the file, then moves the
+// clock to the recording's end.
+func endAfterWrites(clk *clock.Fake, until time.Time) {
+	for clk.Timers() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	clk.AdvanceTo(until)
+}
+
+// TestRecordAAC: an AAC stream's frames become an M4A file, tagged, by
+// ffmpeg; its duration is the frames'.
+func TestRecordAAC(t *testing.T) {
+	ffmpeg := needFFmpeg(t)
+	// 5 s of a real AAC stream, as Icecast serves one.
+	aac := makeAudio(t, ffmpeg, filepath.Join(t.TempDir(), "tone.aac"), "sine=frequency=440:duration=5:sample_rate=44100", "-c:a", "aac", "-b:a", "96k", "-f", "adts")
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(t0)
 	src := newStream()
@@ -250,25 +291,13 @@ func TestRecordAAC(t *testing.T) {
 	srv := httptest.NewServer(src)
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
-	type out struct {
-		res Result
-		err error
-	}
-	done := make(chan out, 1)
-	go func() {
-		res, err := (&Recorder{Clock: clk, FFmpeg: ffmpeg}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
-			Tags: Tags{Title: "Progressive Radio News Hour, Nov 29, 2026", Artist: "PRN", Date: "2026-11-29"}})
-		done <- out{res, err}
-	}()
+	done := recordAsync(&Recorder{Clock: clk, FFmpeg: ffmpeg}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
+		Tags: Tags{Title: "Progressive Radio News Hour, Nov 29, 2026", Artist: "PRN", Date: "2026-11-29"}})
 	<-src.joins
 	src.chunks <- aac
-	m4a := at(path)("m4a")
-	for clk.Timers() < 1 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond) // the frames reach the file
-	clk.AdvanceTo(t0.Add(time.Hour))
+	endAfterWrites(clk, t0.Add(time.Hour))
 	o := <-done
+	m4a := at(path)("m4a")
 	if o.err != nil || o.res.Path != m4a || o.res.Format != "AAC" || o.res.Finished != "tagged" {
 		t.Fatalf("%+v %v", o.res, o.err)
 	}
@@ -314,46 +343,14 @@ func TestRecordAACWithoutFFmpeg(t *testing.T) {
 // TestRecordTagsAndLoudness: with ffmpeg, an MP3 recording gets its tags
 // without its audio being touched, or, asked to, is brought to -16 LUFS.
 func TestRecordTagsAndLoudness(t *testing.T) {
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Skip("no ffmpeg")
-	}
+	ffmpeg := needFFmpeg(t)
 	dir := t.TempDir()
-	// A real tone, quiet: -30 dBFS or so.
-	tone := filepath.Join(dir, "tone.mp3")
-	if out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=6:sample_rate=44100",
-		"-af", "volume=-27dB", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", tone).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, out)
-	}
-	audio, _ := os.ReadFile(tone)
+	// A real tone, quiet: about -49 LUFS.
+	audio := makeAudio(t, ffmpeg, filepath.Join(dir, "tone.mp3"), "sine=frequency=440:duration=6:sample_rate=44100",
+		"-af", "volume=-27dB", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0")
 	for _, normalize := range []bool{false, true} {
-		t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
-		clk := clock.NewFake(t0)
-		src := newStream()
-		srv := httptest.NewServer(src)
 		path := filepath.Join(dir, fmt.Sprintf("prn-%v.mp3", normalize))
-		type out struct {
-			res Result
-			err error
-		}
-		done := make(chan out, 1)
-		go func() {
-			res, err := (&Recorder{Clock: clk, FFmpeg: ffmpeg}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
-				Tags: Tags{Title: "A Title", Album: "The Show"}, Normalize: normalize})
-			done <- out{res, err}
-		}()
-		<-src.joins
-		src.chunks <- audio
-		for clk.Timers() < 1 {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(50 * time.Millisecond) // the frames reach the file
-		clk.AdvanceTo(t0.Add(time.Hour))
-		o := <-done
-		srv.Close()
-		if o.err != nil {
-			t.Fatal(o.err)
-		}
+		o, _ := recordWhole(t, ffmpeg, audio, path, Tags{Title: "A Title", Album: "The Show"}, normalize)
 		p, err := archive.ProbeFile(path)
 		if err != nil || p.Title != "A Title" {
 			t.Errorf("normalize=%v: %+v %v", normalize, p, err)
@@ -367,6 +364,33 @@ func TestRecordTagsAndLoudness(t *testing.T) {
 		}
 		t.Logf("normalize=%v: %.1f LUFS, %d bytes, %v", normalize, loud, o.res.Size, p.Duration)
 	}
+}
+
+// recordWhole records audio, sent at once, finished by ffmpeg, and says
+// how long finishing took.
+func recordWhole(t *testing.T, ffmpeg string, audio []byte, path string, tags Tags, normalize bool) (outcome, time.Duration) {
+	t.Helper()
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	src := newStream()
+	srv := httptest.NewServer(src)
+	defer srv.Close()
+	done := recordAsync(&Recorder{Clock: clk, FFmpeg: ffmpeg}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour), Tags: tags, Normalize: normalize})
+	<-src.joins
+	src.chunks <- audio
+	for { // all but the last frame, which waits for the end
+		if info, err := os.Stat(path + ".part"); err == nil && info.Size() >= int64(len(audio)-1441) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	endAfterWrites(clk, t0.Add(time.Hour))
+	o := <-done
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	return o, time.Since(start)
 }
 
 // loudness is a file's integrated loudness, as ffmpeg's ebur128 measures it.
@@ -390,51 +414,12 @@ func TestFinishHour(t *testing.T) {
 	if os.Getenv("ONAIR_FINISH_HOUR") == "" {
 		t.Skip("set ONAIR_FINISH_HOUR=1 to measure")
 	}
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Skip("no ffmpeg")
-	}
+	ffmpeg := needFFmpeg(t)
 	dir := t.TempDir()
-	hour := filepath.Join(dir, "hour.mp3")
-	if out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=3600:c=pink:r=44100:a=0.05",
-		"-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", hour).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, out)
-	}
-	audio, _ := os.ReadFile(hour)
+	audio := makeAudio(t, ffmpeg, filepath.Join(dir, "hour.mp3"), "anoisesrc=d=3600:c=pink:r=44100:a=0.05",
+		"-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0")
 	for _, normalize := range []bool{false, true} {
-		t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
-		clk := clock.NewFake(t0)
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "audio/mpeg")
-			w.Write(audio)
-			<-r.Context().Done()
-		}))
-		path := filepath.Join(dir, fmt.Sprintf("prn-%v.mp3", normalize))
-		type out struct {
-			res Result
-			err error
-		}
-		done := make(chan out, 1)
-		go func() {
-			res, err := (&Recorder{Clock: clk, FFmpeg: ffmpeg}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
-				Tags: Tags{Title: "An Hour"}, Normalize: normalize})
-			done <- out{res, err}
-		}()
-		for { // all but the last frame (128 kbit/s, 44.1 kHz: 417 or 418 bytes)
-			if info, err := os.Stat(path + ".part"); err == nil && info.Size() >= int64(len(audio)-418) {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		time.Sleep(100 * time.Millisecond)
-		start := time.Now()
-		clk.AdvanceTo(t0.Add(time.Hour))
-		o := <-done
-		took := time.Since(start)
-		srv.Close()
-		if o.err != nil {
-			t.Fatal(o.err)
-		}
+		o, took := recordWhole(t, ffmpeg, audio, filepath.Join(dir, fmt.Sprintf("prn-%v.mp3", normalize)), Tags{Title: "An Hour"}, normalize)
 		t.Logf("normalize=%v: an hour (%d bytes, %.1f s of audio) finished (%s) in %.2f s", normalize, o.res.Size, o.res.Audio.Seconds(), o.res.Finished, took.Seconds())
 	}
 }

@@ -128,6 +128,41 @@ shows:
 	onAir(`live=false playing=""`)
 }
 
+// recordingStation writes dir/onair.yaml: a station with one show, t,
+// recorded into dir/archive from streamURL, with slots (YAML lines).
+func recordingStation(t *testing.T, dir, streamURL, slots string) string {
+	path := filepath.Join(dir, "onair.yaml")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: %s/air
+shows:
+  - id: t
+    title: Test Hour
+    recordings: {dir: archive, record: true}
+    slots:
+%s`, streamURL, slots)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// mp3Stream is a fake Icecast mount: each listener gets audio, and then
+// nothing more, until it goes. It counts its listeners.
+func mp3Stream(t *testing.T, audio []byte) (*httptest.Server, *atomic.Int32) {
+	var joins atomic.Int32
+	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		joins.Add(1)
+		w.Header().Set("Content-Type", "audio/mpeg")
+		w.Write(audio)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // a stream does not end
+	}))
+	// After the service's own cleanup: it holds a recording's connection.
+	t.Cleanup(stream.Close)
+	return stream, &joins
+}
+
 // waitFor waits for cond, which a goroutine of the service makes true in
 // real time (a write), not for time to pass.
 func waitFor(t *testing.T, cond func() bool) {
@@ -148,13 +183,7 @@ func waitFor(t *testing.T, cond func() bool) {
 func TestUnfinishedRecording(t *testing.T) {
 	t.Parallel()
 	audio := testmedia.MP3(20, "")
-	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "audio/mpeg")
-		w.Write(audio)
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-	}))
-	t.Cleanup(stream.Close)
+	stream, _ := mp3Stream(t, audio)
 	dir := t.TempDir()
 	archive := filepath.Join(dir, "archive")
 	os.MkdirAll(archive, 0o755)
@@ -162,19 +191,7 @@ func TestUnfinishedRecording(t *testing.T) {
 	onNow := filepath.Join(archive, "t-2026-11-27.mp3.part")
 	os.WriteFile(ended, audio, 0o644)
 	os.WriteFile(onNow, audio, 0o644)
-	path := filepath.Join(dir, "onair.yaml")
-	os.WriteFile(path, []byte(fmt.Sprintf(`station:
-  name: Air Test
-  timezone: UTC
-  stream_url: %s/air
-shows:
-  - id: t
-    title: Test Hour
-    recordings: {dir: archive, record: true}
-    slots:
-      - {kind: live, once: 2026-11-26 11:00, duration: 2h}
-      - {kind: live, once: 2026-11-27 11:00, duration: 2h}
-`, stream.URL)), 0o644)
+	path := recordingStation(t, dir, stream.URL, "      - {kind: live, once: 2026-11-26 11:00, duration: 2h}\n      - {kind: live, once: 2026-11-27 11:00, duration: 2h}\n")
 	h := start(t, path)
 	unfinished := func() string { return fmt.Sprint(h.health()["air"].(map[string]any)["unfinished_recordings"]) }
 	if got := unfinished(); got != "["+ended+"]" {
@@ -202,29 +219,11 @@ shows:
 func TestRecordingFollowsEdits(t *testing.T) {
 	t.Parallel()
 	audio := testmedia.MP3(20, "")
-	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "audio/mpeg")
-		w.Write(audio)
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-	}))
-	t.Cleanup(stream.Close)
+	stream, _ := mp3Stream(t, audio)
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
-	path := filepath.Join(dir, "onair.yaml")
-	config := func(slots string) {
-		os.WriteFile(path, []byte(fmt.Sprintf(`station:
-  name: Air Test
-  timezone: UTC
-  stream_url: %s/air
-shows:
-  - id: t
-    title: Test Hour
-    recordings: {dir: archive, record: true}
-    slots:
-%s`, stream.URL, slots)), 0o644)
-	}
-	config("      - {kind: live, once: 2026-11-27 11:30, duration: 1h}\n      - {kind: live, once: 2026-11-28 11:30, duration: 1h}\n")
+	config := func(slots string) string { return recordingStation(t, dir, stream.URL, slots) }
+	path := config("      - {kind: live, once: 2026-11-27 11:30, duration: 1h}\n      - {kind: live, once: 2026-11-28 11:30, duration: 1h}\n")
 	h := start(t, path)
 	recorded := filepath.Join(dir, "archive", "t-2026-11-27.mp3")
 	waitFor(t, func() bool { return strings.Contains(fmt.Sprint(h.health()["air"]), "recording:["+recorded+"]") })
@@ -264,15 +263,7 @@ shows:
 func TestBackToBackRecordings(t *testing.T) {
 	t.Parallel()
 	audio := testmedia.MP3(20, "")
-	var joins atomic.Int32
-	stream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		joins.Add(1)
-		w.Header().Set("Content-Type", "audio/mpeg")
-		w.Write(audio)
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-	}))
-	t.Cleanup(stream.Close)
+	stream, joins := mp3Stream(t, audio)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "onair.yaml")
 	os.WriteFile(path, []byte(fmt.Sprintf(`station:
