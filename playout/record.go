@@ -100,6 +100,11 @@ func (r *recording) open(ct string) (io.Writer, error) {
 		}
 		return r.fr, nil
 	}
+	return r.openAs(f)
+}
+
+// openAs opens the .part of the recording in format f.
+func (r *recording) openAs(f Format) (io.Writer, error) {
 	r.format, r.path = f, r.Path(f.Ext)
 	part := r.path + ".part"
 	fr := &framer{f: f}
@@ -214,6 +219,18 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 // finish closes the .part, and, if it holds anything, finishes it and
 // gives it its name.
 func (rc *Recorder) finish(ctx context.Context, rec *recording, res Result, lastErr error) (Result, error) {
+	if rec.file == nil {
+		// The stream never answered. A .part an earlier run of the
+		// airing left is what there is of it: finish that.
+		for _, f := range []Format{MP3, AAC} {
+			if _, err := os.Stat(rec.Path(f.Ext) + ".part"); err == nil {
+				if _, err := rec.openAs(f); err != nil {
+					return res, fmt.Errorf("record %s: %w", rec.Path(f.Ext), err)
+				}
+				break
+			}
+		}
+	}
 	if rec.file == nil {
 		return res, fmt.Errorf("record %s: nothing was recorded: %v", rec.URL, lastErr)
 	}

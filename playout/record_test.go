@@ -423,3 +423,29 @@ func TestFinishHour(t *testing.T) {
 		t.Logf("normalize=%v: an hour (%d bytes, %.1f s of audio) finished (%s) in %.2f s", normalize, o.res.Size, o.res.Audio.Seconds(), o.res.Finished, took.Seconds())
 	}
 }
+
+// TestRecordPartWhenStreamDown: a service restarted mid-airing finds the
+// stream gone for the rest of it: the .part its earlier run made is the
+// recording, finished at the airing's end, not left unfinished.
+func TestRecordPartWhenStreamDown(t *testing.T) {
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	src := newStream()
+	src.down = true
+	srv := httptest.NewServer(src)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
+	os.WriteFile(path+".part", append(frames(5), oneFrame[:30]...), 0o644)
+	done := recordAsync(&Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Minute)})
+	for clk.Timers() < 2 { // the end, and the backoff
+		time.Sleep(time.Millisecond)
+	}
+	clk.AdvanceTo(t0.Add(time.Minute))
+	o := <-done
+	if o.err != nil || o.res.Size != int64(len(frames(5))) {
+		t.Fatalf("%+v %v", o.res, o.err)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, frames(5)) {
+		t.Errorf("recorded %d bytes", len(b))
+	}
+}

@@ -51,6 +51,7 @@ type onAirState struct {
 type recJob struct {
 	airing scheduler.Airing
 	path   string // as MP3; an AAC stream's is the .m4a beside it
+	name   func(ext string) string
 	cancel context.CancelFunc
 	until  time.Time      // where the recording was told the airing ends
 	ends   chan time.Time // tells it of a new end
@@ -206,7 +207,7 @@ func (s *Service) startRecording(a scheduler.Airing) {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	job := &recJob{airing: a, path: path, cancel: cancel, until: a.End, ends: make(chan time.Time, 1)}
+	job := &recJob{airing: a, path: path, name: name, cancel: cancel, until: a.End, ends: make(chan time.Time, 1)}
 	s.air.recording[a.ID] = job
 	pod := set.Podcast
 	rec := playout.Recording{URL: pod.StreamURL, Path: name, Until: a.End, Ends: job.ends, Normalize: set.Normalize,
@@ -280,8 +281,8 @@ func (s *Service) findUnfinished(at time.Time) {
 	continued := make(map[string]bool)
 	for _, j := range s.air.recording {
 		// Ending now, perhaps: it is renamed in a moment.
-		continued[j.path+".part"] = true
-		continued[strings.TrimSuffix(j.path, ".mp3")+".m4a.part"] = true
+		continued[j.name("mp3")+".part"] = true
+		continued[j.name("m4a")+".part"] = true
 	}
 	for _, a := range s.st.Schedule.OnAir(at) {
 		if name, _ := s.recordingName(a); name != nil {
