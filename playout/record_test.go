@@ -234,7 +234,10 @@ func needFFmpeg(t *testing.T) string {
 	t.Helper()
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
-		t.Skip("no ffmpeg")
+		if os.Getenv("ONAIR_REQUIRE_AIR") != "" {
+			t.Fatal("ffmpeg is not installed (apt-get install ffmpeg)")
+		}
+		t.Skip("ffmpeg is not installed (apt-get install ffmpeg)")
 	}
 	return ffmpeg
 }
