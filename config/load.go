@@ -127,6 +127,9 @@ func decode(tree map[string]any, getenv func(string) string) (*rawConfig, error)
 	// viper's own environment binding reads the process's environment;
 	// onair's comes from the command, so the overrides are set from it.
 	for _, k := range envKeys {
+		if k.within != "" && !v.IsSet(k.within) {
+			continue
+		}
 		if val := getenv(k.env); val != "" {
 			v.Set(k.key, val)
 		}

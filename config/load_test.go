@@ -192,6 +192,11 @@ func TestBadInput(t *testing.T) {
 			[]string{`t.yaml:7:17: shows[prn].recordings.dir: recordings needs dir: the directory holding the show's audio files`}},
 		{"normalize not a boolean", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: a, normalize: loud}", 1),
 			[]string{`t.yaml:7:37: shows[prn].recordings.normalize "loud": want true or false`}},
+		{"notify: an endpoint that is not http", strings.Replace(good, "  timezone: America/Chicago\n", "  timezone: America/Chicago\n  notify: {websub: [\"ftp://hub.example/\"]}\n", 1),
+			[]string{`t.yaml:4:21: station.notify.websub[0] "ftp://hub.example/": want an absolute http or https URL`}},
+		{"notify: podping without a token, webhooks without a secret", strings.Replace(good, "  timezone: America/Chicago\n", "  timezone: America/Chicago\n  notify:\n    podping: {url: \"https://podping.cloud/\"}\n    webhooks: [\"https://x.example/h\"]\n", 1),
+			[]string{`t.yaml:5:14: station.notify.podping.token: podping needs a token (from podping.org): token:, or $ONAIR_PODPING_TOKEN`,
+				`t.yaml:5:5: station.notify.secret: webhooks are signed: set notify.secret, or $ONAIR_WEBHOOK_SECRET (a long random string the receivers share)`}},
 		{"bad pattern", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    recordings: {dir: a, pattern: \"{show}.mp3\"}", 1),
 			[]string{`t.yaml:7:35: shows[prn].recordings.pattern "{show}.mp3": a pattern needs {date} or {episode}, so that each file names its air date`}},
 		{"locked without owner", strings.Replace(good, "    title: News Hour", "    title: News Hour\n    locked: true", 1),
@@ -484,5 +489,33 @@ func TestRecordingsSettings(t *testing.T) {
 		if set := cfg.Station.Shows[0]; set.Record != tc.record || set.Normalize != tc.normalize {
 			t.Errorf("%s: record %v, normalize %v", tc.recordings, set.Record, set.Normalize)
 		}
+	}
+}
+
+// TestSecretsFillBlocks: a secret in the environment fills in the block
+// the file has, and turns on none it lacks.
+func TestSecretsFillBlocks(t *testing.T) {
+	vars := map[string]string{"ONAIR_ICECAST_PASSWORD": "x", "ONAIR_HARBOR_PASSWORD": "y", "ONAIR_PODPING_TOKEN": "z", "ONAIR_WEBHOOK_SECRET": "w"}
+	getenv := func(k string) string { return vars[k] }
+	cfg, err := Parse("t.yaml", []byte(good), Options{Getenv: getenv})
+	if err != nil {
+		t.Fatalf("secrets in the environment of a station with no playout or notify: %v", err)
+	}
+	if cfg.Station.Playout != nil || cfg.Station.Notify != nil {
+		t.Errorf("playout %+v, notify %+v", cfg.Station.Playout, cfg.Station.Notify)
+	}
+	blocks := strings.Replace(good, "  timezone: America/Chicago\n", `  timezone: America/Chicago
+  playout: {liquidsoap: "127.0.0.1:1234", icecast: {host: 127.0.0.1}}
+  notify:
+    podping: {url: "https://podping.cloud/"}
+    webhooks: ["https://station.example/hook"]
+`, 1)
+	cfg, err = Parse("t.yaml", []byte(blocks), Options{Getenv: getenv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := cfg.Station
+	if st.Playout.Icecast.Password != "x" || st.Playout.Harbor.Password != "y" || st.Notify.Podping.Token != "z" || st.Notify.WebhookSecret != "w" {
+		t.Errorf("playout %+v, notify %+v %+v", st.Playout, st.Notify, st.Notify.Podping)
 	}
 }

@@ -64,6 +64,44 @@ func (v *validator) playout(p keyPath, rp *rawPlayout, configDir string) *statio
 	return out
 }
 
+// notify validates station.notify: nil when it is not set.
+func (v *validator) notify(p keyPath, rn *rawNotify) *station.Notify {
+	if rn.Podping == (rawPodping{}) && len(rn.WebSub) == 0 && rn.PubNotify == "" && len(rn.Webhooks) == 0 {
+		if rn.Secret != "" {
+			v.fail(p.key("secret"), "", "a secret signs webhooks: set notify.webhooks too, or remove it")
+		}
+		return nil
+	}
+	out := &station.Notify{PubNotify: v.httpURL(p.key("pubnotify"), rn.PubNotify), WebhookSecret: rn.Secret}
+	if rn.Podping != (rawPodping{}) {
+		pp := p.key("podping")
+		out.Podping = &station.Podping{URL: v.httpURL(pp.key("url"), rn.Podping.URL), Token: rn.Podping.Token}
+		if rn.Podping.URL == "" {
+			v.fail(pp.key("url"), "", "podping needs url: the Podping service, such as https://podping.cloud/")
+		}
+		if rn.Podping.Token == "" {
+			v.fail(pp.key("token"), "", "podping needs a token (from podping.org): token:, or $ONAIR_PODPING_TOKEN")
+		}
+	}
+	seen := make(map[string]bool)
+	for i, u := range rn.WebSub {
+		if u = v.httpURL(p.key("websub").item(i, ""), u); u != "" && !seen["websub "+u] {
+			seen["websub "+u] = true
+			out.WebSub = append(out.WebSub, u)
+		}
+	}
+	for i, u := range rn.Webhooks {
+		if u = v.httpURL(p.key("webhooks").item(i, ""), u); u != "" && !seen["webhook "+u] {
+			seen["webhook "+u] = true
+			out.Webhooks = append(out.Webhooks, u)
+		}
+	}
+	if len(rn.Webhooks) > 0 && rn.Secret == "" {
+		v.fail(p.key("secret"), "", "webhooks are signed: set notify.secret, or $ONAIR_WEBHOOK_SECRET (a long random string the receivers share)")
+	}
+	return out
+}
+
 func validPort(s string) bool {
 	n, err := strconv.Atoi(s)
 	return err == nil && n >= 1 && n <= 65535

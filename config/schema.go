@@ -22,6 +22,21 @@ type rawStation struct {
 	ScheduleDays string     `mapstructure:"schedule_days"`
 	Skip         []string   `mapstructure:"skip"`
 	Playout      rawPlayout `mapstructure:"playout"`
+	Notify       rawNotify  `mapstructure:"notify"`
+}
+
+// rawNotify is who is told when something changes.
+type rawNotify struct {
+	Podping   rawPodping `mapstructure:"podping"`
+	WebSub    []string   `mapstructure:"websub"`
+	PubNotify string     `mapstructure:"pubnotify"`
+	Webhooks  []string   `mapstructure:"webhooks"`
+	Secret    string     `mapstructure:"secret"`
+}
+
+type rawPodping struct {
+	URL   string `mapstructure:"url"`
+	Token string `mapstructure:"token"`
 }
 
 // rawPlayout is the station's air chain: the Liquidsoap onair drives, the
@@ -123,11 +138,15 @@ type rawException struct {
 // envKeys are the keys an environment variable overrides: ONAIR_<KEY>,
 // such as ONAIR_STATION_BASE_URL, and the air chain's passwords, which
 // are kept out of the file by their own short names.
-var envKeys = []struct{ key, env string }{
-	{"station.name", "ONAIR_STATION_NAME"},
-	{"station.timezone", "ONAIR_STATION_TIMEZONE"},
-	{"station.base_url", "ONAIR_STATION_BASE_URL"},
-	{"station.stream_url", "ONAIR_STATION_STREAM_URL"},
-	{"station.playout.icecast.password", "ONAIR_ICECAST_PASSWORD"},
-	{"station.playout.harbor.password", "ONAIR_HARBOR_PASSWORD"},
+var envKeys = []struct{ key, env, within string }{
+	{"station.name", "ONAIR_STATION_NAME", ""},
+	{"station.timezone", "ONAIR_STATION_TIMEZONE", ""},
+	{"station.base_url", "ONAIR_STATION_BASE_URL", ""},
+	{"station.stream_url", "ONAIR_STATION_STREAM_URL", ""},
+	// Secrets fill in a block the file has; a secret in the environment
+	// turns no block on.
+	{"station.playout.icecast.password", "ONAIR_ICECAST_PASSWORD", "station.playout"},
+	{"station.playout.harbor.password", "ONAIR_HARBOR_PASSWORD", "station.playout"},
+	{"station.notify.podping.token", "ONAIR_PODPING_TOKEN", "station.notify.podping"},
+	{"station.notify.secret", "ONAIR_WEBHOOK_SECRET", "station.notify.webhooks"},
 }

@@ -100,6 +100,7 @@ func (v *validator) config(raw *rawConfig, c *Config) {
 	d := v.stationDefaults(p, &raw.Station, st.BaseURL)
 	st.Language, st.StreamURL = d.language, d.streamURL
 	st.Playout = v.playout(p.key("playout"), &raw.Station.Playout, c.Dir)
+	st.Notify = v.notify(p.key("notify"), &raw.Station.Notify)
 	d.playout = st.Playout != nil
 	for i, s := range raw.Station.Skip {
 		if d, err := scheduler.ParseDate(s); err != nil {

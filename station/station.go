@@ -32,6 +32,9 @@ type Station struct {
 	Skip []scheduler.Date
 	// Playout is the air chain onair drives; nil when it drives none.
 	Playout *Playout
+	// Notify is who is told when a feed changes or an airing starts; nil
+	// when no one is.
+	Notify *Notify
 	// Shows are in the order the configuration lists them.
 	Shows []*Show
 	// Schedule is the engine's view of the shows, prepared once.
@@ -89,6 +92,21 @@ type Playout struct {
 	// Fallback is a file or a directory (played as a playlist) that airs
 	// when no airing does; "" airs silence.
 	Fallback string
+}
+
+// Notify is who onair tells of changes: Podping, WebSub hubs, the Podcast
+// Index, and the station's own webhooks. Every URL is http or https.
+type Notify struct {
+	Podping       *Podping // nil: no Podping
+	WebSub        []string // hubs
+	PubNotify     string   // the Podcast Index's pubnotify URL; "" for none
+	Webhooks      []string
+	WebhookSecret string // signs the webhooks' bodies
+}
+
+// Podping is the Podping service and its token.
+type Podping struct {
+	URL, Token string
 }
 
 // Icecast is where Liquidsoap sends the air signal.
