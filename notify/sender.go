@@ -1,0 +1,211 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/onair-radio/onair/internal/clock"
+)
+
+// Retry bounds: a failed delivery is tried again after 1 s, 2 s, 4 s... up
+// to an hour apart, until GiveUp has passed since its event.
+const (
+	retryFirst = time.Second
+	retryMax   = time.Hour
+	// GiveUp is how long a delivery is tried.
+	GiveUp = 24 * time.Hour
+	// requestTimeout bounds one request to an endpoint.
+	requestTimeout = 10 * time.Second
+)
+
+// Sender delivers the outbox's notifications: one worker an endpoint, so
+// that a slow or failing endpoint delays only its own.
+type Sender struct {
+	Outbox *Outbox
+	Clock  clock.Clock
+	Client *http.Client // default: requestTimeout a request
+	Log    *slog.Logger
+
+	mu      sync.Mutex
+	workers map[string]*worker // by endpoint ID
+	wg      sync.WaitGroup
+	stats   atomic.Pointer[[]EndpointStats]
+}
+
+type worker struct {
+	ep     Endpoint
+	wake   chan struct{}
+	cancel context.CancelFunc
+}
+
+func (s *Sender) client() *http.Client {
+	if s.Client != nil {
+		return s.Client
+	}
+	return &http.Client{Timeout: requestTimeout}
+}
+
+func (s *Sender) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// SetEndpoints runs a worker for each endpoint, under ctx, and stops those
+// of endpoints no longer named (their deliveries stay in the outbox).
+func (s *Sender) SetEndpoints(ctx context.Context, eps []Endpoint) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.workers == nil {
+		s.workers = make(map[string]*worker)
+	}
+	keep := make(map[string]bool)
+	for _, ep := range eps {
+		keep[ep.ID] = true
+		if w := s.workers[ep.ID]; w != nil && w.ep == ep {
+			continue
+		} else if w != nil {
+			w.cancel() // its secret or URL changed
+		}
+		wctx, cancel := context.WithCancel(ctx)
+		w := &worker{ep: ep, wake: make(chan struct{}, 1), cancel: cancel}
+		s.workers[ep.ID] = w
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.run(wctx, w)
+		}()
+	}
+	for id, w := range s.workers {
+		if !keep[id] {
+			w.cancel()
+			delete(s.workers, id)
+		}
+	}
+	s.refresh(ctx)
+}
+
+// Wake tells every worker that the outbox has news.
+func (s *Sender) Wake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, w := range s.workers {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Stop stops the workers and waits for them. A request in flight is
+// abandoned; its delivery stays pending, to be made by the next run.
+func (s *Sender) Stop() {
+	s.mu.Lock()
+	for _, w := range s.workers {
+		w.cancel()
+	}
+	s.workers = nil
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// Stats is the outbox's status as of the last change.
+func (s *Sender) Stats() []EndpointStats {
+	if p := s.stats.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (s *Sender) refresh(ctx context.Context) {
+	var ids []string
+	for id := range s.workers {
+		ids = append(ids, id)
+	}
+	st, err := s.Outbox.Stats(ctx, s.Clock.Now(), ids)
+	if err == nil {
+		s.stats.Store(&st)
+	}
+}
+
+// Refresh reads the outbox's status again (after a commit).
+func (s *Sender) Refresh(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh(ctx)
+}
+
+// run delivers one endpoint's notifications, oldest due first, until ctx
+// is done.
+func (s *Sender) run(ctx context.Context, w *worker) {
+	log := s.log().With("endpoint", w.ep.ID)
+	wait := func(d time.Duration) bool {
+		t := s.Clock.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C():
+		case <-w.wake:
+		case <-ctx.Done():
+			return false
+		}
+		return true
+	}
+	for ctx.Err() == nil {
+		d, ok, err := s.Outbox.next(ctx, w.ep.ID)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("notify: reading the outbox", "err", err)
+			}
+			if !wait(time.Second) {
+				return
+			}
+			continue
+		}
+		if !ok {
+			select {
+			case <-w.wake:
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		now := s.Clock.Now()
+		if d.Due.After(now) {
+			if !wait(d.Due.Sub(now)) {
+				return
+			}
+			continue
+		}
+		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		err = w.ep.send(rctx, s.client(), d.Event)
+		cancel()
+		if ctx.Err() != nil {
+			return // stopping: the delivery stays pending
+		}
+		now = s.Clock.Now()
+		if err == nil {
+			if err := s.Outbox.done(context.WithoutCancel(ctx), d, now); err != nil {
+				log.Error("notify: delivered, but could not record it (it may be told again)", "event", d.Event.ID, "err", err)
+			} else {
+				log.Info("notified", "event", d.Event.ID, "type", d.Event.Type, "reason", d.Event.Reason, "attempts", d.Attempts+1, "late", now.Sub(d.Due).Round(time.Millisecond))
+			}
+		} else {
+			backoff := min(retryFirst<<min(d.Attempts, 20), retryMax)
+			giveUp := now.Sub(d.Created) >= GiveUp
+			if giveUp {
+				log.Error("notify: given up after a day of trying", "event", d.Event.ID, "attempts", d.Attempts+1, "err", err)
+			} else if d.Attempts == 0 {
+				log.Warn("notify: failed; trying again", "event", d.Event.ID, "in", backoff, "err", err)
+			}
+			if err := s.Outbox.failed(context.WithoutCancel(ctx), d, now, now.Add(backoff), giveUp, err.Error()); err != nil {
+				log.Error("notify: recording a failure", "event", d.Event.ID, "err", err)
+			}
+		}
+		s.Refresh(ctx)
+	}
+}
