@@ -28,6 +28,7 @@ type stationDefaults struct {
 	baseURL, language, streamURL, image string
 	owner                               feeds.Owner
 	playout                             bool // the station has an air chain
+	notify                              *station.Notify
 }
 
 func (v *validator) stationDefaults(p keyPath, rs *rawStation, baseURL string) stationDefaults {
@@ -112,6 +113,9 @@ func (v *validator) podcast(p keyPath, rs *rawShow, sh *scheduler.Show, d statio
 		StreamType:   "audio/mpeg",
 		EpisodeTitle: rs.EpisodeTitle,
 		Numbering:    feeds.NumberNone,
+	}
+	if n := d.notify; n != nil {
+		pod.Hubs, pod.Podping = n.WebSub, n.Podping != nil
 	}
 	if rs.Link != "" {
 		pod.Link = v.httpURL(p.key("link"), rs.Link)

@@ -101,7 +101,7 @@ func (v *validator) config(raw *rawConfig, c *Config) {
 	st.Language, st.StreamURL = d.language, d.streamURL
 	st.Playout = v.playout(p.key("playout"), &raw.Station.Playout, c.Dir)
 	st.Notify = v.notify(p.key("notify"), &raw.Station.Notify)
-	d.playout = st.Playout != nil
+	d.playout, d.notify = st.Playout != nil, st.Notify
 	for i, s := range raw.Station.Skip {
 		if d, err := scheduler.ParseDate(s); err != nil {
 			v.fail(p.key("skip").item(i, ""), s, "%v", err)

@@ -51,6 +51,10 @@ type Podcast struct {
 	Numbering    string
 	// UpdateFrequency is an RFC 5545 rule for podcast:updateFrequency, empty for none.
 	UpdateFrequency string
+	// Hubs are the WebSub hubs told of every change (atom:link rel="hub");
+	// Podping says that Podping is told (podcast:podping).
+	Hubs    []string
+	Podping bool
 }
 
 // Episode is a recording with the live airing it recorded, when the
@@ -85,7 +89,13 @@ func Build(p *Podcast, episodes []Episode, lives []scheduler.Airing, at time.Tim
 	c.IAuthor = clean(p.Author)
 	c.IExplicit = strconv.FormatBool(p.Explicit)
 	c.ISummary = &podcast.ISummary{Text: description}
-	c.AddAtomLink(p.FeedURL)
+	ch.AtomLinks = append(ch.AtomLinks, atomLink{Href: p.FeedURL, Rel: "self", Type: "application/rss+xml"})
+	for _, h := range p.Hubs {
+		ch.AtomLinks = append(ch.AtomLinks, atomLink{Href: h, Rel: "hub"})
+	}
+	if p.Podping {
+		ch.Podping = &podpingTag{UsesPodping: "true"}
+	}
 	c.AddImage(p.ImageURL)
 	if p.Owner.Email != "" {
 		c.IOwner = &podcast.Author{Name: clean(p.Owner.Name), Email: p.Owner.Email}

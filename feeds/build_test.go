@@ -192,3 +192,36 @@ func TestEpisodeWithoutAiring(t *testing.T) {
 		t.Errorf("items = %d, %s, %q", len(feed.Items), feed.Items[0].PublishedParsed.Format(time.RFC3339), feed.Items[0].Title)
 	}
 }
+
+// TestNotifyTags: a feed names its WebSub hubs beside itself, and says
+// when Podping is told of it.
+func TestNotifyTags(t *testing.T) {
+	_, p := testShow(t)
+	at := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	plain, err := Build(p, nil, nil, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(plain, []byte(`rel="hub"`)) || bytes.Contains(plain, []byte("podcast:podping")) {
+		t.Errorf("a feed with no one to notify names hubs or podping:\n%s", plain)
+	}
+	p.Hubs, p.Podping = []string{"https://hub.example/", "https://hub2.example/"}, true
+	b, err := Build(p, nil, nil, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<atom:link href="https://radio.example.org/feeds/prn.xml" rel="self" type="application/rss+xml"></atom:link>`,
+		`<atom:link href="https://hub.example/" rel="hub"></atom:link>`,
+		`<atom:link href="https://hub2.example/" rel="hub"></atom:link>`,
+		`<podcast:podping usesPodping="true"></podcast:podping>`,
+	} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the feed lacks %s", want)
+		}
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(b))
+	if err != nil || feed.FeedLink != "https://radio.example.org/feeds/prn.xml" {
+		t.Errorf("parsed: %v, self %q", err, feed.FeedLink)
+	}
+}

@@ -28,6 +28,8 @@ type rssDoc struct {
 type channel struct {
 	podcast.Podcast
 	XMLName         xml.Name         `xml:"channel"`
+	AtomLinks       []atomLink       `xml:"atom:link"` // self, then the WebSub hubs
+	Podping         *podpingTag      `xml:"podcast:podping,omitempty"`
 	IType           string           `xml:"itunes:type,omitempty"`
 	GUID            string           `xml:"podcast:guid,omitempty"`
 	Locked          *locked          `xml:"podcast:locked,omitempty"`
@@ -49,6 +51,16 @@ type item struct {
 	Transcript  *transcript `xml:"podcast:transcript,omitempty"`
 	Chapters    *chapters   `xml:"podcast:chapters,omitempty"`
 	Persons     []person    `xml:"podcast:person"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type podpingTag struct {
+	UsesPodping string `xml:"usesPodping,attr"`
 }
 
 // guid writes isPermaLink, which the library never does.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -114,12 +115,21 @@ func (s *Sender) Stop() {
 	s.wg.Wait()
 }
 
-// Stats is the outbox's status as of the last change.
+// Stats is the outbox's status as of the last change, with the oldest
+// waiting notification's age as of now.
 func (s *Sender) Stats() []EndpointStats {
-	if p := s.stats.Load(); p != nil {
-		return *p
+	p := s.stats.Load()
+	if p == nil {
+		return nil
 	}
-	return nil
+	out := slices.Clone(*p)
+	now := s.Clock.Now()
+	for i := range out {
+		if !out[i].Oldest.IsZero() {
+			out[i].OldestAgeSeconds = max(0, now.Sub(out[i].Oldest).Seconds())
+		}
+	}
+	return out
 }
 
 func (s *Sender) refresh(ctx context.Context) {

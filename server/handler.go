@@ -167,6 +167,9 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 		if d.hdrCORS != nil {
 			w.Header()["Access-Control-Allow-Origin"] = d.hdrCORS
 		}
+		if d.hdrLink != nil {
+			w.Header()["Link"] = d.hdrLink
+		}
 		if gz {
 			body, etag = d.gz, d.etagGz
 			w.Header().Set("Content-Encoding", "gzip")
@@ -187,6 +190,9 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 	hd["Content-Type"], hd["Content-Length"] = d.hdrType, hdrLength
 	if d.hdrCORS != nil {
 		hd["Access-Control-Allow-Origin"] = d.hdrCORS
+	}
+	if d.hdrLink != nil {
+		hd["Link"] = d.hdrLink
 	}
 	if d.hdrCSP != nil {
 		hd["Content-Security-Policy"], hd["X-Content-Type-Options"] = d.hdrCSP, hdrNoSniff

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/onair-radio/onair/notify"
 )
 
 // Metrics is what /metrics reports, in Prometheus' text exposition format.
@@ -33,6 +35,9 @@ type Metrics struct {
 	publishTime  histogram
 	nextAiring   time.Time
 	air          airGauges
+	// notify reads the outbox's status (nil: no outbox). It is set before
+	// the service serves.
+	notify func() []notify.EndpointStats
 }
 
 // airGauges are what the air chain is doing, as of the service's last event.
@@ -147,6 +152,24 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 		fmt.Fprintf(&b, "# HELP onair_liquidsoap_up 1 when Liquidsoap answered the last command or check.\n# TYPE onair_liquidsoap_up gauge\nonair_liquidsoap_up %d\n", b01(m.air.liquidsoapUp))
 		fmt.Fprintf(&b, "# HELP onair_live 1 while the studio (the harbor) is on air.\n# TYPE onair_live gauge\nonair_live %d\n", b01(m.air.live))
 		fmt.Fprintf(&b, "# HELP onair_rebroadcast_playing 1 while a rebroadcast's episode is on air.\n# TYPE onair_rebroadcast_playing gauge\nonair_rebroadcast_playing %d\n", b01(m.air.playing))
+	}
+	if m.notify != nil {
+		stats := m.notify()
+		for _, g := range []struct {
+			name, help string
+			value      func(notify.EndpointStats) float64
+		}{
+			{"onair_notify_pending", "Notifications waiting to be delivered, by endpoint.", func(e notify.EndpointStats) float64 { return float64(e.Pending) }},
+			{"onair_notify_failing", "Notifications waiting after a failed attempt, by endpoint.", func(e notify.EndpointStats) float64 { return float64(e.Failing) }},
+			{"onair_notify_delivered", "Notifications delivered in the last 7 days, by endpoint.", func(e notify.EndpointStats) float64 { return float64(e.Delivered) }},
+			{"onair_notify_given_up", "Notifications given up after a day of failures, in the last 7 days, by endpoint.", func(e notify.EndpointStats) float64 { return float64(e.GivenUp) }},
+			{"onair_notify_oldest_pending_age_seconds", "How long the oldest waiting notification has waited, by endpoint.", func(e notify.EndpointStats) float64 { return e.OldestAgeSeconds }},
+		} {
+			fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", g.name, g.help, g.name)
+			for _, e := range stats {
+				fmt.Fprintf(&b, "%s{endpoint=%q} %s\n", g.name, e.Endpoint, strconv.FormatFloat(g.value(e), 'f', -1, 64))
+			}
+		}
 	}
 	next := "NaN"
 	if !m.nextAiring.IsZero() {

@@ -18,6 +18,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/notify"
 	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/playout"
 	"github.com/onair-radio/onair/publish"
@@ -42,6 +43,12 @@ type Options struct {
 	// FFmpeg is ffmpeg's path, which finishes recordings (tags, M4A for
 	// AAC streams, loudness); "" when there is none.
 	FFmpeg string
+	// Outbox, when set, records what each publish changed, and the
+	// service tells station.notify's endpoints of it.
+	Outbox *notify.Outbox
+	// NotifyClient makes the notifications' requests (default: one with
+	// a timeout a request).
+	NotifyClient *http.Client
 	// MaxDownloads bounds the media downloads served at once (0: no bound),
 	// so that slow clients cannot take every connection.
 	MaxDownloads int
@@ -106,6 +113,7 @@ type Service struct {
 	running bool
 	// air is the station's air chain as the service drives it.
 	air      air
+	notify   notifier
 	recorder *playout.Recorder
 	recWG    sync.WaitGroup // the recordings in progress
 }
@@ -118,6 +126,7 @@ type Status struct {
 	WriteError  string // the last write to Out failed; empty when it succeeded
 	NextEvent   time.Time
 	Air         map[string]any // the air chain: Liquidsoap, what is on air, recordings
+	NotifyError string         // the last commit to the outbox failed; empty when it succeeded
 }
 
 // NewService loads the configuration (which must be valid to start), scans
@@ -158,6 +167,13 @@ func NewService(opts Options) (*Service, error) {
 		return nil, err
 	}
 	s.st, s.cfgHash, s.loadedAt = st, sha256.Sum256(data), s.clock.Now()
+	if err := s.startNotify(); err != nil {
+		s.watcher.Close()
+		return nil, err
+	}
+	if s.notify.sender != nil {
+		s.metrics.notify = s.notify.sender.Stats
+	}
 	s.watchArchives()
 	s.scan()
 	site, err := s.build("start", s.clock.Now())
@@ -166,6 +182,7 @@ func NewService(opts Options) (*Service, error) {
 		return nil, err
 	}
 	s.handler = NewHandler(NewSnapshot(s.st, site, nil))
+	s.notifyPublished(s.handler.Snapshot())
 	s.handler.Now = s.clock.Now
 	s.handler.Health = s.health
 	s.handler.Metrics = s.metrics
@@ -185,6 +202,10 @@ func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.han
 func (s *Service) Run(ctx context.Context) error {
 	s.ctx, s.running = ctx, true
 	defer s.watcher.Close()
+	if s.notify.sender != nil {
+		s.notify.sender.SetEndpoints(ctx, notify.Endpoints(s.st.Notify))
+		defer s.notify.sender.Stop()
+	}
 	// Recordings in progress stop first (their .part files stay).
 	defer s.stopRecordings()
 	air := s.clock.NewTimer(s.untilNext())
@@ -459,6 +480,9 @@ func (s *Service) reload() bool {
 		return false
 	}
 	s.st, s.cfgHash, s.triedHash, s.loadedAt, s.reloadErr = st, sum, [32]byte{}, s.clock.Now(), ""
+	if s.notify.sender != nil && s.running {
+		s.notify.sender.SetEndpoints(s.ctx, notify.Endpoints(s.st.Notify))
+	}
 	s.log.Info("reloaded", "config", s.opts.ConfigPath, "shows", len(st.Shows))
 	s.watchArchives()
 	s.scan()
@@ -502,7 +526,9 @@ func (s *Service) publish(reason string) {
 		s.log.Error("publish", "reason", reason, "err", err)
 		return
 	}
-	s.handler.Swap(NewSnapshot(s.st, site, s.handler.Snapshot()))
+	snap := NewSnapshot(s.st, site, s.handler.Snapshot())
+	s.handler.Swap(snap)
+	s.notifyPublished(snap)
 	s.write(site)
 }
 
@@ -568,7 +594,7 @@ func (s *Service) nextAiring(at time.Time) time.Time {
 func (s *Service) setStatus() {
 	s.status.Store(&Status{
 		Config: s.opts.ConfigPath, LoadedAt: s.loadedAt, ReloadError: s.reloadErr,
-		WriteError: s.writeErr, NextEvent: s.nextEvent, Air: s.airStatus(),
+		WriteError: s.writeErr, NextEvent: s.nextEvent, Air: s.airStatus(), NotifyError: s.notify.err,
 	})
 	s.metrics.setAir(airGauges{
 		playout: s.st.Playout != nil, liquidsoapUp: s.air.known && s.air.err == "", live: s.air.have.live, playing: s.air.have.play != "",
@@ -599,6 +625,9 @@ func (s *Service) health() any {
 		h["last_write_error"] = nullable(st.WriteError)
 	}
 	h["air"] = st.Air
+	if n := s.notifyStatus(st); n != nil {
+		h["notify"] = n
+	}
 	if st.Air["liquidsoap_error"] != nil {
 		status = "degraded"
 		h["status"] = status

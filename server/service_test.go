@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,6 +68,7 @@ type harness struct {
 	clk    *clock.Fake // nil on the real clock
 	events chan string
 	logs   *testlog.Buffer
+	stop   func() // stops the service (once); the test's end does too
 }
 
 // start runs a service on path on a fake clock that reads t0.
@@ -106,7 +108,7 @@ func startWith(t *testing.T, opts Options) *harness {
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(ctx) }()
 	h.wait("started")
-	t.Cleanup(func() {
+	h.stop = sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Error(err)
@@ -115,6 +117,9 @@ func startWith(t *testing.T, opts Options) *harness {
 		if h.clk != nil && h.clk.Timers() != 0 {
 			t.Errorf("%d timers outlive Run", h.clk.Timers())
 		}
+	})
+	t.Cleanup(func() {
+		h.stop()
 		if t.Failed() {
 			t.Log(h.logs.String())
 		}

@@ -29,6 +29,7 @@ type document struct {
 	hdrType, hdrETag, hdrETagGz, hdrModified, hdrLength, hdrLengthGz, hdrCache []string
 	hdrCSP                                                                     []string // pages only
 	hdrCORS                                                                    []string // data any site may read
+	hdrLink                                                                    []string // a feed's WebSub links
 }
 
 func (d *document) prepare() *document {
@@ -107,9 +108,29 @@ func NewSnapshot(st *station.Station, site *publish.Site, prev *Snapshot) *Snaps
 			modTime:     site.At.Truncate(time.Second),
 			contentType: contentType(p),
 			name:        p,
+			hdrLink:     feedLinks(st, p),
 		}).prepare()
 	}
 	return s
+}
+
+// feedLinks are the Link headers of the document at p, a show's feed whose
+// changes WebSub hubs are told of: the feed itself and its hubs, as the
+// feed's atom:links name them. nil for any other document.
+func feedLinks(st *station.Station, p string) []string {
+	id, ok := strings.CutPrefix(p, "feeds/")
+	if !ok {
+		return nil
+	}
+	set := st.Show(strings.TrimSuffix(id, ".xml"))
+	if set == nil || len(set.Podcast.Hubs) == 0 {
+		return nil
+	}
+	links := []string{"<" + set.Podcast.FeedURL + `>; rel="self"`}
+	for _, h := range set.Podcast.Hubs {
+		links = append(links, "<"+h+`>; rel="hub"`)
+	}
+	return []string{strings.Join(links, ", ")}
 }
 
 // gzipWriters are reused: a compressor's state is most of a megabyte, and a

@@ -1,0 +1,93 @@
+// Package catcher stands in, in tests, for the endpoints onair notifies:
+// Podping, WebSub hubs, the Podcast Index and webhook receivers. It
+// records each request it accepts, and refuses (503) or holds the first
+// attempts at a path as a test asks.
+package catcher
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+)
+
+// Catcher is an HTTP server on loopback.
+type Catcher struct {
+	*httptest.Server
+	mu    sync.Mutex
+	got   []Request
+	fails map[string]int
+	hang  map[string]bool
+	tries map[string]int
+}
+
+// Request is one request the catcher accepted.
+type Request struct {
+	Method, Path, Query string
+	Auth                string // Authorization
+	Type                string // Content-Type
+	Sig                 string // X-Onair-Signature
+	Body                string
+}
+
+// New starts a catcher, closed when the test ends.
+func New(t testing.TB) *Catcher {
+	c := &Catcher{fails: make(map[string]int), hang: make(map[string]bool), tries: make(map[string]int)}
+	c.Server = httptest.NewServer(http.HandlerFunc(c.serve))
+	t.Cleanup(c.Close)
+	return c
+}
+
+func (c *Catcher) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	c.mu.Lock()
+	c.tries[r.URL.Path]++
+	if c.hang[r.URL.Path] {
+		c.mu.Unlock()
+		<-r.Context().Done()
+		return
+	}
+	if c.fails[r.URL.Path] > 0 {
+		c.fails[r.URL.Path]--
+		c.mu.Unlock()
+		http.Error(w, "not now", http.StatusServiceUnavailable)
+		return
+	}
+	c.got = append(c.got, Request{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), r.Header.Get("X-Onair-Signature"), string(body)})
+	c.mu.Unlock()
+}
+
+// Fail refuses the next n attempts at path.
+func (c *Catcher) Fail(path string, n int) {
+	c.mu.Lock()
+	c.fails[path] = n
+	c.mu.Unlock()
+}
+
+// Hang holds every attempt at path until its client gives up.
+func (c *Catcher) Hang(path string) {
+	c.mu.Lock()
+	c.hang[path] = true
+	c.mu.Unlock()
+}
+
+// Tries is how many attempts path has had, accepted or not.
+func (c *Catcher) Tries(path string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tries[path]
+}
+
+// Caught is what path accepted, in order.
+func (c *Catcher) Caught(path string) []Request {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Request
+	for _, g := range c.got {
+		if g.Path == path {
+			out = append(out, g)
+		}
+	}
+	return out
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/onair-radio/onair/notify"
+)
+
+// notifier is what the service keeps of its notifications: the state the
+// last plan was made from, and the sender. Run's, like the rest.
+type notifier struct {
+	state  notify.State
+	sender *notify.Sender
+	err    string // the last commit that failed; "" once one succeeds
+}
+
+// startNotify reads what the outbox last knew of.
+func (s *Service) startNotify() error {
+	if s.opts.Outbox == nil {
+		return nil
+	}
+	st, err := s.opts.Outbox.LoadState(context.Background())
+	if err != nil {
+		return err
+	}
+	s.notify.state = st
+	s.notify.sender = &notify.Sender{Outbox: s.opts.Outbox, Clock: s.clock, Client: s.opts.NotifyClient, Log: s.log}
+	return nil
+}
+
+// notifyPublished plans what the publish of snap told, and records it in
+// the outbox with the state that planned it: once recorded, each event is
+// delivered however often the service stops. A commit that fails is
+// logged; the next publish plans again from the state before it.
+func (s *Service) notifyPublished(snap *Snapshot) {
+	if s.opts.Outbox == nil {
+		return
+	}
+	site := snap.Site
+	pub := notify.Published{At: site.At, Feeds: make(map[string]string, len(s.st.Shows)), Episodes: make(map[string][]string, len(s.st.Shows))}
+	for _, set := range s.st.Shows {
+		if d := snap.docs["feeds/"+set.ID+".xml"]; d != nil {
+			pub.Feeds[set.ID] = strings.Trim(d.etag, `"`)
+		}
+		eps := make([]string, 0, len(site.Recordings[set.ID]))
+		for _, r := range site.Recordings[set.ID] {
+			eps = append(eps, r.Episode)
+		}
+		slices.Sort(eps)
+		pub.Episodes[set.ID] = eps
+	}
+	events, next := notify.Plan(s.st, s.notify.state, pub)
+	start := time.Now()
+	n, err := s.opts.Outbox.Commit(context.WithoutCancel(s.ctx), s.clock.Now(), events, notify.Endpoints(s.st.Notify), s.notify.state, next)
+	if err != nil {
+		if s.notify.err == "" {
+			s.log.Error("notify: could not record what changed; planning again at the next publish", "err", err)
+		}
+		s.notify.err = err.Error()
+		return
+	}
+	s.notify.state, s.notify.err = next, ""
+	if n > 0 {
+		s.log.Info("notify: recorded", "events", len(events), "deliveries", n, "took", time.Since(start).Round(time.Millisecond))
+		s.notify.sender.Wake()
+	}
+	s.notify.sender.Refresh(context.WithoutCancel(s.ctx))
+}
+
+// notifyStatus is what /healthz says of the notifications: the outbox, as
+// the sender last read it, and st's last commit error. Any goroutine.
+func (s *Service) notifyStatus(st *Status) map[string]any {
+	if s.opts.Outbox == nil {
+		return nil
+	}
+	stats := s.notify.sender.Stats()
+	if stats == nil {
+		stats = []notify.EndpointStats{}
+	}
+	return map[string]any{"endpoints": stats, "last_error": nullable(st.NotifyError)}
+}
