@@ -109,7 +109,7 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o), newLiquidsoapCmd(o))
+	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o), newLiquidsoapCmd(o), newNotifyCmd(o))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }
@@ -232,6 +232,21 @@ func (q *question) airingsJSON(ctx context.Context, o *rootOptions, airings []sc
 		q.recs = publish.Aired(q.st, recs, q.at)
 	}
 	return publish.AiringsJSON(airings, q.recs, q.jsonLoc)
+}
+
+// statePath is the service's default state directory: $XDG_STATE_HOME/onair,
+// else ~/.local/state/onair, from the command's environment; "" when
+// neither is set.
+func (o *rootOptions) statePath() string {
+	dir := o.env.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home := o.env.Getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "onair")
 }
 
 // ffmpeg is the path of ffmpeg in the command's $PATH; "" when it has none.

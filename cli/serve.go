@@ -18,14 +18,15 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/notify"
 	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/server"
 )
 
 func newServeCmd(o *rootOptions) *cobra.Command {
 	var (
-		listen, out, atFlag, logFormat, cache string
-		noCache                               bool
+		listen, out, atFlag, logFormat, cache, state string
+		noCache                                      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -46,7 +47,11 @@ the recordings.
 
 Unless the configuration sets station.base_url, feeds and pages link to the
 address it listens on. A second service on the same --listen or --out fails
-before it writes anything.`,
+before it writes anything.
+
+With station.notify, each change is told to Podping, WebSub hubs, the
+Podcast Index and webhooks, through an outbox in --state: once, across
+restarts.`,
 		Example: `  onair serve --config config.example.yaml
   onair serve --listen :8080 --out /var/www/onair --log-format json
   onair serve --at 2026-11-29T12:59:50-06:00   # a clock shifted to just before air time`,
@@ -112,6 +117,19 @@ before it writes anything.`,
 				defer d.Close()
 				opts.Out = d
 			}
+			if state == "" {
+				state = o.statePath()
+			}
+			if state != "" {
+				// The outbox of notifications: what each publish changed,
+				// told once across restarts.
+				box, err := notify.OpenFile(state)
+				if err != nil {
+					return err
+				}
+				defer box.Close()
+				opts.Outbox = box
+			}
 			svc, err := server.NewService(opts)
 			if err != nil {
 				return err
@@ -137,6 +155,7 @@ before it writes anything.`,
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "keep no probe cache")
+	f.StringVar(&state, "state", "", "the directory of the service's state: the notifications' outbox (default $XDG_STATE_HOME/onair, else ~/.local/state/onair)")
 	return cmd
 }
 

@@ -27,8 +27,15 @@ func TestMain(m *testing.M) {
 // address it listens on, and its log so far.
 func onair(t *testing.T) (*exec.Cmd, string, *strings.Builder) {
 	t.Helper()
+	return serveArgs(t, "--config ../../config.example.yaml --listen 127.0.0.1:0 --no-cache")
+}
+
+// serveArgs starts onair serve with args (space-separated), and returns
+// the process, the address it listens on, and its log so far.
+func serveArgs(t *testing.T, args string) (*exec.Cmd, string, *strings.Builder) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "ONAIR_MAIN_ARGS=serve --config ../../config.example.yaml --listen 127.0.0.1:0 --no-cache")
+	cmd.Env = append(os.Environ(), "ONAIR_MAIN_ARGS=serve "+args)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
