@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Catcher is an HTTP server on loopback.
@@ -29,6 +30,7 @@ type Request struct {
 	Type                string // Content-Type
 	Sig                 string // X-Onair-Signature
 	Body                string
+	At                  time.Time // when it came
 }
 
 // New starts a catcher, closed when the test ends.
@@ -54,7 +56,7 @@ func (c *Catcher) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not now", http.StatusServiceUnavailable)
 		return
 	}
-	c.got = append(c.got, Request{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), r.Header.Get("X-Onair-Signature"), string(body)})
+	c.got = append(c.got, Request{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), r.Header.Get("X-Onair-Signature"), string(body), time.Now()})
 	c.mu.Unlock()
 }
 
