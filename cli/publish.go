@@ -82,7 +82,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			for _, r := range recs {
 				episodes += len(r)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s and %s to %s as of %s\n",
+			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s, the guide (XMLTV, M3U) and %s to %s as of %s\n",
 				plural(len(cfg.Station.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Station.Shows)+1, "calendar"),
 				plural(len(web.Pages(cfg.Station)), "web page"), out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
 			if len(problems) > 0 {

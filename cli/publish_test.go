@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPublishCommand(t *testing.T) {
@@ -15,12 +18,12 @@ func TestPublishCommand(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	want := "published 3 feeds (7 episodes), schedule.json, 4 calendars and 5 web pages to " + out + " as of 2026-11-29T13:30:00-06:00\n"
+	want := "published 3 feeds (7 episodes), schedule.json, 4 calendars, the guide (XMLTV, M3U) and 5 web pages to " + out + " as of 2026-11-29T13:30:00-06:00\n"
 	if stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
 	// The same bytes as the golden site.
-	for _, p := range []string{"feeds/prn.xml", "schedule.json", "calendar.ics", "calendar/voices.ics"} {
+	for _, p := range []string{"feeds/prn.xml", "schedule.json", "calendar.ics", "calendar/voices.ics", "xmltv.xml", "station.m3u"} {
 		got, err := os.ReadFile(filepath.Join(out, p))
 		if err != nil {
 			t.Fatal(err)
@@ -45,5 +48,88 @@ func TestPublishCommand(t *testing.T) {
 	os.WriteFile(filepath.Join(foreign, "index.html"), []byte("mine"), 0o644)
 	if code, _, stderr := run(t, nil, "publish", "--config", "config.example.yaml", "--out", foreign, "--no-cache"); code != ExitFailure || !strings.Contains(stderr, "was not written by onair publish") {
 		t.Errorf("into a foreign directory: exit %d, %q", code, stderr)
+	}
+}
+
+// TestGuideAgreesWithNext: the XMLTV guide publish writes is well formed,
+// and its programmes are the airings `onair next --json` lists, at the
+// same instants, a rebroadcast marked previously shown at the start of
+// the live airing it replays.
+func TestGuideAgreesWithNext(t *testing.T) {
+	out := t.TempDir()
+	const at = "2026-11-29T13:30:00-06:00"
+	if code, _, stderr := run(t, nil, "publish", "-c", "config.example.yaml", "--out", out, "--no-cache", "--at", at); code != 0 {
+		t.Fatalf("publish: %s", stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "xmltv.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var guide struct {
+		Channels []struct {
+			ID   string `xml:"id,attr"`
+			Name string `xml:"display-name"`
+		} `xml:"channel"`
+		Programmes []struct {
+			Start      string `xml:"start,attr"`
+			Stop       string `xml:"stop,attr"`
+			Channel    string `xml:"channel,attr"`
+			Title      string `xml:"title"`
+			Episode    string `xml:"episode-num"`
+			Previously *struct {
+				Start string `xml:"start,attr"`
+			} `xml:"previously-shown"`
+		} `xml:"programme"`
+	}
+	if err := xml.Unmarshal(b, &guide); err != nil {
+		t.Fatal(err)
+	}
+	if len(guide.Channels) != 1 || guide.Channels[0].Name != "Progressive Radio Network" {
+		t.Fatalf("channels %+v", guide.Channels)
+	}
+	code, stdout, _ := run(t, nil, "next", "-c", "config.example.yaml", "--json", "-n", "200", "--at", at)
+	if code != 0 {
+		t.Fatal("next failed")
+	}
+	var next []struct {
+		ID, Kind, Start, End string
+		Episode              *string
+	}
+	json.Unmarshal([]byte(stdout), &next)
+	parse := func(layout, s string) time.Time {
+		v, err := time.Parse(layout, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	atT := parse(time.RFC3339, at)
+	to := atT.Add(14 * 24 * time.Hour) // the example's schedule_days
+	var want []string
+	for _, a := range next {
+		if start := parse(time.RFC3339, a.Start); start.Before(to) {
+			want = append(want, start.UTC().Format(time.RFC3339)+" "+parse(time.RFC3339, a.End).UTC().Format(time.RFC3339)+" "+*a.Episode)
+		}
+	}
+	var got []string
+	previously := 0
+	for _, p := range guide.Programmes {
+		start, stop := parse("20060102150405 -0700", p.Start), parse("20060102150405 -0700", p.Stop)
+		if p.Channel != guide.Channels[0].ID || p.Title == "" {
+			t.Errorf("programme %+v", p)
+		}
+		if p.Previously != nil {
+			previously++
+			if live := parse("20060102150405 -0700", p.Previously.Start); !live.Before(start) {
+				t.Errorf("%s: previously shown at %s, not before", p.Episode, live)
+			}
+		}
+		if start.Before(atT) {
+			continue // on air at the time asked: next lists what starts after
+		}
+		got = append(got, start.UTC().Format(time.RFC3339)+" "+stop.UTC().Format(time.RFC3339)+" "+p.Episode)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(got) < 5 || previously == 0 {
+		t.Errorf("the guide's programmes:\n%s\nnext --json:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

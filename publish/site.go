@@ -12,6 +12,7 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/calendar"
 	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/guide"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 	"github.com/onair-radio/onair/web"
@@ -195,6 +196,16 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 	upcoming := sched.Airings(at, at.Add(days))
 	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, recs, nil).Encode()
 
+	// The guide (XMLTV, and the playlist that points at it) lists what is
+	// on and what starts within the schedule's days.
+	ch := guide.Channel{ID: guide.ChannelID(st.Name, st.BaseURL), Name: st.Name, URL: st.BaseURL + "/", Language: st.Language,
+		Stream: st.StreamURL, GuideURL: st.BaseURL + "/xmltv.xml.gz"}
+	xmltv := guide.XMLTV(ch, programmes(st, sched.Airings(at.Add(-sched.MaxDuration()), at.Add(days)), at))
+	site.Files["xmltv.xml"], site.Files["xmltv.xml.gz"] = xmltv, guide.Gzip(xmltv)
+	if m3u := guide.M3U(ch); m3u != nil {
+		site.Files["station.m3u"] = m3u
+	}
+
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and
 	// goes at the instant it is lookback old, the instants NextChange names.
@@ -237,6 +248,49 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 	}
 	maps.Copy(site.Files, pages)
 	return site, nil
+}
+
+// programmes are the guide's airings: those of as that have not ended at
+// at, with what the shows say of themselves, and for each rebroadcast the
+// start of the live airing it replays.
+func programmes(st *station.Station, as []scheduler.Airing, at time.Time) []guide.Programme {
+	out := make([]guide.Programme, 0, len(as))
+	for _, a := range as {
+		if !a.End.After(at) {
+			continue
+		}
+		set := st.Show(a.Show.ID)
+		p := guide.Programme{Airing: a, Description: a.Show.Description, Image: set.Podcast.ImageURL, URL: set.Podcast.Link}
+		for _, c := range set.Podcast.Categories {
+			p.Categories = append(p.Categories, c.Name)
+			if c.Sub != "" {
+				p.Categories = append(p.Categories, c.Sub)
+			}
+		}
+		if a.Kind == scheduler.Rebroadcast && a.Episode != "" {
+			p.Replays = liveStart(st.Schedule, a.Episode)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// liveStart is when the live airing of an episode started; zero when the
+// schedule does not know it.
+func liveStart(sched *scheduler.Schedule, episode string) time.Time {
+	show, d, _, err := scheduler.ParseEpisodeID(episode)
+	sh := sched.Show(show)
+	if err != nil || sh == nil {
+		return time.Time{}
+	}
+	from := scheduler.Resolve(scheduler.DateTime{Date: d.AddDays(-1)}, sh.Location)
+	to := scheduler.Resolve(scheduler.DateTime{Date: d.AddDays(2)}, sh.Location)
+	for _, a := range sched.LiveAirings(from, to, show) {
+		if a.Episode == episode {
+			return a.Start
+		}
+	}
+	return time.Time{}
 }
 
 // renderPages is web.Render, reusing with a Builder the show pages whose

@@ -88,7 +88,8 @@ func TestGoldenSite(t *testing.T) {
 		}
 	}
 	want := []string{"assets/onair.css", "assets/onair.js", "calendar.ics", "calendar/jazz.ics", "calendar/prn.ics", "calendar/voices.ics", "embed/now/index.html",
-		"feeds/jazz.xml", "feeds/prn.xml", "feeds/voices.xml", "index.html", "schedule.json", "shows/jazz/index.html", "shows/prn/index.html", "shows/voices/index.html"}
+		"feeds/jazz.xml", "feeds/prn.xml", "feeds/voices.xml", "index.html", "schedule.json", "shows/jazz/index.html", "shows/prn/index.html", "shows/voices/index.html",
+		"station.m3u", "xmltv.xml", "xmltv.xml.gz"}
 	if got := strings.Join(site.Paths(), " "); got != strings.Join(want, " ") {
 		t.Errorf("paths = %s", got)
 	}

@@ -152,7 +152,7 @@ var (
 // with header values made at publish time; a byte range goes to
 // http.ServeContent.
 func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
-	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
+	gz := d.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
 	if r.Header.Get("Range") != "" {
 		size := len(d.body)
 		if gz {

@@ -433,3 +433,27 @@ func TestSlowDownloads(t *testing.T) {
 		t.Errorf("the silent client read %d bytes (%v); want the connection closed short", n, err)
 	}
 }
+
+// TestGuideDocuments: the guide is served as XML, its gzipped copy as the
+// file it is (not compressed again), the playlist as an M3U.
+func TestGuideDocuments(t *testing.T) {
+	h := exampleHandler(t)
+	for _, tc := range []struct{ path, ctype, encoding string }{
+		{"/xmltv.xml", "application/xml; charset=utf-8", "gzip"},
+		{"/xmltv.xml.gz", "application/gzip", ""},
+		{"/station.m3u", "audio/x-mpegurl", "gzip"},
+	} {
+		w := get(h, "GET", tc.path, "Accept-Encoding", "gzip")
+		if w.Code != 200 || w.Header().Get("Content-Type") != tc.ctype || w.Header().Get("Content-Encoding") != tc.encoding {
+			t.Errorf("GET %s: %d %q, encoding %q", tc.path, w.Code, w.Header().Get("Content-Type"), w.Header().Get("Content-Encoding"))
+		}
+	}
+	zr, err := gzip.NewReader(get(h, "GET", "/xmltv.xml.gz", "Accept-Encoding", "gzip").Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	if !bytes.Equal(b, get(h, "GET", "/xmltv.xml").Body.Bytes()) {
+		t.Errorf("xmltv.xml.gz is not xmltv.xml gzipped")
+	}
+}

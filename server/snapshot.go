@@ -102,8 +102,12 @@ func NewSnapshot(st *station.Station, site *publish.Site, prev *Snapshot) *Snaps
 				continue
 			}
 		}
+		var gz []byte
+		if path.Ext(p) != ".gz" { // compressed once is enough
+			gz = gzipped(body)
+		}
 		s.docs[p] = (&document{
-			body: body, gz: gzipped(body),
+			body: body, gz: gz,
 			etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`,
 			modTime:     site.At.Truncate(time.Second),
 			contentType: contentType(p),
@@ -170,6 +174,13 @@ var contentTypes = map[string]string{
 	".jpeg": "image/jpeg",
 	".vtt":  "text/vtt; charset=utf-8",
 	".srt":  "application/x-subrip",
+	".gz":   "application/gzip",
+	".m3u":  "audio/x-mpegurl",
 }
 
-func contentType(p string) string { return contentTypes[path.Ext(p)] }
+func contentType(p string) string {
+	if p == "xmltv.xml" {
+		return "application/xml; charset=utf-8" // a guide, not a feed
+	}
+	return contentTypes[path.Ext(p)]
+}

@@ -1,0 +1,188 @@
+// Package guide writes the station's programme guide in the formats radio
+// and IPTV players read: XMLTV (Jellyfin, Kodi, Plex, TVHeadend and most
+// IPTV apps take their guide from it) and an M3U playlist of the station's
+// stream that points at that guide (tvg-id, url-tvg).
+package guide
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/onair-radio/onair/scheduler"
+)
+
+// Channel is the station as a guide names it.
+type Channel struct {
+	ID       string // the XMLTV channel id and the playlist's tvg-id
+	Name     string
+	URL      string // the station's site
+	Language string
+	Stream   string // what listeners hear; "" for none
+	GuideURL string // where the XMLTV guide is served (gzipped)
+}
+
+// ChannelID is a station's guide id: its site's host name (an RFC 2838
+// style id, radio.example.org), or its name made into one.
+func ChannelID(name, baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" && u.Hostname() != "localhost" && !isIP(u.Hostname()) {
+		return u.Hostname()
+	}
+	slug := strings.Trim(nonAlnum.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	if slug == "" {
+		slug = "station"
+	}
+	return slug + ".onair"
+}
+
+var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
+
+func isIP(h string) bool { return strings.Trim(h, "0123456789.:[]abcdef") == "" && strings.ContainsAny(h, ".:") }
+
+// Programme is one airing as the guide lists it.
+type Programme struct {
+	Airing      scheduler.Airing
+	Description string
+	Categories  []string
+	Image       string
+	URL         string
+	// Replays is when the live airing a rebroadcast replays aired; zero
+	// when unknown (or for a live airing).
+	Replays time.Time
+}
+
+type tv struct {
+	XMLName    xml.Name    `xml:"tv"`
+	SourceInfo string      `xml:"source-info-name,attr"`
+	SourceURL  string      `xml:"source-info-url,attr,omitempty"`
+	Generator  string      `xml:"generator-info-name,attr"`
+	Channels   []channel   `xml:"channel"`
+	Programmes []programme `xml:"programme"`
+}
+
+type channel struct {
+	ID      string   `xml:"id,attr"`
+	Display lang     `xml:"display-name"`
+	URL     string   `xml:"url,omitempty"`
+}
+
+type lang struct {
+	Lang  string `xml:"lang,attr,omitempty"`
+	Value string `xml:",chardata"`
+}
+
+type programme struct {
+	Start      string    `xml:"start,attr"`
+	Stop       string    `xml:"stop,attr"`
+	Channel    string    `xml:"channel,attr"`
+	Title      lang      `xml:"title"`
+	SubTitle   *lang     `xml:"sub-title,omitempty"`
+	Desc       *lang     `xml:"desc,omitempty"`
+	Length     *length   `xml:"length,omitempty"`
+	Categories []lang    `xml:"category"`
+	Icon       *icon     `xml:"icon,omitempty"`
+	URL        string    `xml:"url,omitempty"`
+	EpisodeNum *episode  `xml:"episode-num,omitempty"`
+	Previously *previous `xml:"previously-shown,omitempty"`
+	New        *struct{} `xml:"new,omitempty"`
+}
+
+type length struct {
+	Units string `xml:"units,attr"`
+	Value int64  `xml:",chardata"`
+}
+
+type icon struct {
+	Src string `xml:"src,attr"`
+}
+
+type episode struct {
+	System string `xml:"system,attr"`
+	Value  string `xml:",chardata"`
+}
+
+type previous struct {
+	Start string `xml:"start,attr,omitempty"`
+}
+
+// xmltvTime is XMLTV's time: YYYYMMDDhhmmss and the offset.
+const xmltvTime = "20060102150405 -0700"
+
+// XMLTV is the guide: the channel and a programme an airing, times with
+// their offsets in each show's zone.
+func XMLTV(c Channel, progs []Programme) []byte {
+	doc := tv{SourceInfo: c.Name, SourceURL: c.URL, Generator: "onair",
+		Channels: []channel{{ID: c.ID, Display: lang{c.Language, c.Name}, URL: c.URL}}}
+	for _, p := range progs {
+		a := p.Airing
+		loc := a.Show.Location
+		pr := programme{
+			Start: a.Start.In(loc).Format(xmltvTime), Stop: a.End.In(loc).Format(xmltvTime), Channel: c.ID,
+			Title:  lang{c.Language, a.Show.Title},
+			Length: &length{"minutes", int64(a.Duration() / time.Minute)},
+			URL:    p.URL,
+		}
+		if a.Title != "" && a.Title != a.Show.Title {
+			pr.SubTitle = &lang{c.Language, a.Title}
+		}
+		if p.Description != "" {
+			pr.Desc = &lang{c.Language, p.Description}
+		}
+		for _, cat := range p.Categories {
+			pr.Categories = append(pr.Categories, lang{c.Language, cat})
+		}
+		if p.Image != "" {
+			pr.Icon = &icon{p.Image}
+		}
+		if a.Episode != "" {
+			pr.EpisodeNum = &episode{"onair", a.Episode}
+		}
+		switch {
+		case a.Kind == scheduler.Rebroadcast && !p.Replays.IsZero():
+			pr.Previously = &previous{Start: p.Replays.In(loc).Format(xmltvTime)}
+		case a.Kind == scheduler.Rebroadcast:
+			pr.Previously = &previous{}
+		default:
+			pr.New = &struct{}{}
+		}
+		doc.Programmes = append(doc.Programmes, pr)
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<!DOCTYPE tv SYSTEM "xmltv.dtd">` + "\n")
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		panic(err) // strings only
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// Gzip is b gzipped, the same bytes every time (no name, no time).
+func Gzip(b []byte) []byte {
+	var out bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return out.Bytes()
+}
+
+// M3U is the station's playlist: its stream, named and tied to the guide.
+// Empty when the station has no stream.
+func M3U(c Channel) []byte {
+	if c.Stream == "" {
+		return nil
+	}
+	q := func(s string) string { return strings.NewReplacer(`"`, "'", "\n", " ", "\r", " ").Replace(s) }
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "#EXTM3U url-tvg=\"%s\" x-tvg-url=\"%s\"\n", q(c.GuideURL), q(c.GuideURL))
+	fmt.Fprintf(&b, "#EXTINF:-1 tvg-id=\"%s\" tvg-name=\"%s\" group-title=\"Radio\" radio=\"true\",%s\n", q(c.ID), q(c.Name), q(c.Name))
+	fmt.Fprintf(&b, "%s\n", c.Stream)
+	return b.Bytes()
+}
