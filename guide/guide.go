@@ -42,7 +42,9 @@ func ChannelID(name, baseURL string) string {
 
 var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
 
-func isIP(h string) bool { return strings.Trim(h, "0123456789.:[]abcdef") == "" && strings.ContainsAny(h, ".:") }
+func isIP(h string) bool {
+	return strings.Trim(h, "0123456789.:[]abcdef") == "" && strings.ContainsAny(h, ".:")
+}
 
 // Programme is one airing as the guide lists it.
 type Programme struct {
@@ -66,9 +68,9 @@ type tv struct {
 }
 
 type channel struct {
-	ID      string   `xml:"id,attr"`
-	Display lang     `xml:"display-name"`
-	URL     string   `xml:"url,omitempty"`
+	ID      string `xml:"id,attr"`
+	Display lang   `xml:"display-name"`
+	URL     string `xml:"url,omitempty"`
 }
 
 type lang struct {
