@@ -9,6 +9,7 @@ import (
 	"compress/gzip"
 	"encoding/xml"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -30,7 +31,7 @@ type Channel struct {
 // ChannelID is a station's guide id: its site's host name (an RFC 2838
 // style id, radio.example.org), or its name made into one.
 func ChannelID(name, baseURL string) string {
-	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" && u.Hostname() != "localhost" && !isIP(u.Hostname()) {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" && u.Hostname() != "localhost" && net.ParseIP(u.Hostname()) == nil {
 		return u.Hostname()
 	}
 	slug := strings.Trim(nonAlnum.ReplaceAllString(strings.ToLower(name), "-"), "-")
@@ -41,10 +42,6 @@ func ChannelID(name, baseURL string) string {
 }
 
 var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
-
-func isIP(h string) bool {
-	return strings.Trim(h, "0123456789.:[]abcdef") == "" && strings.ContainsAny(h, ".:")
-}
 
 // Programme is one airing as the guide lists it.
 type Programme struct {
