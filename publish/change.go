@@ -6,6 +6,7 @@ import (
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
+	"github.com/onair-radio/onair/web"
 )
 
 // changeHorizon is how far ahead NextChange looks; a service asks again by then.
@@ -15,8 +16,8 @@ const changeHorizon = 8 * 24 * time.Hour
 // that instant can differ from the site published as of t for the passage of
 // time alone: an airing starts or ends (liveItem status, schedule.json,
 // calendars, web pages), an ended live item leaves the feed, a day begins in
-// the station's zone (the week at a glance), an airing comes within the
-// calendars' reach or leaves their look-back window. Without one within
+// the station's zone (the week at a glance), an airing comes within a day
+// (the week page's JSON-LD) or within the calendars' reach or leaves their look-back window. Without one within
 // eight days it returns t plus eight days, so that a service wakes up and
 // asks again.
 func NextChange(st *station.Station, t time.Time) time.Time {
@@ -38,6 +39,10 @@ func NextChange(st *station.Station, t time.Time) time.Time {
 		if a.Kind == scheduler.Live {
 			consider(a.End.Add(feeds.LiveHorizon))
 		}
+	}
+	// An airing enters the week page's JSON-LD when its start is a day away.
+	for _, a := range sched.Airings(t.Add(web.LDHorizon), t.Add(web.LDHorizon+changeHorizon)) {
+		consider(a.Start.Add(-web.LDHorizon))
 	}
 	// An airing enters the calendars when its start is ScheduleDays away.
 	days := st.Days()

@@ -99,6 +99,7 @@ type page struct {
 	Root    string // the way back to the site's root: "" or "../../"
 	Class   string // the body's class
 	Body    any
+	LD      any // the page's schema.org JSON-LD; nil for none
 }
 
 // Home is the link to the week at a glance.

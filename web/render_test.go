@@ -3,12 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 
 	"golang.org/x/net/html"
@@ -194,4 +196,92 @@ func ExampleSubscribeLinks() {
 	// Podcast Addict: podcastaddict://https://radio.example.org/feeds/prn.xml
 	// RSS: https://radio.example.org/feeds/prn.xml
 	// webcal://radio.example.org/calendar/prn.ics
+}
+
+// jsonLD is the JSON-LD a page carries, parsed.
+func jsonLD(t *testing.T, page []byte) map[string]any {
+	t.Helper()
+	const open = `<script type="application/ld+json">`
+	i := bytes.Index(page, []byte(open))
+	if i < 0 {
+		t.Fatal("no JSON-LD")
+	}
+	rest := page[i+len(open):]
+	j := bytes.Index(rest, []byte("</script>"))
+	var doc map[string]any
+	if err := json.Unmarshal(rest[:j], &doc); err != nil {
+		t.Fatalf("the JSON-LD does not parse: %v\n%s", err, rest[:j])
+	}
+	if doc["@context"] != "https://schema.org" {
+		t.Errorf("@context %v", doc["@context"])
+	}
+	return doc
+}
+
+// TestJSONLD: a show page says it is a RadioSeries whose publications are
+// its upcoming airings, each a BroadcastEvent on the station's
+// BroadcastService, at the schedule's instants; the week page lists the
+// station's airings of the next day the same way.
+func TestJSONLD(t *testing.T) {
+	at, _ := time.Parse(time.RFC3339, liveAt)
+	st, site := site(t, "../config.example.yaml", at)
+	station := st.BaseURL + "/#station"
+	check := func(what string, ev map[string]any, want scheduler.Airing) {
+		t.Helper()
+		start, _ := time.Parse(time.RFC3339, fmt.Sprint(ev["startDate"]))
+		end, _ := time.Parse(time.RFC3339, fmt.Sprint(ev["endDate"]))
+		on, _ := ev["publishedOn"].(map[string]any)
+		if ev["@type"] != "BroadcastEvent" || !start.Equal(want.Start) || !end.Equal(want.End) || ev["isLiveBroadcast"] != (want.Kind == scheduler.Live) || on["@id"] != station {
+			t.Errorf("%s: %v, want %s %s-%s", what, ev, want.Kind, want.Start, want.End)
+		}
+	}
+	services := func(g []any) int {
+		n := 0
+		for _, node := range g {
+			if m := node.(map[string]any); m["@type"] == "BroadcastService" && m["@id"] == station && m["name"] == st.Name {
+				n++
+			}
+		}
+		return n
+	}
+
+	doc := jsonLD(t, site.Files["shows/prn/index.html"])
+	graph := doc["@graph"].([]any)
+	series := graph[0].(map[string]any)
+	if series["@type"] != "RadioSeries" || series["name"] != "Progressive Radio News Hour" || series["webFeed"] != st.BaseURL+"/feeds/prn.xml" || services(graph) != 1 {
+		t.Errorf("the show: %v", graph)
+	}
+	pubs := series["publication"].([]any)
+	on := st.Schedule.Airings(at.Add(-st.Schedule.MaxDuration()), at.Add(1), "prn")
+	want := append(on[len(on)-1:], st.Schedule.Next(at.Add(1), len(pubs)-1, "prn")...)
+	if len(pubs) != 8 {
+		t.Errorf("%d publications, want 8", len(pubs))
+	}
+	for i, p := range pubs {
+		check(fmt.Sprint("prn's publication ", i), p.(map[string]any), want[i])
+	}
+
+	doc = jsonLD(t, site.Files["index.html"])
+	graph = doc["@graph"].([]any)
+	if services(graph) != 1 {
+		t.Errorf("the week page's station: %v", graph)
+	}
+	events := graph[1:]
+	all := st.Schedule.Airings(at.Add(-st.Schedule.MaxDuration()), at.Add(24*time.Hour+1))
+	var day []scheduler.Airing
+	for _, a := range all {
+		if a.End.After(at) {
+			day = append(day, a)
+		}
+	}
+	if len(events) != len(day) || len(day) == 0 {
+		t.Fatalf("%d events on the week page, want %d", len(events), len(day))
+	}
+	for i, e := range events {
+		ev := e.(map[string]any)
+		check(fmt.Sprint("the week's event ", i), ev, day[i])
+		if w := ev["workPerformed"].(map[string]any); w["@type"] != "RadioSeries" || w["url"] != st.BaseURL+"/shows/"+day[i].Show.ID+"/" {
+			t.Errorf("event %d performs %v", i, w)
+		}
+	}
 }

@@ -143,7 +143,8 @@ func (r *Renderer) Show(set *station.Show) *ShowPage {
 		v.episode = a.Episode
 		p.Upcoming = append(p.Upcoming, v)
 	}
-	sp := &ShowPage{page: page{Lang: cmp.Or(pod.Language, st.Language), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p}, body: p}
+	sp := &ShowPage{page: page{Lang: cmp.Or(pod.Language, st.Language), Title: sh.Title + " · " + st.Name, Station: st.Name, Root: root, Class: "show", Body: p,
+		LD: r.showLD(p, pod.ImageURL)}, body: p}
 	// The episodes are read only for a page that is rendered: a service
 	// reuses most show pages at most publishes.
 	sp.fill = func() {

@@ -111,7 +111,7 @@ func (r *Renderer) Week() ([]byte, error) {
 	for _, set := range st.Shows {
 		p.Shows = append(p.Shows, showLink{set.Title, "shows/" + set.ID + "/"})
 	}
-	return execute("week", page{Lang: st.Language, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p})
+	return execute("week", page{Lang: st.Language, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p, LD: r.weekLD(as)})
 }
 
 // embedPage is embed/now/index.html, a widget for other sites' sidebars.
