@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/ready"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 )
@@ -23,6 +26,7 @@ func newCheckCmd(o *rootOptions) *cobra.Command {
 	var (
 		atFlag string
 		days   int
+		online bool
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -33,8 +37,10 @@ for overlaps, exceptions that change nothing, skip dates that skip nothing
 and rebroadcasts with nothing to replay, and reads the recordings as publish
 would, reporting each that would be left out of its feed (and each file
 named almost like a recording: in another case, or with no real date),
-artwork that is missing, recordings dated a day their show does not air
-live, and files an archive holds that no recording name matches (audio,
+artwork that is missing, what Apple Podcasts and Spotify would refuse
+(artwork that is not a square of 1400 to 3000 pixels, JPEG or PNG, RGB; no
+owner email, category or language; an enclosure URL twice), recordings
+dated a day their show does not air live, and files an archive holds that no recording name matches (audio,
 sidecars, the .part of a recording that did not finish). It exits 0 when there are no errors (warnings are
 printed), 1 otherwise. It holds a week of airings at a time: a year of a
 busy station takes seconds and little memory.`,
@@ -134,6 +140,21 @@ busy station takes seconds and little memory.`,
 					}
 				}
 			}
+			// What Apple Podcasts and Spotify would refuse.
+			refused := ready.Check(st, recs)
+			if online {
+				refused = append(refused, checkOnline(cmd.Context(), st, aired)...)
+			}
+			for _, p := range refused {
+				switch {
+				case p.Show == "" && p.File == "":
+					fmt.Fprintf(w, "%s: warning: %s\n", cfg.File, p.Rule)
+				case p.File == "":
+					fmt.Fprintf(w, "%s: warning: %s\n", cfg.Locate(scheduler.Problem{Show: p.Show, Slot: -1, Exception: -1}), p.Rule)
+				default:
+					fmt.Fprintf(w, "%s: warning: show %s: %s\n", p.File, p.Show, p.Rule)
+				}
+			}
 			for _, p := range checkPlayout(st) {
 				if strings.HasPrefix(p, "error: ") {
 					errs++
@@ -182,7 +203,25 @@ busy station takes seconds and little memory.`,
 	f := cmd.Flags()
 	f.StringVar(&atFlag, "at", "", "check from this time: RFC 3339, or a date and time in the station's zone (default now)")
 	f.IntVar(&days, "days", 366, "how many days of airings to check")
+	f.BoolVar(&online, "online", false, "also fetch base_url's media and artwork: HEAD, byte ranges, artwork sizes")
 	return cmd
+}
+
+// checkOnline runs the checks that need the served site, when base_url
+// answers; when it does not, it says so once.
+func checkOnline(ctx context.Context, st *station.Station, recs publish.Recordings) []ready.Problem {
+	client := &http.Client{Timeout: 10 * time.Second}
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, st.BaseURL+"/", nil)
+	if err == nil {
+		var resp *http.Response
+		if resp, err = client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	if err != nil {
+		return []ready.Problem{{Show: "-", File: st.BaseURL, Rule: fmt.Sprintf("--online: base_url does not answer (%v): media and artwork were not checked; run it where the site is reachable", err)}}
+	}
+	return ready.Online(ctx, st, recs, client)
 }
 
 // audioExts are the files a fallback folder plays.

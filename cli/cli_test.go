@@ -76,6 +76,7 @@ func TestGolden(t *testing.T) {
 		{"check-waiting", []string{"check", ex, "--at", "2026-11-20T12:00:00-06:00", "--days", "7"}, nil},
 		{"check-strays", []string{"check", "-c", "testdata/config/strays.yaml", "--at", "2026-12-01", "--days", "7"}, nil},
 		{"check-no-ffmpeg", []string{"check", "-c", "testdata/config/air.yaml", "--at", "2026-12-01", "--days", "7"}, nil},
+		{"check-directory", []string{"check", "-c", "testdata/config/directory.yaml", "--at", "2026-12-01", "--days", "7"}, nil},
 		{"check-air", []string{"check", "-c", "testdata/config/air-bad.yaml", "--at", "2026-12-01", "--days", "7"}, nil},
 		{"liquidsoap-none", []string{"liquidsoap", ex}, nil},
 		{"usage-unknown-show", []string{"next", ex, "news"}, nil},
