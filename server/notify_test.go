@@ -12,6 +12,7 @@ import (
 
 	"github.com/onair-radio/onair/internal/catcher"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/testmedia"
 	"github.com/onair-radio/onair/notify"
 )
 
@@ -19,6 +20,7 @@ import (
 // hour at 13:00 UTC on 2026-11-27 (t0 is noon).
 func notifyStation(t *testing.T, c *catcher.Catcher) string {
 	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
 	path := filepath.Join(dir, "onair.yaml")
 	os.WriteFile(path, []byte(fmt.Sprintf(`station:
   name: Notify Radio
@@ -34,6 +36,7 @@ func notifyStation(t *testing.T, c *catcher.Catcher) string {
 shows:
   - id: t
     title: Test Hour
+    recordings: {dir: archive}
     slots:
       - {kind: live, once: 2026-11-27 13:00, duration: 1h}
 `, c.URL)), 0o644)
@@ -95,15 +98,24 @@ func TestNotifyAirTime(t *testing.T) {
 		return podpings(c) == "live liveEnd" && webhookTypes(c) == "airing.started feed.updated/live airing.ended feed.updated/liveEnd"
 	})
 	waitFor(t, func() bool { return len(c.Caught("/hub")) == 2 && len(c.Caught("/pubnotify")) == 2 })
+	// Its recording lands: an episode, and the feed's update.
+	os.WriteFile(filepath.Join(filepath.Dir(path), "archive", "t-2026-11-27.mp3"), testmedia.MP3(100, ""), 0o644)
+	h.settle("recordings")
+	waitFor(t, func() bool {
+		h.clk.Advance(100 * time.Millisecond) // an update waits to be coalesced
+		hooks := webhookTypes(c)
+		return podpings(c) == "live liveEnd update" &&
+			(strings.HasSuffix(hooks, "feed.updated/liveEnd episode.published feed.updated/update") || strings.HasSuffix(hooks, "feed.updated/liveEnd feed.updated/update episode.published"))
+	})
 	if pp := c.Caught("/podping")[0]; pp.Auth != "pp-token" || !strings.Contains(pp.Query, "url=https%3A%2F%2Fradio.example.org%2Ffeeds%2Ft.xml") {
 		t.Errorf("podping %+v", pp)
 	}
 	waitFor(t, func() bool {
 		m := h.metrics()
-		return strings.Contains(m, `onair_notify_delivered{endpoint="podping `+c.URL+`/podping"} 2`) && strings.Contains(m, `onair_notify_pending{endpoint="webhook `+c.URL+`/hook"} 0`)
+		return strings.Contains(m, `onair_notify_delivered{endpoint="podping `+c.URL+`/podping"} 3`) && strings.Contains(m, `onair_notify_pending{endpoint="webhook `+c.URL+`/hook"} 0`)
 	})
 	hz, _ := json.Marshal(h.health()["notify"])
-	if !strings.Contains(string(hz), `"delivered":4`) || strings.Contains(string(hz), "hook-secret") || strings.Contains(string(hz), "pp-token") {
+	if !strings.Contains(string(hz), `"delivered":6`) || strings.Contains(string(hz), "hook-secret") || strings.Contains(string(hz), "pp-token") {
 		t.Errorf("/healthz notify: %s", hz)
 	}
 	resp, err := http.Get(h.srv.URL + "/feeds/t.xml")
