@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -65,7 +66,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			if err != nil {
 				return err
 			}
-			d, err := output.OpenDir(out)
+			d, err := openOut(cmd.Context(), out)
 			if err != nil {
 				return err
 			}
@@ -92,7 +93,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&out, "out", "o", "", "the directory to write (replaced whole)")
+	f.StringVarP(&out, "out", "o", "", "the directory to write (replaced whole), or object storage: s3://bucket?region=…, gs://bucket, azblob://container, file:///dir")
 	f.StringVar(&atFlag, "at", "", "as of this time: RFC 3339, or a date and time in the station's zone (default now)")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "probe every recording, and keep no cache")
@@ -130,4 +131,13 @@ func progressTo(w io.Writer) archive.Progress {
 			fmt.Fprint(f, "\r\033[K")
 		}
 	}
+}
+
+// openOut opens --out: object storage for a gocloud.dev URL (s3://,
+// gs://, azblob://, file://), else a directory replaced whole.
+func openOut(ctx context.Context, out string) (output.Output, error) {
+	if output.IsBucketURL(out) {
+		return output.OpenBucket(ctx, out)
+	}
+	return output.OpenDir(out)
 }

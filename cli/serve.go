@@ -19,7 +19,6 @@ import (
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/notify"
-	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/server"
 )
 
@@ -110,7 +109,7 @@ restarts.`,
 				MaxDownloads: conns * 3 / 4, FFmpeg: o.ffmpeg(),
 			}
 			if out != "" {
-				d, err := output.OpenDir(out)
+				d, err := openOut(cmd.Context(), out)
 				if err != nil {
 					return err
 				}
@@ -150,7 +149,7 @@ restarts.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "the address to serve on")
-	f.StringVarP(&out, "out", "o", "", "also write every publish to this directory")
+	f.StringVarP(&out, "out", "o", "", "also write every publish to this directory, or to object storage (s3://, gs://, azblob://, file://)")
 	f.StringVar(&atFlag, "at", "", "run the clock shifted to start at this time: RFC 3339, or a date and time in the station's zone")
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")

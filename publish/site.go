@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onair-radio/onair/archive"
@@ -28,6 +30,12 @@ type Site struct {
 	// Recordings are the recordings it publishes (those whose airing has
 	// ended): what a query of the schedule names as an airing's media.
 	Recordings Recordings
+	// Media are the files on this machine the documents link to under
+	// base_url/media/ (recordings, artwork, transcripts, chapters), by
+	// path relative to the site's root: what object storage must hold
+	// beside the documents. A show whose recordings.url names another
+	// home has none here.
+	Media map[string]string
 }
 
 // Paths lists the site's documents in order.
@@ -175,7 +183,7 @@ func Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
 func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	sched := st.Schedule
 	recs = Aired(st, recs, at)
-	site := &Site{At: at, Files: make(map[string][]byte), Recordings: recs}
+	site := &Site{At: at, Files: make(map[string][]byte), Recordings: recs, Media: media(st, recs)}
 
 	for _, set := range st.Shows {
 		var doc []byte
@@ -248,6 +256,38 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 	}
 	maps.Copy(site.Files, pages)
 	return site, nil
+}
+
+// media maps the files the documents link to under base_url/media/ to the
+// files of the archives that they are.
+func media(st *station.Station, recs Recordings) map[string]string {
+	out := make(map[string]string)
+	for _, set := range st.Shows {
+		src := set.Recordings
+		prefix := "media/" + set.ID + "/"
+		if src == nil || src.URL != st.BaseURL+"/"+prefix {
+			continue
+		}
+		add := func(name string) {
+			if name != "" && !strings.ContainsAny(name, `/\`) {
+				out[prefix+name] = filepath.Join(src.Dir, name)
+			}
+		}
+		if set.ImageFile != "" {
+			add(filepath.Base(set.ImageFile))
+		}
+		for _, r := range recs[set.ID] {
+			add(r.File)
+			if r.Sidecar != nil {
+				for _, link := range []string{r.Sidecar.Image, r.Sidecar.Transcript, r.Sidecar.Chapters} {
+					if name, ok := strings.CutPrefix(link, st.BaseURL+"/"+prefix); ok {
+						add(name)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // programmes are the guide's airings: those of as that have not ended at

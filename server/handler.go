@@ -477,7 +477,7 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	w.Header().Set("Content-Type", contentType(strings.ToLower(name)))
+	w.Header().Set("Content-Type", publish.ContentType(strings.ToLower(name)))
 	w.Header().Set("ETag", `"`+strconv.FormatInt(info.Size(), 36)+"-"+strconv.FormatInt(info.ModTime().UnixNano(), 36)+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	http.ServeContent(&steadyWriter{w, http.NewResponseController(w)}, r, name, info.ModTime(), f)

@@ -110,7 +110,7 @@ func NewSnapshot(st *station.Station, site *publish.Site, prev *Snapshot) *Snaps
 			body: body, gz: gz,
 			etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`,
 			modTime:     site.At.Truncate(time.Second),
-			contentType: contentType(p),
+			contentType: publish.ContentType(p),
 			name:        p,
 			hdrLink:     feedLinks(st, p),
 		}).prepare()
@@ -158,29 +158,4 @@ func gzipped(b []byte) []byte {
 	zw.Close()
 	gzipWriters.Put(zw)
 	return bytes.Clone(buf.Bytes()) // exactly sized: it is kept until the next publish
-}
-
-var contentTypes = map[string]string{
-	".xml":  "application/rss+xml; charset=utf-8",
-	".html": "text/html; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-	".json": "application/json",
-	".ics":  "text/calendar; charset=utf-8",
-	".mp3":  "audio/mpeg",
-	".m4a":  "audio/x-m4a",
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-	".vtt":  "text/vtt; charset=utf-8",
-	".srt":  "application/x-subrip",
-	".gz":   "application/gzip",
-	".m3u":  "audio/x-mpegurl",
-}
-
-func contentType(p string) string {
-	if p == "xmltv.xml" {
-		return "application/xml; charset=utf-8" // a guide, not a feed
-	}
-	return contentTypes[path.Ext(p)]
 }

@@ -1,0 +1,259 @@
+package output
+
+import (
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"gocloud.dev/blob"
+	_ "gocloud.dev/blob/azureblob" // azblob://container
+	_ "gocloud.dev/blob/fileblob"  // file:///dir
+	_ "gocloud.dev/blob/gcsblob"   // gs://bucket
+	_ "gocloud.dev/blob/memblob"   // mem:// (tests)
+	_ "gocloud.dev/blob/s3blob"    // s3://bucket?endpoint=…&region=…&use_path_style=true
+	"gocloud.dev/gcerrors"
+
+	"github.com/onair-radio/onair/publish"
+)
+
+// IsBucketURL says whether an --out names object storage (s3://, gs://,
+// azblob://, file://, mem://) rather than a directory.
+func IsBucketURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && len(u.Scheme) > 1 && strings.Contains(s, "://")
+}
+
+// Cache lifetimes. What changes with time is short; media never changes
+// under its name.
+const (
+	cacheDocument = "public, max-age=60"
+	cachePage     = "no-cache"
+	cacheMedia    = "public, max-age=86400"
+)
+
+// opTimeout bounds one object's upload or deletion; a recording's
+// upload gets mediaTimeout.
+const (
+	opTimeout    = time.Minute
+	mediaTimeout = 30 * time.Minute
+)
+
+// Bucket writes sites to object storage, through gocloud.dev/blob: each
+// document with its Content-Type and Cache-Control, each recording and
+// artwork file the documents link to under media/, streamed from disk.
+// Only what changed is uploaded: a document whose MD5 is the object's, or
+// a media file whose size is, is left alone, whether the bucket learned it
+// from its listing at start or from its own uploads. The order keeps the
+// bucket consistent for a reader at every moment: media first (so no feed
+// names an enclosure that is not there), then feeds and calendars, then
+// pages, schedule.json and the rest, and stale objects are deleted last.
+type Bucket struct {
+	url    string
+	bucket *blob.Bucket
+
+	mu sync.Mutex
+	// held is what the bucket holds, by key: its MD5 (documents) and size.
+	held map[string]object
+	// Stats of the last Write, for logs and tests.
+	Last WriteStats
+}
+
+type object struct {
+	md5  []byte
+	size int64
+}
+
+// WriteStats says what a Write did.
+type WriteStats struct {
+	Uploaded, Deleted, Unchanged int
+	Bytes                        int64 // uploaded
+}
+
+// OpenBucket opens the bucket at u (a gocloud.dev URL; credentials come
+// from each cloud's usual environment) and lists what it holds.
+func OpenBucket(ctx context.Context, u string) (*Bucket, error) {
+	b, err := blob.OpenBucket(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("out %s: %w", redactURL(u), err)
+	}
+	out := &Bucket{url: redactURL(u), bucket: b, held: make(map[string]object)}
+	it := b.List(nil)
+	for {
+		obj, err := it.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.Close()
+			return nil, fmt.Errorf("out %s: list: %w", out.url, err)
+		}
+		if !obj.IsDir {
+			out.held[obj.Key] = object{md5: obj.MD5, size: obj.Size}
+		}
+	}
+	return out, nil
+}
+
+// redactURL is a bucket URL without its query's secrets (and query).
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(a bucket URL)"
+	}
+	u.User, u.RawQuery = nil, ""
+	return u.String()
+}
+
+func (b *Bucket) String() string { return b.url }
+
+func (b *Bucket) Close() error { return b.bucket.Close() }
+
+// stage is the order of a publish: a key's stage.
+func stage(key string) int {
+	switch {
+	case strings.HasPrefix(key, "media/"):
+		return 0
+	case strings.HasPrefix(key, "feeds/"), strings.HasPrefix(key, "calendar"):
+		return 1
+	default:
+		return 2
+	}
+}
+
+func cacheControl(key string) string {
+	switch {
+	case strings.HasPrefix(key, "media/"):
+		return cacheMedia
+	case strings.HasSuffix(key, ".html"):
+		return cachePage
+	}
+	return cacheDocument
+}
+
+// Write uploads what changed of site, in order, then deletes what the
+// site no longer has. A failure stops it where it is (the bucket is
+// consistent: a stage is finished before the next begins) and is returned,
+// for the caller to write again.
+func (b *Bucket) Write(site *publish.Site) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var st WriteStats
+	want := make(map[string]bool, len(site.Files)+len(site.Media))
+	keys := make([]string, 0, len(site.Files)+len(site.Media))
+	for k := range site.Files {
+		keys = append(keys, k)
+	}
+	for k := range site.Media {
+		if _, doc := site.Files[k]; !doc {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(x, y string) int {
+		if d := stage(x) - stage(y); d != 0 {
+			return d
+		}
+		return strings.Compare(x, y)
+	})
+	for _, k := range keys {
+		want[k] = true
+		var err error
+		if body, doc := site.Files[k]; doc {
+			err = b.putDocument(k, body, &st)
+		} else {
+			err = b.putMedia(k, site.Media[k], &st)
+		}
+		if err != nil {
+			b.Last = st
+			return err
+		}
+	}
+	var stale []string
+	for k := range b.held {
+		if !want[k] {
+			stale = append(stale, k)
+		}
+	}
+	slices.Sort(stale)
+	for _, k := range stale {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		err := b.bucket.Delete(ctx, k)
+		cancel()
+		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			b.Last = st
+			return fmt.Errorf("out %s: delete %s: %w", b.url, k, err)
+		}
+		delete(b.held, k)
+		st.Deleted++
+	}
+	b.Last = st
+	return nil
+}
+
+func (b *Bucket) putDocument(key string, body []byte, st *WriteStats) error {
+	sum := md5.Sum(body)
+	if have, ok := b.held[key]; ok && slices.Equal(have.md5, sum[:]) {
+		st.Unchanged++
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	opts := &blob.WriterOptions{ContentType: publish.ContentType(key), CacheControl: cacheControl(key), ContentMD5: sum[:]}
+	if err := b.bucket.WriteAll(ctx, key, body, opts); err != nil {
+		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+	}
+	b.held[key] = object{md5: sum[:], size: int64(len(body))}
+	st.Uploaded++
+	st.Bytes += int64(len(body))
+	return nil
+}
+
+// putMedia uploads a file the documents link to, streamed, unless the
+// bucket holds an object of its size under its key: a recording does not
+// change under its name, and reading every one of a large archive again at
+// each start to hash it would cost more than it could save.
+func (b *Bucket) putMedia(key, path string, st *WriteStats) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("out %s: %s: %w", b.url, key, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("out %s: %s: %w", b.url, key, err)
+	}
+	if have, ok := b.held[key]; ok && have.size == info.Size() {
+		st.Unchanged++
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), mediaTimeout)
+	defer cancel()
+	w, err := b.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: publish.ContentType(strings.ToLower(key)), CacheControl: cacheMedia})
+	if err != nil {
+		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+	}
+	h := md5.New()
+	n, err := io.Copy(io.MultiWriter(w, h), f)
+	if err != nil {
+		cancel() // abandons the upload: no half object is written
+		w.Close()
+		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+	}
+	if n != info.Size() {
+		return fmt.Errorf("out %s: upload %s: the file changed while it was read (%d bytes, then %d)", b.url, key, info.Size(), n)
+	}
+	b.held[key] = object{md5: h.Sum(nil), size: n}
+	st.Uploaded++
+	st.Bytes += n
+	return nil
+}
