@@ -18,14 +18,15 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/lease"
 	"github.com/onair-radio/onair/notify"
 	"github.com/onair-radio/onair/server"
 )
 
 func newServeCmd(o *rootOptions) *cobra.Command {
 	var (
-		listen, out, atFlag, logFormat, cache, state string
-		noCache                                      bool
+		listen, out, atFlag, logFormat, cache, state, leaseURL string
+		noCache                                                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -47,6 +48,11 @@ the recordings.
 Unless the configuration sets station.base_url, feeds and pages link to the
 address it listens on. A second service on the same --listen or --out fails
 before it writes anything.
+
+With --lease postgres://… (or $ONAIR_LEASE), it is one of several
+replicas: each serves HTTP from its own snapshot, and only the holder of
+the database's lease writes --out, drives Liquidsoap, records and
+notifies; a standby takes over within seconds of the leader's end.
 
 With station.notify, each change is told to Podping, WebSub hubs, the
 Podcast Index and webhooks, through an outbox in --state: once, across
@@ -129,6 +135,17 @@ restarts.`,
 				defer box.Close()
 				opts.Outbox = box
 			}
+			if leaseURL == "" {
+				leaseURL = o.env.Getenv("ONAIR_LEASE")
+			}
+			if leaseURL != "" {
+				// Replicas of a station share the lock of its name.
+				cfg, err := o.load()
+				if err != nil {
+					return err
+				}
+				opts.Lease = lease.New(leaseURL, lease.Key(cfg.Station.Name), clock.System(0), log)
+			}
 			svc, err := server.NewService(opts)
 			if err != nil {
 				return err
@@ -154,6 +171,7 @@ restarts.`,
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "keep no probe cache")
+	f.StringVar(&leaseURL, "lease", "", "run as one of several replicas: act only while holding this PostgreSQL database's lease (postgres://…; default $ONAIR_LEASE)")
 	f.StringVar(&state, "state", "", "the directory of the service's state: the notifications' outbox (default $XDG_STATE_HOME/onair, else ~/.local/state/onair)")
 	return cmd
 }

@@ -88,22 +88,49 @@ func OpenBucket(ctx context.Context, u string) (*Bucket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("out %s: %w", redactURL(u), err)
 	}
-	out := &Bucket{url: redactURL(u), bucket: b, held: make(map[string]object), sent: make(map[string][]byte)}
-	it := b.List(nil)
+	out := &Bucket{url: redactURL(u), bucket: b}
+	if err := out.list(ctx); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return out, nil
+}
+
+// list learns what the bucket holds.
+func (b *Bucket) list(ctx context.Context) error {
+	held := make(map[string]object)
+	it := b.bucket.List(nil)
 	for {
 		obj, err := it.Next(ctx)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			b.Close()
-			return nil, fmt.Errorf("out %s: list: %w", out.url, err)
+			return fmt.Errorf("out %s: list: %w", b.url, err)
 		}
 		if !obj.IsDir {
-			out.held[obj.Key] = object{md5: obj.MD5, size: obj.Size}
+			held[obj.Key] = object{md5: obj.MD5, size: obj.Size}
 		}
 	}
-	return out, nil
+	b.held, b.sent = held, make(map[string][]byte)
+	return nil
+}
+
+// LastWrite is what the last Write did.
+func (b *Bucket) LastWrite() WriteStats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Last
+}
+
+// Resync lists the bucket again: another replica may have written it
+// since (a new leader calls it), and what it wrote is not uploaded again.
+func (b *Bucket) Resync() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*opTimeout)
+	defer cancel()
+	return b.list(ctx)
 }
 
 // redactURL is a bucket URL without its query's secrets (and query).

@@ -109,7 +109,7 @@ func (s *Service) episodeFile(episode string) string {
 // known), and reports whether it took.
 func (s *Service) applyAir(at time.Time) bool {
 	po := s.st.Playout
-	if po == nil {
+	if po == nil || !s.leading {
 		return true
 	}
 	want, have := s.air.want, s.air.have

@@ -35,6 +35,8 @@ type Metrics struct {
 	publishTime  histogram
 	nextAiring   time.Time
 	air          airGauges
+	leading      bool
+	leaseChanges uint64
 	// notify reads the outbox's status (nil: no outbox). It is set before
 	// the service serves.
 	notify func() []notify.EndpointStats
@@ -46,6 +48,18 @@ type airGauges struct {
 	liquidsoapUp, live    bool
 	playing               bool
 	recording, unfinished int
+}
+
+func (m *Metrics) setLeading(leading bool) {
+	m.mu.Lock()
+	m.leading = leading
+	m.mu.Unlock()
+}
+
+func (m *Metrics) leaseChanged() {
+	m.mu.Lock()
+	m.leaseChanges++
+	m.mu.Unlock()
 }
 
 func (m *Metrics) setAir(g airGauges) {
@@ -146,6 +160,8 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "# HELP onair_write_failures_total Writes of the site to --out that failed (each is tried again).\n# TYPE onair_write_failures_total counter\nonair_write_failures_total %d\n", m.writeFailed)
 	fmt.Fprintf(&b, "# HELP onair_playout_failures_total Commands to Liquidsoap that failed (each is tried again).\n# TYPE onair_playout_failures_total counter\nonair_playout_failures_total %d\n", m.playoutFail)
 	fmt.Fprintf(&b, "# HELP onair_recordings_total Recordings of live airings, by result.\n# TYPE onair_recordings_total counter\nonair_recordings_total{result=\"made\"} %d\nonair_recordings_total{result=\"failed\"} %d\n", m.recordings[1], m.recordings[0])
+	fmt.Fprintf(&b, "# HELP onair_leader 1 while this replica acts (always, without --lease).\n# TYPE onair_leader gauge\nonair_leader %d\n", b01(m.leading))
+	fmt.Fprintf(&b, "# HELP onair_lease_changes_total Changes of this replica's role.\n# TYPE onair_lease_changes_total counter\nonair_lease_changes_total %d\n", m.leaseChanges)
 	fmt.Fprintf(&b, "# HELP onair_recordings_in_progress Live airings being recorded now.\n# TYPE onair_recordings_in_progress gauge\nonair_recordings_in_progress %d\n", m.air.recording)
 	fmt.Fprintf(&b, "# HELP onair_unfinished_recordings .part files of recordings whose airing ended while the service was down (not published).\n# TYPE onair_unfinished_recordings gauge\nonair_unfinished_recordings %d\n", m.air.unfinished)
 	if m.air.playout {

@@ -36,7 +36,7 @@ func (s *Service) startNotify() error {
 // delivered however often the service stops. A commit that fails is
 // logged; the next publish plans again from the state before it.
 func (s *Service) notifyPublished(snap *Snapshot) {
-	if s.opts.Outbox == nil {
+	if s.opts.Outbox == nil || !s.fence("notify") {
 		return
 	}
 	site := snap.Site

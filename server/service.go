@@ -18,6 +18,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/lease"
 	"github.com/onair-radio/onair/notify"
 	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/playout"
@@ -43,6 +44,11 @@ type Options struct {
 	// FFmpeg is ffmpeg's path, which finishes recordings (tags, M4A for
 	// AAC streams, loudness); "" when there is none.
 	FFmpeg string
+	// Lease, when set, makes this service one of several replicas: it
+	// serves from its own snapshot always, and acts (writes Out, drives
+	// Liquidsoap, records, notifies) only while it holds the lease. Nil:
+	// it acts alone.
+	Lease *lease.Lease
 	// Outbox, when set, records what each publish changed, and the
 	// service tells station.notify's endpoints of it.
 	Outbox *notify.Outbox
@@ -112,8 +118,11 @@ type Service struct {
 	// running is set once Run runs: the air chain is driven from then on.
 	running bool
 	// air is the station's air chain as the service drives it.
-	air      air
-	notify   notifier
+	air    air
+	notify notifier
+	// leading says the service acts: always without a lease, while it
+	// holds it with one.
+	leading  bool
 	recorder *playout.Recorder
 	recWG    sync.WaitGroup // the recordings in progress
 }
@@ -127,6 +136,7 @@ type Status struct {
 	NextEvent   time.Time
 	Air         map[string]any // the air chain: Liquidsoap, what is on air, recordings
 	NotifyError string         // the last commit to the outbox failed; empty when it succeeded
+	Leading     bool           // it acts: always without a lease
 }
 
 // NewService loads the configuration (which must be valid to start), scans
@@ -146,6 +156,7 @@ func NewService(opts Options) (*Service, error) {
 	}
 	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
 	s.air.recDone = make(chan recResult, 64)
+	s.leading = opts.Lease == nil
 	s.recorder = &playout.Recorder{Clock: opts.Clock, Client: opts.StreamClient, Log: opts.Logger, FFmpeg: opts.FFmpeg}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
@@ -203,8 +214,19 @@ func (s *Service) Run(ctx context.Context) error {
 	s.ctx, s.running = ctx, true
 	defer s.watcher.Close()
 	if s.notify.sender != nil {
-		s.notify.sender.SetEndpoints(ctx, notify.Endpoints(s.st.Notify))
+		if s.leading {
+			s.notify.sender.SetEndpoints(ctx, notify.Endpoints(s.st.Notify))
+		}
 		defer s.notify.sender.Stop()
+	}
+	var leaseChanged <-chan lease.State
+	if s.opts.Lease != nil {
+		// The election runs beside the loop, and ends before Run does.
+		lctx, stopLease := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { s.opts.Lease.Run(lctx); close(done) }()
+		defer func() { stopLease(); <-done }()
+		leaseChanged = s.opts.Lease.Changed()
 	}
 	// Recordings in progress stop first (their .part files stay).
 	defer s.stopRecordings()
@@ -283,7 +305,9 @@ func (s *Service) Run(ctx context.Context) error {
 			// air time under the air timer, which counts monotonic time:
 			// publish for now, and set the timer afresh.
 			event = "clock check"
-			s.checkLiquidsoap()
+			if s.leading {
+				s.checkLiquidsoap()
+			}
 			wall, mono := s.clock.Now(), s.clock.Mono()
 			if drift := wall.Sub(lastWall) - (mono - lastMono); drift > jumpThreshold || drift < -jumpThreshold {
 				event = "clock jump"
@@ -307,6 +331,9 @@ func (s *Service) Run(ctx context.Context) error {
 		case r := <-s.air.recDone:
 			event = "recorded"
 			s.recorded(r)
+		case st := <-leaseChanged:
+			event = "lease"
+			s.safely(event, func() bool { s.leaseChanged(st); return true })
 		}
 		// The air chain follows what the event changed; Liquidsoap is told
 		// again, backing off, until it takes it.
@@ -515,7 +542,7 @@ func (s *Service) publish(reason string) {
 	// One reading of the clock: what is on air, and the site, are of the
 	// same instant.
 	at := s.clock.Now()
-	if s.running {
+	if s.running && s.leading {
 		// What is on air changes first: Liquidsoap is told before the
 		// site is built, not after.
 		s.airChange(at)
@@ -549,7 +576,7 @@ func (s *Service) build(reason string, at time.Time) (*publish.Site, error) {
 // write writes site to Out. A failure is logged and shown on /healthz, and
 // Run retries it; the site is served from memory all the same.
 func (s *Service) write(site *publish.Site) {
-	if s.opts.Out == nil {
+	if s.opts.Out == nil || !s.fence("write") {
 		return
 	}
 	if err := s.opts.Out.Write(site); err != nil {
@@ -594,8 +621,9 @@ func (s *Service) nextAiring(at time.Time) time.Time {
 func (s *Service) setStatus() {
 	s.status.Store(&Status{
 		Config: s.opts.ConfigPath, LoadedAt: s.loadedAt, ReloadError: s.reloadErr,
-		WriteError: s.writeErr, NextEvent: s.nextEvent, Air: s.airStatus(), NotifyError: s.notify.err,
+		WriteError: s.writeErr, NextEvent: s.nextEvent, Air: s.airStatus(), NotifyError: s.notify.err, Leading: s.leading,
 	})
+	s.metrics.setLeading(s.leading)
 	s.metrics.setAir(airGauges{
 		playout: s.st.Playout != nil, liquidsoapUp: s.air.known && s.air.err == "", live: s.air.have.live, playing: s.air.have.play != "",
 		recording: len(s.air.recording), unfinished: len(s.air.unfinished),
@@ -623,6 +651,14 @@ func (s *Service) health() any {
 	if s.opts.Out != nil {
 		h["out"] = s.opts.Out.String()
 		h["last_write_error"] = nullable(st.WriteError)
+	}
+	h["role"] = "leader"
+	if !st.Leading {
+		h["role"] = "standby"
+	}
+	if l := s.opts.Lease; l != nil {
+		ls := l.State()
+		h["lease"] = map[string]any{"generation": ls.Generation, "changes": ls.Changes, "last_error": nullable(ls.Err)}
 	}
 	h["air"] = st.Air
 	if n := s.notifyStatus(st); n != nil {
