@@ -122,10 +122,29 @@ restarts.`,
 				defer d.Close()
 				opts.Out = d
 			}
+			if leaseURL == "" {
+				leaseURL = o.env.Getenv("ONAIR_LEASE")
+			}
 			if state == "" {
 				state = o.statePath()
 			}
-			if state != "" {
+			switch {
+			case leaseURL != "":
+				// Replicas of a station share the lock of its name, and
+				// the outbox of notifications, in the lease's database:
+				// a new leader neither repeats nor loses an event.
+				cfg, err := o.load()
+				if err != nil {
+					return err
+				}
+				opts.Lease = lease.New(leaseURL, lease.Key(cfg.Station.Name), clock.System(0), log)
+				box, err := notify.OpenPostgres(cmd.Context(), leaseURL)
+				if err != nil {
+					return err
+				}
+				defer box.Close()
+				opts.Outbox = box
+			case state != "":
 				// The outbox of notifications: what each publish changed,
 				// told once across restarts.
 				box, err := notify.OpenFile(state)
@@ -134,17 +153,6 @@ restarts.`,
 				}
 				defer box.Close()
 				opts.Outbox = box
-			}
-			if leaseURL == "" {
-				leaseURL = o.env.Getenv("ONAIR_LEASE")
-			}
-			if leaseURL != "" {
-				// Replicas of a station share the lock of its name.
-				cfg, err := o.load()
-				if err != nil {
-					return err
-				}
-				opts.Lease = lease.New(leaseURL, lease.Key(cfg.Station.Name), clock.System(0), log)
 			}
 			svc, err := server.NewService(opts)
 			if err != nil {

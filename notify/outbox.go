@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the outbox's embedded database
+	_ "github.com/jackc/pgx/v5/stdlib" // the outbox replicas share, in PostgreSQL
+	_ "modernc.org/sqlite"             // the outbox's embedded database
 )
 
 // Coalesce is how long a feed's update waits for the next: changes that
@@ -31,6 +32,9 @@ const keep = 7 * 24 * time.Hour
 // service's --state directory, or (for replicas) a database they share.
 type Outbox struct {
 	db *sql.DB
+	// q is a query in the database's own placeholders: SQLite's ?, or
+	// PostgreSQL's $1, $2...
+	q func(string) string
 }
 
 const schema = `
@@ -73,7 +77,7 @@ func OpenFile(dir string) (*Outbox, error) {
 		return nil, fmt.Errorf("notify: %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1) // one writer at a time, in this process too
-	o := &Outbox{db: db}
+	o := &Outbox{db: db, q: sameQuery}
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("notify: %s: %w", path, err)
@@ -92,7 +96,46 @@ func OpenReadOnly(dir string) (*Outbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", path, err)
 	}
-	return &Outbox{db: db}, nil
+	return &Outbox{db: db, q: sameQuery}, nil
+}
+
+func sameQuery(q string) string { return q }
+
+// dollars numbers a query's ? placeholders for PostgreSQL.
+func dollars(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// OpenPostgres opens the outbox in a PostgreSQL database that replicas
+// share (the lease's): a new leader takes up the events where the old one
+// left them, neither repeating nor losing one.
+func OpenPostgres(ctx context.Context, url string) (*Outbox, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("notify: %w", err)
+	}
+	db.SetMaxOpenConns(4)
+	o := &Outbox{db: db, q: dollars}
+	for _, stmt := range strings.Split(schema, ";") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("notify: the outbox's tables: %w", err)
+		}
+	}
+	return o, nil
 }
 
 func (o *Outbox) Close() error { return o.db.Close() }
@@ -101,7 +144,7 @@ func (o *Outbox) Close() error { return o.db.Close() }
 // the outbox is new.
 func (o *Outbox) LoadState(ctx context.Context) (State, error) {
 	st := State{Feeds: make(map[string]string), Episodes: make(map[string][]string)}
-	rows, err := o.db.QueryContext(ctx, `SELECT key, value FROM onair_state`)
+	rows, err := o.db.QueryContext(ctx, o.q(`SELECT key, value FROM onair_state`))
 	if err != nil {
 		return st, fmt.Errorf("notify: read the state: %w", err)
 	}
@@ -147,7 +190,7 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 		if err != nil {
 			return 0, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO onair_events (id, body, created) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`, e.ID, string(body), now.UnixMilli())
+		res, err := tx.ExecContext(ctx, o.q(`INSERT INTO onair_events (id, body, created) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`), e.ID, string(body), now.UnixMilli())
 		if err != nil {
 			return 0, fmt.Errorf("notify: record %s: %w", e.ID, err)
 		}
@@ -164,7 +207,7 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 			}
 			if e.Reason == ReasonUpdate {
 				var waiting int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM onair_deliveries WHERE endpoint = ? AND show = ? AND reason = ? AND state = 'pending' AND attempts = 0`,
+				if err := tx.QueryRowContext(ctx, o.q(`SELECT COUNT(*) FROM onair_deliveries WHERE endpoint = ? AND show = ? AND reason = ? AND state = 'pending' AND attempts = 0`),
 					ep.ID, e.Show, ReasonUpdate).Scan(&waiting); err != nil {
 					return 0, err
 				}
@@ -172,7 +215,7 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 					continue // the one waiting tells of this change too
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO onair_deliveries (event, endpoint, show, reason, created, due) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			if _, err := tx.ExecContext(ctx, o.q(`INSERT INTO onair_deliveries (event, endpoint, show, reason, created, due) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 				e.ID, ep.ID, e.Show, e.Reason, now.UnixMilli(), due.UnixMilli()); err != nil {
 				return 0, fmt.Errorf("notify: deliver %s: %w", e.ID, err)
 			}
@@ -180,7 +223,7 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 		}
 	}
 	set := func(k, v string) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO onair_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v)
+		_, err := tx.ExecContext(ctx, o.q(`INSERT INTO onair_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`), k, v)
 		return err
 	}
 	if !next.At.Equal(prev.At) {
@@ -202,10 +245,10 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM onair_deliveries WHERE state <> 'pending' AND done_at < ?`, now.Add(-keep).UnixMilli()); err != nil {
+	if _, err := tx.ExecContext(ctx, o.q(`DELETE FROM onair_deliveries WHERE state <> 'pending' AND done_at < ?`), now.Add(-keep).UnixMilli()); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM onair_events WHERE created < ? AND NOT EXISTS (SELECT 1 FROM onair_deliveries d WHERE d.event = onair_events.id)`, now.Add(-keep).UnixMilli()); err != nil {
+	if _, err := tx.ExecContext(ctx, o.q(`DELETE FROM onair_events WHERE created < ? AND NOT EXISTS (SELECT 1 FROM onair_deliveries d WHERE d.event = onair_events.id)`), now.Add(-keep).UnixMilli()); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -228,8 +271,8 @@ type delivery struct {
 func (o *Outbox) next(ctx context.Context, endpoint string) (d delivery, ok bool, err error) {
 	var body string
 	var created, due int64
-	err = o.db.QueryRowContext(ctx, `SELECT e.body, d.created, d.due, d.attempts FROM onair_deliveries d JOIN onair_events e ON e.id = d.event
-		WHERE d.endpoint = ? AND d.state = 'pending' ORDER BY d.due, d.created, d.event LIMIT 1`, endpoint).Scan(&body, &created, &due, &d.Attempts)
+	err = o.db.QueryRowContext(ctx, o.q(`SELECT e.body, d.created, d.due, d.attempts FROM onair_deliveries d JOIN onair_events e ON e.id = d.event
+		WHERE d.endpoint = ? AND d.state = 'pending' ORDER BY d.due, d.created, d.event LIMIT 1`), endpoint).Scan(&body, &created, &due, &d.Attempts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, false, nil
 	}
@@ -245,7 +288,7 @@ func (o *Outbox) next(ctx context.Context, endpoint string) (d delivery, ok bool
 
 // done marks a delivery made.
 func (o *Outbox) done(ctx context.Context, d delivery, at time.Time) error {
-	_, err := o.db.ExecContext(ctx, `UPDATE onair_deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ?, last_error = '' WHERE event = ? AND endpoint = ?`,
+	_, err := o.db.ExecContext(ctx, o.q(`UPDATE onair_deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ?, last_error = '' WHERE event = ? AND endpoint = ?`),
 		at.UnixMilli(), d.Event.ID, d.Endpoint)
 	return err
 }
@@ -257,7 +300,7 @@ func (o *Outbox) failed(ctx context.Context, d delivery, at, retry time.Time, gi
 	if giveUp {
 		state = "failed"
 	}
-	_, err := o.db.ExecContext(ctx, `UPDATE onair_deliveries SET state = ?, attempts = attempts + 1, due = ?, last_error = ?, done_at = ? WHERE event = ? AND endpoint = ?`,
+	_, err := o.db.ExecContext(ctx, o.q(`UPDATE onair_deliveries SET state = ?, attempts = attempts + 1, due = ?, last_error = ?, done_at = ? WHERE event = ? AND endpoint = ?`),
 		state, retry.UnixMilli(), why, at.UnixMilli(), d.Event.ID, d.Endpoint)
 	return err
 }
@@ -288,7 +331,7 @@ func (o *Outbox) Stats(ctx context.Context, now time.Time, endpoints []string) (
 	for _, ep := range endpoints {
 		get(ep)
 	}
-	rows, err := o.db.QueryContext(ctx, `SELECT endpoint, state, attempts > 0, COUNT(*), MIN(created) FROM onair_deliveries GROUP BY endpoint, state, attempts > 0`)
+	rows, err := o.db.QueryContext(ctx, o.q(`SELECT endpoint, state, attempts > 0, COUNT(*), MIN(created) FROM onair_deliveries GROUP BY endpoint, state, attempts > 0`))
 	if err != nil {
 		return nil, fmt.Errorf("notify: %w", err)
 	}
@@ -327,7 +370,7 @@ func (o *Outbox) Stats(ctx context.Context, now time.Time, endpoints []string) (
 			s.OldestAgeSeconds = now.Sub(s.Oldest).Seconds()
 		}
 		if s.Failing > 0 || s.GivenUp > 0 {
-			o.db.QueryRowContext(ctx, `SELECT last_error FROM onair_deliveries WHERE endpoint = ? AND last_error <> '' ORDER BY done_at DESC LIMIT 1`, s.Endpoint).Scan(&s.LastError)
+			o.db.QueryRowContext(ctx, o.q(`SELECT last_error FROM onair_deliveries WHERE endpoint = ? AND last_error <> '' ORDER BY done_at DESC LIMIT 1`), s.Endpoint).Scan(&s.LastError)
 		}
 		out = append(out, *s)
 	}
