@@ -58,6 +58,7 @@ const (
 type Bucket struct {
 	url    string
 	bucket *blob.Bucket
+	ctx    context.Context // OpenBucket's: uploads in progress stop when it is done
 
 	mu sync.Mutex
 	// held is what the bucket holds, by key: its MD5 (documents) and size.
@@ -82,13 +83,15 @@ type WriteStats struct {
 }
 
 // OpenBucket opens the bucket at u (a gocloud.dev URL; credentials come
-// from each cloud's usual environment) and lists what it holds.
+// from each cloud's usual environment) and lists what it holds. When ctx
+// is done, uploads in progress stop (a publish cut short leaves the bucket
+// consistent, and is written whole by the next).
 func OpenBucket(ctx context.Context, u string) (*Bucket, error) {
 	b, err := blob.OpenBucket(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("out %s: %w", redactURL(u), err)
 	}
-	out := &Bucket{url: redactURL(u), bucket: b}
+	out := &Bucket{url: redactURL(u), bucket: b, ctx: ctx}
 	if err := out.list(ctx); err != nil {
 		b.Close()
 		return nil, err
@@ -128,7 +131,7 @@ func (b *Bucket) LastWrite() WriteStats {
 func (b *Bucket) Resync() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*opTimeout)
+	ctx, cancel := context.WithTimeout(b.ctx, 5*opTimeout)
 	defer cancel()
 	return b.list(ctx)
 }
@@ -214,7 +217,7 @@ func (b *Bucket) Write(site *publish.Site) error {
 	}
 	slices.Sort(stale)
 	for _, k := range stale {
-		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		ctx, cancel := context.WithTimeout(b.ctx, opTimeout)
 		err := b.bucket.Delete(ctx, k)
 		cancel()
 		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
@@ -242,7 +245,7 @@ func (b *Bucket) putDocument(key string, body []byte, st *WriteStats) error {
 		st.Unchanged++
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	ctx, cancel := context.WithTimeout(b.ctx, opTimeout)
 	defer cancel()
 	opts := &blob.WriterOptions{ContentType: publish.ContentType(key), CacheControl: cacheControl(key), ContentMD5: sum[:]}
 	if err := b.bucket.WriteAll(ctx, key, body, opts); err != nil {
@@ -273,7 +276,7 @@ func (b *Bucket) putMedia(key, path string, st *WriteStats) error {
 		st.Unchanged++
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), mediaTimeout)
+	ctx, cancel := context.WithTimeout(b.ctx, mediaTimeout)
 	defer cancel()
 	w, err := b.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: publish.ContentType(strings.ToLower(key)), CacheControl: cacheMedia})
 	if err != nil {

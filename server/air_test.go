@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/fakels"
 	"github.com/onair-radio/onair/internal/testmedia"
+	"github.com/onair-radio/onair/publish"
 )
 
 // TestOnTheAir drives a fake Liquidsoap and records a fake stream, on the
@@ -296,5 +298,57 @@ shows:
 	h.wait("recorded")
 	if got, err := os.ReadFile(b); err != nil || len(got) != len(audio) {
 		t.Fatalf("the second recording: %d bytes, %v", len(got), err)
+	}
+}
+
+// stuckOutput is a store whose writes, once held, finish only when the
+// test lets them.
+type stuckOutput struct {
+	hold    atomic.Bool
+	release chan struct{}
+}
+
+func (o *stuckOutput) String() string { return "stuck" }
+func (o *stuckOutput) Close() error   { return nil }
+func (o *stuckOutput) Write(*publish.Site) error {
+	if o.hold.Load() {
+		<-o.release
+	}
+	return nil
+}
+
+// TestSlowOutputDoesNotHoldTheAir: a write to --out that takes minutes
+// (a bucket uploading a recording) does not delay what goes on air.
+func TestSlowOutputDoesNotHoldTheAir(t *testing.T) {
+	t.Parallel()
+	ls := fakels.Start(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: http://127.0.0.1:1/air
+  playout:
+    liquidsoap: %s
+    icecast: {host: 127.0.0.1, password: hackme}
+    harbor: {password: studio}
+shows:
+  - id: t
+    title: Test Hour
+    slots: [{kind: live, once: 2026-11-27 13:30, duration: 1h}]
+`, ls.Addr())), 0o644)
+	out := &stuckOutput{release: make(chan struct{})}
+	h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Out: out})
+	t.Cleanup(func() { close(out.release) }) // before the service stops: its writer is stuck
+	out.hold.Store(true)
+	// A publish whose write hangs...
+	h.clk.Advance(time.Minute)
+	h.svc.reloads <- struct{}{}
+	h.wait("reload asked")
+	// ...and air time all the same.
+	h.clk.AdvanceTo(time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC))
+	h.wait("air time")
+	if live, _ := ls.State(); !live {
+		t.Error("the studio is not on air at the live airing's start: the loop waited for the write")
 	}
 }

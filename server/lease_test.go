@@ -2,12 +2,18 @@ package server
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/testpg"
 	"github.com/onair-radio/onair/lease"
@@ -82,4 +88,82 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// TestLiveItemInBucket: on the real clock, with a bucket for --out, the
+// feed in the bucket says live within 2 s of air time.
+func TestLiveItemInBucket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for air time")
+	}
+	t.Parallel()
+	startAt := time.Now().UTC().Add(3 * time.Second).Truncate(time.Second)
+	dir := t.TempDir()
+	bucketDir := t.TempDir()
+	b, err := output.OpenBucket(context.Background(), "file://"+bucketDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	startWith(t, Options{ConfigPath: writeStation(t, dir, "Seconds Away", cronAt(startAt), "4s"), Out: b})
+	feed := filepath.Join(bucketDir, "feeds", "t.xml")
+	live := eventually(t, 8*time.Second, "the bucket's feed says live", func() bool {
+		body, err := os.ReadFile(feed)
+		return err == nil && strings.Contains(string(body), `status="live"`)
+	})
+	late := live.Sub(startAt)
+	t.Logf("the bucket's feed said live %.3f s after air time", late.Seconds())
+	if late < 0 || late > 2*time.Second {
+		t.Errorf("live in the bucket %s after air time, want within 2 s", late)
+	}
+}
+
+// TestBucketDown: a store that refuses writes is retried, backing off;
+// the failure is logged, counted and on /healthz; serving goes on; and
+// once the store is back the write goes through.
+func TestBucketDown(t *testing.T) {
+	backend := s3mem.New()
+	backend.CreateBucket("onair")
+	s3 := gofakes3.New(backend).Server()
+	var down atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && r.Method == http.MethodPut {
+			http.Error(w, "SlowDown", http.StatusServiceUnavailable)
+			return
+		}
+		s3.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	b, err := output.OpenBucket(context.Background(), "s3://onair?endpoint="+url.QueryEscape(srv.URL)+"&region=us-east-1&use_path_style=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := t.TempDir()
+	h := startWith(t, Options{ConfigPath: writeStation(t, dir, "Bucket Radio", cronAt(t0.Add(time.Hour)), "1h"), Out: b, Clock: clock.NewFake(t0)})
+	if e := h.health()["last_write_error"]; e != nil {
+		t.Fatalf("at start: %v", e)
+	}
+	down.Store(true)
+	h.clk.AdvanceTo(t0.Add(time.Hour)) // air time: a publish, refused
+	h.wait("air time")
+	h.wait("written")
+	if e, _ := h.health()["last_write_error"].(string); !strings.Contains(e, "upload") {
+		t.Errorf("last_write_error %q", e)
+	}
+	if !strings.Contains(h.metrics(), "onair_write_failures_total 1\n") {
+		t.Errorf("metrics:\n%s", h.metrics())
+	}
+	if resp, err := http.Get(h.srv.URL + "/feeds/t.xml"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("serving stopped: %v", err)
+	}
+	down.Store(false)
+	h.clk.Advance(time.Second) // the first retry
+	h.wait("write retry")
+	h.wait("written")
+	if e := h.health()["last_write_error"]; e != nil {
+		t.Errorf("after the store came back: %v", e)
+	}
 }

@@ -122,7 +122,13 @@ type Service struct {
 	notify notifier
 	// leading says the service acts: always without a lease, while it
 	// holds it with one.
-	leading  bool
+	leading bool
+	// writes hands sites to the writer, Run's goroutine that writes Out
+	// (a bucket's upload can take minutes: the loop does not wait for
+	// it); the newest replaces one not yet taken. written brings back
+	// each write's result.
+	writes   chan *publish.Site
+	written  chan error
 	recorder *playout.Recorder
 	recWG    sync.WaitGroup // the recordings in progress
 }
@@ -157,6 +163,7 @@ func NewService(opts Options) (*Service, error) {
 	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
 	s.air.recDone = make(chan recResult, 64)
 	s.leading = opts.Lease == nil
+	s.writes, s.written = make(chan *publish.Site, 1), make(chan error, 1)
 	s.recorder = &playout.Recorder{Clock: opts.Clock, Client: opts.StreamClient, Log: opts.Logger, FFmpeg: opts.FFmpeg}
 	var err error
 	// Watch before the first reading, so that an edit or a recording that
@@ -218,6 +225,13 @@ func (s *Service) Run(ctx context.Context) error {
 			s.notify.sender.SetEndpoints(ctx, notify.Endpoints(s.st.Notify))
 		}
 		defer s.notify.sender.Stop()
+	}
+	if s.opts.Out != nil {
+		// The writer ends before Run does.
+		wctx, stopWriter := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { s.writer(wctx); close(done) }()
+		defer func() { stopWriter(); <-done }()
 	}
 	var leaseChanged <-chan lease.State
 	if s.opts.Lease != nil {
@@ -331,6 +345,9 @@ func (s *Service) Run(ctx context.Context) error {
 		case r := <-s.air.recDone:
 			event = "recorded"
 			s.recorded(r)
+		case err := <-s.written:
+			event = "written"
+			s.safely(event, func() bool { s.wrote(err); return true })
 		case st := <-leaseChanged:
 			event = "lease"
 			s.safely(event, func() bool { s.leaseChanged(st); return true })
@@ -573,19 +590,70 @@ func (s *Service) build(reason string, at time.Time) (*publish.Site, error) {
 	return site, nil
 }
 
-// write writes site to Out. A failure is logged and shown on /healthz, and
-// Run retries it; the site is served from memory all the same.
+// write hands site to the writer (or, before Run, writes it at once). A
+// failure is logged and shown on /healthz, and Run retries it; the site is
+// served from memory all the same.
 func (s *Service) write(site *publish.Site) {
-	if s.opts.Out == nil || !s.fence("write") {
+	if s.opts.Out == nil || !s.leading {
 		return
 	}
-	if err := s.opts.Out.Write(site); err != nil {
+	if !s.running {
+		s.wrote(s.writeFenced(site))
+		return
+	}
+	select {
+	case <-s.writes: // not yet taken: this one is newer
+	default:
+	}
+	s.writes <- site
+}
+
+// writer writes the sites it is handed to Out, one at a time, and tells
+// the loop how each went. It is Run's, and ends with it.
+func (s *Service) writer(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case site := <-s.writes:
+			err := s.writeFenced(site)
+			select {
+			case s.written <- err:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// errLeaseLost is a write a fence stopped.
+var errLeaseLost = errors.New("the lease is lost: another replica writes")
+
+// writeFenced writes site, if the lease (when there is one) still holds
+// just before.
+func (s *Service) writeFenced(site *publish.Site) error {
+	if l := s.opts.Lease; l != nil {
+		if err := l.Fence(context.Background()); err != nil {
+			return fmt.Errorf("%w (%v)", errLeaseLost, err)
+		}
+	}
+	return s.opts.Out.Write(site)
+}
+
+// wrote is a write's end, in the loop.
+func (s *Service) wrote(err error) {
+	switch {
+	case errors.Is(err, errLeaseLost):
+		s.log.Warn("lease: lost before writing; standing by", "err", err)
+		s.standBy()
+		return
+	case err != nil:
 		s.metrics.writeFailure()
 		if s.writeErr == "" {
 			s.log.Error("write failed; serving from memory, and trying again", "out", s.opts.Out.String(), "err", err)
 		}
 		s.writeErr = err.Error()
-	} else if s.writeErr != "" {
+	case s.writeErr != "":
 		s.log.Info("write succeeded again", "out", s.opts.Out.String())
 		s.writeErr = ""
 	}

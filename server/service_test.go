@@ -573,6 +573,7 @@ func TestWriteFailureRetried(t *testing.T) {
 	out.fails.Store(3)
 	writeConfig(t, path, "Second", "0 13 * * SUN", "1h")
 	h.settle("reload")
+	h.wait("written") // the writer writes beside the loop
 	if got := h.feed().Title; got != "Second" {
 		t.Errorf("served %q from memory, want the new edit", got)
 	}
@@ -584,6 +585,7 @@ func TestWriteFailureRetried(t *testing.T) {
 	for _, d := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
 		h.clk.Advance(d)
 		h.wait("write retry")
+		h.wait("written")
 	}
 	if hz := h.health(); hz["status"] != "ok" || hz["last_write_error"] != nil {
 		t.Errorf("health after the write succeeded: %v", hz)
