@@ -88,28 +88,22 @@ func Plan(st *station.Station, prev State, now Published) ([]Event, State) {
 	for _, a := range sched.Airings(prev.At.Add(-sched.MaxDuration()), now.At.Add(1)) {
 		startedNow := a.Start.After(prev.At) && !a.Start.After(now.At)
 		endedNow := a.End.After(prev.At) && !a.End.After(now.At)
-		base := Event{Station: st.Name, Show: a.Show.ID, Airing: a.ID, Episode: a.Episode}
+		// An airing that started (or ended) since: its event, and for a
+		// live one its feed's live item turning live (or ended).
+		tell := func(typ, reason string, at time.Time) {
+			e := Event{ID: typ + ":" + a.ID, Type: typ, At: at, Station: st.Name, Show: a.Show.ID, Airing: a.ID, Episode: a.Episode}
+			out = append(out, e)
+			if a.Kind == scheduler.Live {
+				e.ID, e.Type, e.Feed, e.Reason = FeedUpdated+":"+a.Show.ID+":"+reason+":"+a.ID, FeedUpdated, feedURL(a.Show.ID), reason
+				out = append(out, e)
+				explained[a.Show.ID] = true
+			}
+		}
 		switch {
 		case startedNow && !endedNow:
-			e := base
-			e.ID, e.Type, e.At = AiringStarted+":"+a.ID, AiringStarted, a.Start
-			out = append(out, e)
-			if a.Kind == scheduler.Live {
-				f := base
-				f.ID, f.Type, f.At, f.Feed, f.Reason = FeedUpdated+":"+a.Show.ID+":live:"+a.ID, FeedUpdated, a.Start, feedURL(a.Show.ID), ReasonLive
-				out = append(out, f)
-				explained[a.Show.ID] = true
-			}
+			tell(AiringStarted, ReasonLive, a.Start)
 		case endedNow && !startedNow:
-			e := base
-			e.ID, e.Type, e.At = AiringEnded+":"+a.ID, AiringEnded, a.End
-			out = append(out, e)
-			if a.Kind == scheduler.Live {
-				f := base
-				f.ID, f.Type, f.At, f.Feed, f.Reason = FeedUpdated+":"+a.Show.ID+":liveEnd:"+a.ID, FeedUpdated, a.End, feedURL(a.Show.ID), ReasonLiveEnd
-				out = append(out, f)
-				explained[a.Show.ID] = true
-			}
+			tell(AiringEnded, ReasonLiveEnd, a.End)
 		}
 	}
 	for _, show := range slices.Sorted(maps.Keys(now.Feeds)) {

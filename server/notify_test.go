@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,24 +21,12 @@ func notifyStation(t *testing.T, c *catcher.Catcher) string {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
 	path := filepath.Join(dir, "onair.yaml")
-	os.WriteFile(path, []byte(fmt.Sprintf(`station:
-  name: Notify Radio
-  timezone: UTC
-  base_url: https://radio.example.org
-  stream_url: https://radio.example.org/live.mp3
-  notify:
-    podping: {url: "%[1]s/podping", token: pp-token}
-    websub: ["%[1]s/hub"]
-    pubnotify: "%[1]s/pubnotify"
-    webhooks: ["%[1]s/hook"]
-    secret: hook-secret
-shows:
-  - id: t
+	os.WriteFile(path, []byte(c.Station(`  - id: t
     title: Test Hour
     recordings: {dir: archive}
     slots:
       - {kind: live, once: 2026-11-27 13:00, duration: 1h}
-`, c.URL)), 0o644)
+`)), 0o644)
 	return path
 }
 

@@ -35,23 +35,11 @@ func TestNotifyExactlyOnce(t *testing.T) {
 	state := filepath.Join(dir, "state")
 	t0 := time.Now().UTC().Truncate(time.Second).Add(4 * time.Second)
 	cfg := filepath.Join(dir, "onair.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`station:
-  name: Notify Radio
-  timezone: UTC
-  base_url: https://radio.example.org
-  stream_url: https://radio.example.org/live.mp3
-  notify:
-    podping: {url: "%[1]s/podping", token: pp-token}
-    websub: ["%[1]s/hub"]
-    pubnotify: "%[1]s/pubnotify"
-    webhooks: ["%[1]s/hook"]
-    secret: hook-secret
-shows:
-  - id: t
+	os.WriteFile(cfg, []byte(c.Station(fmt.Sprintf(`  - id: t
     title: Test Hour
     slots:
-      - {kind: live, once: "%[2]s", duration: 6s}
-`, c.URL, t0.Format("2006-01-02 15:04:05"))), 0o644)
+      - {kind: live, once: "%s", duration: 6s}
+`, t0.Format("2006-01-02 15:04:05")))), 0o644)
 	args := "--config " + cfg + " --state " + state + " --listen 127.0.0.1:0 --no-cache"
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()

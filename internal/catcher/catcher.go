@@ -5,6 +5,7 @@
 package catcher
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -92,4 +93,23 @@ func (c *Catcher) Caught(path string) []Request {
 		}
 	}
 	return out
+}
+
+// Station is a station's YAML whose notifications all go to the catcher:
+// Podping (token pp-token), a hub, the Podcast Index and a webhook
+// (secret hook-secret). shows is the YAML of its shows list.
+func (c *Catcher) Station(shows string) string {
+	return fmt.Sprintf(`station:
+  name: Notify Radio
+  timezone: UTC
+  base_url: https://radio.example.org
+  stream_url: https://radio.example.org/live.mp3
+  notify:
+    podping: {url: "%[1]s/podping", token: pp-token}
+    websub: ["%[1]s/hub"]
+    pubnotify: "%[1]s/pubnotify"
+    webhooks: ["%[1]s/hook"]
+    secret: hook-secret
+shows:
+%[2]s`, c.URL, shows)
 }
