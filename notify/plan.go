@@ -69,7 +69,7 @@ type Published struct {
 // was is not; one that was on when it went down and ended since is told
 // ended.
 func Plan(st *station.Station, prev State, now Published) ([]Event, State) {
-	next := State{At: now.At, Feeds: now.Feeds, Episodes: now.Episodes}
+	next := State(now)
 	if prev.At.IsZero() || !now.At.After(prev.At) {
 		if !prev.At.IsZero() {
 			next.At = prev.At // the clock went back: keep the later instant
