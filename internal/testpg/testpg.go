@@ -6,6 +6,7 @@
 package testpg
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // bin finds a PostgreSQL program: in $PATH, or Debian's versioned
@@ -75,19 +78,27 @@ func Start(t testing.TB) string {
 			cmd.Process.Kill()
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
+	// Ready is a query answered, not a port open: postgres listens before
+	// it takes connections ("the database system is starting up").
+	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		conn, err := pgx.Connect(ctx, url)
 		if err == nil {
-			c.Close()
+			err = conn.Ping(ctx)
+			conn.Close(ctx)
+		}
+		cancel()
+		if err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("postgres did not listen within 20 s:\n%s", log.String())
+			t.Fatalf("postgres did not answer within 30 s (%v):\n%s", err, log.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	return url
 }
 
 func freePort(t testing.TB) int {
