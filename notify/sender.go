@@ -30,6 +30,10 @@ type Sender struct {
 	Clock  clock.Clock
 	Client *http.Client // default: requestTimeout a request
 	Log    *slog.Logger
+	// Fence, when set, is asked before each request: an error (the
+	// replica no longer leads) leaves the delivery pending, for the
+	// leader, and the worker waits to be woken or stopped.
+	Fence func(context.Context) error
 
 	mu      sync.Mutex
 	workers map[string]*worker // by endpoint ID
@@ -190,6 +194,17 @@ func (s *Sender) run(ctx context.Context, w *worker) {
 				return
 			}
 			continue
+		}
+		if s.Fence != nil {
+			if err := s.Fence(ctx); err != nil {
+				log.Warn("notify: not sending: this replica no longer leads", "event", d.Event.ID, "err", err)
+				select {
+				case <-w.wake:
+					continue
+				case <-ctx.Done():
+					return
+				}
+			}
 		}
 		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		err = w.ep.send(rctx, s.client(), d.Event)

@@ -116,6 +116,9 @@ func (s *Service) applyAir(at time.Time) bool {
 	if s.air.known && want == have {
 		return true
 	}
+	if !s.fence("drive Liquidsoap") {
+		return true // the leader drives it
+	}
 	ls := &playout.Liquidsoap{Addr: po.Liquidsoap}
 	ctx := s.ctx
 	var err error
@@ -199,6 +202,9 @@ func (s *Service) startRecording(a scheduler.Airing) {
 		if _, err := os.Stat(name(f.Ext)); err == nil {
 			return // recorded already
 		}
+	}
+	if !s.fence("record") {
+		return
 	}
 	set := s.st.Show(a.Show.ID)
 	path := name("mp3")

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,9 +15,11 @@ import (
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/onair-radio/onair/internal/catcher"
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/testpg"
 	"github.com/onair-radio/onair/lease"
+	"github.com/onair-radio/onair/notify"
 	"github.com/onair-radio/onair/output"
 )
 
@@ -165,5 +168,53 @@ func TestBucketDown(t *testing.T) {
 	h.wait("written")
 	if e := h.health()["last_write_error"]; e != nil {
 		t.Errorf("after the store came back: %v", e)
+	}
+}
+
+// TestNotifyHandover: two replicas share the lease and the outbox (in
+// PostgreSQL). The leader tells live; it stops; the standby leads and,
+// planning from the shared state, tells liveEnd at the airing's end and
+// nothing twice.
+func TestNotifyHandover(t *testing.T) {
+	url := testpg.Start(t)
+	c := catcher.New(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(c.Station(`  - id: t
+    title: Test Hour
+    slots:
+      - {kind: live, once: 2026-11-27 13:00, duration: 1h}
+`)), 0o644)
+	replica := func() *harness {
+		box, err := notify.OpenPostgres(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := lease.New(url, lease.Key("Notify Radio"), clock.System(0), nil)
+		h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Outbox: box, Lease: l})
+		t.Cleanup(func() { box.Close() })
+		return h
+	}
+	role := func(h *harness) string { r, _ := h.health()["role"].(string); return r }
+	a := replica()
+	waitForWithin(t, 30*time.Second, func() bool { return role(a) == "leader" })
+	b := replica()
+	start := time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)
+	a.clk.AdvanceTo(start)
+	b.clk.AdvanceTo(start) // the standby publishes too (it serves), and tells nothing
+	waitForWithin(t, 5*time.Second, func() bool { return podpings(c) == "live" })
+	a.stop()
+	b.clk.AdvanceTo(start.Add(10 * time.Minute))
+	waitForWithin(t, lease.Retry+3*time.Second, func() bool { return role(b) == "leader" })
+	b.clk.AdvanceTo(start.Add(time.Hour))
+	waitForWithin(t, 5*time.Second, func() bool { return podpings(c) == "live liveEnd" })
+	time.Sleep(200 * time.Millisecond)
+	if got := podpings(c); got != "live liveEnd" {
+		t.Errorf("podping heard %q", got)
+	}
+	types := strings.Fields(webhookTypes(c))
+	slices.Sort(types)
+	if got := strings.Join(types, " "); got != "airing.ended airing.started feed.updated/live feed.updated/liveEnd" {
+		t.Errorf("webhooks: %s", got)
 	}
 }
