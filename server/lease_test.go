@@ -212,7 +212,7 @@ func TestNotifyHandover(t *testing.T) {
 	if got := podpings(c); got != "live liveEnd" {
 		t.Errorf("podping heard %q", got)
 	}
-	types := strings.Fields(webhookTypes(c))
+	types := strings.Fields(c.Hooks())
 	slices.Sort(types)
 	if got := strings.Join(types, " "); got != "airing.ended airing.started feed.updated/live feed.updated/liveEnd" {
 		t.Errorf("webhooks: %s", got)

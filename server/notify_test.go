@@ -41,21 +41,6 @@ func notified(t *testing.T, path, dir string, at time.Time) *harness {
 	return h
 }
 
-// webhookTypes lists the webhook events the catcher got, in order.
-func webhookTypes(c *catcher.Catcher) string {
-	var out []string
-	for _, r := range c.Caught("/hook") {
-		var e notify.Event
-		json.Unmarshal([]byte(r.Body), &e)
-		s := e.Type
-		if e.Reason != "" {
-			s += "/" + e.Reason
-		}
-		out = append(out, s)
-	}
-	return strings.Join(out, " ")
-}
-
 func podpings(c *catcher.Catcher) string {
 	var out []string
 	for _, r := range c.Caught("/podping") {
@@ -78,11 +63,11 @@ func TestNotifyAirTime(t *testing.T) {
 	}
 	start := time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)
 	h.clk.AdvanceTo(start)
-	waitFor(t, func() bool { return podpings(c) == "live" && webhookTypes(c) == "airing.started feed.updated/live" })
+	waitFor(t, func() bool { return podpings(c) == "live" && c.Hooks() == "airing.started feed.updated/live" })
 	waitFor(t, func() bool { return len(c.Caught("/hub")) == 1 && len(c.Caught("/pubnotify")) == 1 })
 	h.clk.AdvanceTo(start.Add(time.Hour))
 	waitFor(t, func() bool {
-		return podpings(c) == "live liveEnd" && webhookTypes(c) == "airing.started feed.updated/live airing.ended feed.updated/liveEnd"
+		return podpings(c) == "live liveEnd" && c.Hooks() == "airing.started feed.updated/live airing.ended feed.updated/liveEnd"
 	})
 	waitFor(t, func() bool { return len(c.Caught("/hub")) == 2 && len(c.Caught("/pubnotify")) == 2 })
 	// Its recording lands: an episode, and the feed's update.
@@ -90,7 +75,7 @@ func TestNotifyAirTime(t *testing.T) {
 	h.settle("recordings")
 	waitFor(t, func() bool {
 		h.clk.Advance(100 * time.Millisecond) // an update waits to be coalesced
-		hooks := webhookTypes(c)
+		hooks := c.Hooks()
 		return podpings(c) == "live liveEnd update" &&
 			(strings.HasSuffix(hooks, "feed.updated/liveEnd episode.published feed.updated/update") || strings.HasSuffix(hooks, "feed.updated/liveEnd feed.updated/update episode.published"))
 	})
@@ -138,7 +123,7 @@ func TestNotifyAcrossRestarts(t *testing.T) {
 	run(time.Date(2026, 11, 27, 13, 20, 0, 0, time.UTC))
 	run(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
 	waitFor(t, func() bool { return podpings(c) == "live liveEnd" })
-	if got := webhookTypes(c); got != "airing.started feed.updated/live airing.ended feed.updated/liveEnd" {
+	if got := c.Hooks(); got != "airing.started feed.updated/live airing.ended feed.updated/liveEnd" {
 		t.Errorf("webhooks: %s", got)
 	}
 	if n := len(c.Caught("/hub")); n != 2 {
@@ -154,7 +139,7 @@ func TestNotifyAcrossRestarts(t *testing.T) {
 	h = notified(t, path2, dir2, time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
 	waitFor(t, func() bool {
 		h.clk.Advance(100 * time.Millisecond) // an update waits to be coalesced
-		return podpings(c2) == "update" && webhookTypes(c2) == "feed.updated/update"
+		return podpings(c2) == "update" && c2.Hooks() == "feed.updated/update"
 	})
 	h.stop()
 }

@@ -46,7 +46,7 @@ func TestNotifyExactlyOnce(t *testing.T) {
 		deadline := time.Now().Add(15 * time.Second)
 		for !cond() {
 			if time.Now().After(deadline) {
-				t.Fatalf("not within 15 s: %s (podping %d tries, %v; hooks %s)", what, c.Tries("/podping"), c.Caught("/podping"), hookTypes(c))
+				t.Fatalf("not within 15 s: %s (podping %d tries, %v; hooks %s)", what, c.Tries("/podping"), c.Caught("/podping"), c.Hooks())
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -104,7 +104,7 @@ func TestNotifyExactlyOnce(t *testing.T) {
 	}
 	// A refused delivery is retried after the ones behind it: the order
 	// may differ, the set may not.
-	types := strings.Fields(hookTypes(c))
+	types := strings.Fields(c.Hooks())
 	slices.Sort(types)
 	if got := strings.Join(types, " "); got != "airing.ended airing.started feed.updated/live feed.updated/liveEnd" {
 		t.Errorf("webhooks: %s", got)
@@ -157,18 +157,4 @@ func outbox(addr string) (pending, failing int) {
 		failing += e.Failing
 	}
 	return pending, failing
-}
-
-func hookTypes(c *catcher.Catcher) string {
-	var out []string
-	for _, r := range c.Caught("/hook") {
-		var e notify.Event
-		json.Unmarshal([]byte(r.Body), &e)
-		s := e.Type
-		if e.Reason != "" {
-			s += "/" + e.Reason
-		}
-		out = append(out, s)
-	}
-	return strings.Join(out, " ")
 }

@@ -5,10 +5,12 @@
 package catcher
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,4 +114,20 @@ func (c *Catcher) Station(shows string) string {
     secret: hook-secret
 shows:
 %[2]s`, c.URL, shows)
+}
+
+// Hooks lists the webhook events /hook accepted, in order: each its type,
+// and for a feed's update its reason (feed.updated/live).
+func (c *Catcher) Hooks() string {
+	var out []string
+	for _, r := range c.Caught("/hook") {
+		var e struct{ Type, Reason string }
+		json.Unmarshal([]byte(r.Body), &e)
+		s := e.Type
+		if e.Reason != "" {
+			s += "/" + e.Reason
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
 }
