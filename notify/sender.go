@@ -107,8 +107,8 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Stop stops the workers and waits for them. A request in flight is
-// abandoned; its delivery stays pending, to be made by the next run.
+// Stop stops the workers and waits for them: a request in flight is
+// finished (within its timeout) and recorded.
 func (s *Sender) Stop() {
 	s.mu.Lock()
 	for _, w := range s.workers {
@@ -206,12 +206,12 @@ func (s *Sender) run(ctx context.Context, w *worker) {
 				}
 			}
 		}
-		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		// A request under way when the worker is stopped (a shutdown, a
+		// leader standing by) is finished and recorded, not abandoned: an
+		// endpoint that answered is not told again by the next leader.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
 		err = w.ep.send(rctx, s.client(), d.Event)
 		cancel()
-		if ctx.Err() != nil {
-			return // stopping: the delivery stays pending
-		}
 		now = s.Clock.Now()
 		if err == nil {
 			if err := s.Outbox.done(context.WithoutCancel(ctx), d, now); err != nil {

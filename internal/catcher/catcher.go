@@ -24,6 +24,9 @@ type Catcher struct {
 	fails map[string]int
 	hang  map[string]bool
 	tries map[string]int
+	// released ends every held request (Release).
+	released chan struct{}
+	once     sync.Once
 }
 
 // Request is one request the catcher accepted.
@@ -38,7 +41,7 @@ type Request struct {
 
 // New starts a catcher, closed when the test ends.
 func New(t testing.TB) *Catcher {
-	c := &Catcher{fails: make(map[string]int), hang: make(map[string]bool), tries: make(map[string]int)}
+	c := &Catcher{fails: make(map[string]int), hang: make(map[string]bool), tries: make(map[string]int), released: make(chan struct{})}
 	c.Server = httptest.NewServer(http.HandlerFunc(c.serve))
 	t.Cleanup(c.Close)
 	return c
@@ -50,7 +53,11 @@ func (c *Catcher) serve(w http.ResponseWriter, r *http.Request) {
 	c.tries[r.URL.Path]++
 	if c.hang[r.URL.Path] {
 		c.mu.Unlock()
-		<-r.Context().Done()
+		select {
+		case <-r.Context().Done():
+		case <-c.released:
+			http.Error(w, "held, then let go", http.StatusServiceUnavailable)
+		}
 		return
 	}
 	if c.fails[r.URL.Path] > 0 {
@@ -75,6 +82,11 @@ func (c *Catcher) Hang(path string) {
 	c.mu.Lock()
 	c.hang[path] = true
 	c.mu.Unlock()
+}
+
+// Release lets every held request go (refused), now and from now on.
+func (c *Catcher) Release() {
+	c.once.Do(func() { close(c.released) })
 }
 
 // Tries is how many attempts path has had, accepted or not.
