@@ -239,7 +239,7 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 		}
 	}
 	for show, eps := range next.Episodes {
-		if old, ok := prev.Episodes[show]; !ok || !slices.Equal(old, eps) {
+		if old, ok := prev.Episodes[show]; !ok || !same(old, eps) && !slices.Equal(old, eps) {
 			if err := set("episodes:"+show, strings.Join(eps, "\n")); err != nil {
 				return 0, err
 			}

@@ -51,6 +51,12 @@ type State struct {
 	Episodes map[string][]string // show id → its published episodes, sorted
 }
 
+// same says a and b are one list (not merely equal ones): a show whose
+// recordings did not change keeps its list from publish to publish.
+func same(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // Published is what a publish put out, for Plan.
 type Published struct {
 	At       time.Time
@@ -120,6 +126,9 @@ func Plan(st *station.Station, prev State, now Published) ([]Event, State) {
 		old, ok := prev.Episodes[show]
 		if !ok {
 			continue // a show new to the state: its archive is no news
+		}
+		if same(old, now.Episodes[show]) {
+			continue // the list a publish reused: nothing new in it
 		}
 		for _, ep := range now.Episodes[show] {
 			if _, found := slices.BinarySearch(old, ep); !found {

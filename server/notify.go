@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/notify"
 )
 
@@ -14,7 +15,16 @@ import (
 type notifier struct {
 	state  notify.State
 	sender *notify.Sender
-	err    string // the last commit that failed; "" once one succeeds
+	// episodes is each show's list of published episodes, kept with the
+	// recordings it was made of: a publish that reuses a show's
+	// recordings reuses its list, and Plan knows it unchanged at a glance.
+	episodes map[string]episodeList
+	err      string // the last commit that failed; "" once one succeeds
+}
+
+type episodeList struct {
+	recs []archive.Recording
+	ids  []string
 }
 
 // startNotify reads what the outbox last knew of.
@@ -48,12 +58,7 @@ func (s *Service) notifyPublished(snap *Snapshot) {
 		if d := snap.docs["feeds/"+set.ID+".xml"]; d != nil {
 			pub.Feeds[set.ID] = strings.Trim(d.etag, `"`)
 		}
-		eps := make([]string, 0, len(site.Recordings[set.ID]))
-		for _, r := range site.Recordings[set.ID] {
-			eps = append(eps, r.Episode)
-		}
-		slices.Sort(eps)
-		pub.Episodes[set.ID] = eps
+		pub.Episodes[set.ID] = s.episodeIDs(set.ID, site.Recordings[set.ID])
 	}
 	events, next := notify.Plan(s.st, s.notify.state, pub)
 	start := time.Now()
@@ -71,6 +76,24 @@ func (s *Service) notifyPublished(snap *Snapshot) {
 		s.notify.sender.Wake()
 	}
 	s.notify.sender.Refresh(context.WithoutCancel(s.ctx))
+}
+
+// episodeIDs is a show's published episodes, sorted; the list of the last
+// publish when its recordings are the same slice.
+func (s *Service) episodeIDs(show string, recs []archive.Recording) []string {
+	if last, ok := s.notify.episodes[show]; ok && len(last.recs) == len(recs) && (len(recs) == 0 || &last.recs[0] == &recs[0]) {
+		return last.ids
+	}
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs {
+		ids = append(ids, r.Episode)
+	}
+	slices.Sort(ids)
+	if s.notify.episodes == nil {
+		s.notify.episodes = make(map[string]episodeList)
+	}
+	s.notify.episodes[show] = episodeList{recs, ids}
+	return ids
 }
 
 // notifyStatus is what /healthz says of the notifications: the outbox, as
