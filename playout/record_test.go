@@ -97,16 +97,7 @@ func TestRecordDropAndRejoin(t *testing.T) {
 	// A .part left by a run that stopped mid-airing, in the middle of
 	// writing a frame, is continued from its last whole frame.
 	os.WriteFile(path+".part", append(frames(3), oneFrame[:50]...), 0o644)
-	rc := &Recorder{Clock: clk}
-	type out struct {
-		res Result
-		err error
-	}
-	done := make(chan out, 1)
-	go func() {
-		res, err := rc.Record(context.Background(), Recording{URL: srv.URL + "/air", Path: at(path), Until: t0.Add(time.Hour)})
-		done <- out{res, err}
-	}()
+	done := recordAsync(context.Background(), &Recorder{Clock: clk}, Recording{URL: srv.URL + "/air", Path: at(path), Until: t0.Add(time.Hour)})
 	<-src.joins
 	// Joined mid-frame: the bytes before the first frame are dropped.
 	src.chunks <- append(oneFrame[100:], frames(3)...)
@@ -147,11 +138,7 @@ func TestRecordNothing(t *testing.T) {
 	srv := httptest.NewServer(src)
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
-	done := make(chan error, 1)
-	go func() {
-		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Minute)})
-		done <- err
-	}()
+	done := recordAsync(context.Background(), &Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Minute)})
 	// It keeps trying, a second, two, four... apart, until the end.
 	for i := 0; i < 6; i++ {
 		for clk.Timers() < 2 {
@@ -159,7 +146,7 @@ func TestRecordNothing(t *testing.T) {
 		}
 		clk.Advance(10 * time.Second)
 	}
-	err := <-done
+	err := (<-done).err
 	if err == nil || !strings.Contains(err.Error(), "nothing was recorded") || !strings.Contains(err.Error(), "503") {
 		t.Errorf("err = %v", err)
 	}
@@ -175,16 +162,12 @@ func TestRecordStopped(t *testing.T) {
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := (&Recorder{Clock: clock.NewFake(t0)}).Record(ctx, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour)})
-		done <- err
-	}()
+	done := recordAsync(ctx, &Recorder{Clock: clock.NewFake(t0)}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour)})
 	<-src.joins
 	src.chunks <- frames(3)
 	waitSize(t, path+".part", int64(len(frames(2))))
 	cancel() // the service stops mid-airing
-	if err := <-done; err != context.Canceled {
+	if err := (<-done).err; err != context.Canceled {
 		t.Errorf("err = %v", err)
 	}
 	if b, _ := os.ReadFile(path + ".part"); !bytes.Equal(b, frames(3)) {
@@ -202,11 +185,7 @@ func TestRecordEndMoves(t *testing.T) {
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
 	ends := make(chan time.Time, 1)
-	done := make(chan error, 1)
-	go func() {
-		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour), Ends: ends})
-		done <- err
-	}()
+	done := recordAsync(context.Background(), &Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour), Ends: ends})
 	<-src.joins
 	src.chunks <- frames(3)
 	ends <- t0.Add(2 * time.Hour)
@@ -215,13 +194,13 @@ func TestRecordEndMoves(t *testing.T) {
 	}
 	clk.AdvanceTo(t0.Add(time.Hour))
 	select {
-	case err := <-done:
-		t.Fatalf("ended at the old end: %v", err)
+	case o := <-done:
+		t.Fatalf("ended at the old end: %v", o.err)
 	case <-time.After(50 * time.Millisecond):
 	}
 	ends <- t0.Add(90 * time.Minute) // now past: at once
 	clk.AdvanceTo(t0.Add(100 * time.Minute))
-	if err := <-done; err != nil {
+	if err := (<-done).err; err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, frames(3)) {
@@ -262,10 +241,10 @@ type outcome struct {
 }
 
 // recordAsync records in the background.
-func recordAsync(rc *Recorder, r Recording) <-chan outcome {
+func recordAsync(ctx context.Context, rc *Recorder, r Recording) <-chan outcome {
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := rc.Record(context.Background(), r)
+		res, err := rc.Record(ctx, r)
 		done <- outcome{res, err}
 	}()
 	return done
@@ -294,7 +273,7 @@ func TestRecordAAC(t *testing.T) {
 	srv := httptest.NewServer(src)
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
-	done := recordAsync(&Recorder{Clock: clk, FFmpeg: ffmpeg}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
+	done := recordAsync(context.Background(), &Recorder{Clock: clk, FFmpeg: ffmpeg}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour),
 		Tags: Tags{Title: "Progressive Radio News Hour, Nov 29, 2026", Artist: "PRN", Date: "2026-11-29"}})
 	<-src.joins
 	src.chunks <- aac
@@ -322,16 +301,12 @@ func TestRecordAACWithoutFFmpeg(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "prn-2026-11-29.mp3")
-	done := make(chan error, 1)
-	go func() {
-		_, err := (&Recorder{Clock: clk}).Record(context.Background(), Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour)})
-		done <- err
-	}()
+	done := recordAsync(context.Background(), &Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour)})
 	<-src.joins
 	src.chunks <- testmedia.ADTS(10)
 	waitSize(t, at(path)("m4a")+".part", int64(9*testmedia.ADTSFrameBytes))
 	clk.AdvanceTo(t0.Add(time.Hour))
-	err := <-done
+	err := (<-done).err
 	if err == nil || !strings.Contains(err.Error(), "install ffmpeg") {
 		t.Errorf("err = %v", err)
 	}
@@ -378,7 +353,7 @@ func recordWhole(t *testing.T, ffmpeg string, audio []byte, path string, tags Ta
 	src := newStream()
 	srv := httptest.NewServer(src)
 	defer srv.Close()
-	done := recordAsync(&Recorder{Clock: clk, FFmpeg: ffmpeg}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour), Tags: tags, Normalize: normalize})
+	done := recordAsync(context.Background(), &Recorder{Clock: clk, FFmpeg: ffmpeg}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Hour), Tags: tags, Normalize: normalize})
 	<-src.joins
 	src.chunks <- audio
 	for { // all but the last frame, which waits for the end
@@ -439,7 +414,7 @@ func TestRecordPartWhenStreamDown(t *testing.T) {
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
 	os.WriteFile(path+".part", append(frames(5), oneFrame[:30]...), 0o644)
-	done := recordAsync(&Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Minute)})
+	done := recordAsync(context.Background(), &Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Until: t0.Add(time.Minute)})
 	for clk.Timers() < 2 { // the end, and the backoff
 		time.Sleep(time.Millisecond)
 	}

@@ -37,17 +37,7 @@ func TestOnTheAir(t *testing.T) {
 	t.Cleanup(stream.Close) // after the service's own cleanup: it holds a recording's connection
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
-	path := filepath.Join(dir, "onair.yaml")
-	os.WriteFile(path, []byte(fmt.Sprintf(`station:
-  name: Air Test
-  timezone: UTC
-  stream_url: %s/air
-  playout:
-    liquidsoap: %s
-    icecast: {host: 127.0.0.1, password: hackme}
-    harbor: {password: studio}
-shows:
-  - id: t
+	path := playoutStation(t, dir, stream.URL, ls.Addr(), `  - id: t
     title: Test Hour
     recordings: {dir: archive}
     slots:
@@ -57,7 +47,7 @@ shows:
     title: Best Of
     slots:
       - {kind: rebroadcast, of: t, once: 2026-11-27 17:00, duration: 1h}
-`, stream.URL, ls.Addr())), 0o644)
+`)
 	h := start(t, path)
 	state := func() string {
 		live, playing := ls.State()
@@ -128,6 +118,26 @@ shows:
 	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Best Of\":%s"`, abs))
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC))
 	onAir(`live=false playing=""`)
+}
+
+// playoutStation writes dir/onair.yaml: a station whose air chain is the
+// (fake) Liquidsoap at lsAddr, whose stream is streamURL/air, with shows
+// (the YAML of its shows list).
+func playoutStation(t *testing.T, dir, streamURL, lsAddr, shows string) string {
+	path := filepath.Join(dir, "onair.yaml")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(`station:
+  name: Air Test
+  timezone: UTC
+  stream_url: %s/air
+  playout:
+    liquidsoap: %s
+    icecast: {host: 127.0.0.1, password: hackme}
+    harbor: {password: studio}
+shows:
+%s`, streamURL, lsAddr, shows)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // recordingStation writes dir/onair.yaml: a station with one show, t,
@@ -323,20 +333,10 @@ func TestSlowOutputDoesNotHoldTheAir(t *testing.T) {
 	t.Parallel()
 	ls := fakels.Start(t)
 	dir := t.TempDir()
-	path := filepath.Join(dir, "onair.yaml")
-	os.WriteFile(path, []byte(fmt.Sprintf(`station:
-  name: Air Test
-  timezone: UTC
-  stream_url: http://127.0.0.1:1/air
-  playout:
-    liquidsoap: %s
-    icecast: {host: 127.0.0.1, password: hackme}
-    harbor: {password: studio}
-shows:
-  - id: t
+	path := playoutStation(t, dir, "http://127.0.0.1:1", ls.Addr(), `  - id: t
     title: Test Hour
     slots: [{kind: live, once: 2026-11-27 13:30, duration: 1h}]
-`, ls.Addr())), 0o644)
+`)
 	out := &stuckOutput{release: make(chan struct{})}
 	h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Out: out})
 	t.Cleanup(func() { close(out.release) }) // before the service stops: its writer is stuck
