@@ -71,7 +71,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 				return err
 			}
 			defer d.Close()
-			if err := d.Write(site); err != nil {
+			if err := d.Write(cmd.Context(), site); err != nil {
 				return err
 			}
 			if c != nil {

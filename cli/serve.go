@@ -143,6 +143,7 @@ restarts.`,
 					return err
 				}
 				defer box.Close()
+				box.Guard = opts.Lease.Guard // a deposed leader's commits fail in the database
 				opts.Outbox = box
 			case state != "":
 				// The outbox of notifications: what each publish changed,

@@ -4,18 +4,35 @@
 // process dies or its network goes, its session ends and the lock is
 // free; a standby that tries every few seconds takes it.
 //
-// Each taking of the lock bumps a generation in the table onair_lease, in
-// the same session. A leader checks, before it acts (Fence) and every
-// second, that its connection answers and that the generation is still
-// its own; the moment either fails it is a standby, before it writes
-// again. A leader whose network went quiet stops on its own check within
-// two seconds; the database frees the lock once TCP keepalives give up on
-// the dead session (set to about ten seconds here), so a standby takes
-// over within fifteen.
+// Two leaders never act at once, even for a moment:
+//
+//   - Each taking of the lock bumps a generation in the table onair_lease,
+//     in the same session. A leader checks, every second and before each
+//     act (Fence), that its session answers and the generation is its own.
+//   - Each check that passes lets the leader act for Hold, counted from
+//     before the check was sent. Every act runs in a Context that ends
+//     when Hold has passed without another check passing (a stalled
+//     network, a hung database), or when the lease is lost: an upload,
+//     a recording or a request under way is cut off then, not finished.
+//   - A replica that takes the lock waits Grace (longer than Hold) before
+//     it acts. The lock was free, so the one before it can have heard no
+//     answer since; by the end of Grace its Hold has run out. (The first
+//     generation does not wait: no one led before it.)
+//   - Where the store can enforce it, it does: Guard makes a transaction
+//     fail in the database unless the generation is still this leader's.
+//
+// This rests on clocks that run at nearly the same rate (not on clocks
+// that agree), which Grace's margin over Hold allows for.
+//
+// The database frees a dead session's lock at once when the leader's
+// process dies (SIGKILL closes its socket), and when its network goes
+// once TCP keepalives give up on it (about five seconds, set here). A
+// standby then leads within Retry + Grace: within fifteen seconds.
 package lease
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -31,18 +48,32 @@ import (
 // Timing.
 const (
 	// Retry is how often a standby tries to take the lock.
-	Retry = 3 * time.Second
-	// check is how often a leader makes sure it still leads, and how
-	// long it waits for the answer.
+	Retry = 2 * time.Second
+	// Hold is how long a check that passed lets a leader act.
+	Hold = 3 * time.Second
+	// Grace is how long a replica that took the lock waits before it
+	// acts: Hold, and a margin for clock rates and the moment between a
+	// check and an act.
+	Grace = Hold + 2*time.Second
+	// Takeover bounds how long after the lock is free a standby leads:
+	// a retry, a check, and Grace.
+	Takeover = Retry + checkTimeout + Grace
+
+	// check is how often a leader makes sure it still leads, and
+	// checkTimeout how long it waits for the answer.
 	check        = time.Second
 	checkTimeout = 2 * time.Second
 	connTimeout  = 5 * time.Second
 )
 
+// ErrLost is why an act's Context ends: this replica no longer leads.
+var ErrLost = errors.New("lease: no longer the leader")
+
 // State is a replica's role.
 type State struct {
 	Leader     bool
-	Generation int64  // the generation it leads in; 0 for a standby
+	Taking     bool   // it took the lock, and leads once Grace has passed
+	Generation int64  // the generation it leads (or takes) in; 0 for a standby
 	Err        string // why it is not leading, when something failed
 	Changes    int64  // how often the role changed
 }
@@ -57,7 +88,15 @@ type Lease struct {
 	mu    sync.Mutex // guards conn: the check loop and Fence share it
 	conn  *pgx.Conn
 	state State
-	gen   int64
+	took  time.Duration // when (Mono) the lock was taken
+
+	// act is the leadership's context: cancelled when it ends, or when
+	// Hold passed since expires was last moved.
+	actMu   sync.Mutex
+	act     context.Context
+	stopAct context.CancelCauseFunc
+	expires time.Duration // Mono
+	armed   chan struct{} // tells the watchdog that expires moved
 
 	changed chan State
 }
@@ -75,7 +114,7 @@ func New(url string, key int64, clk clock.Clock, log *slog.Logger) *Lease {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Lease{url: url, key: key, clock: clk, log: log, changed: make(chan State, 16)}
+	return &Lease{url: url, key: key, clock: clk, log: log, changed: make(chan State, 16), armed: make(chan struct{}, 1)}
 }
 
 // Changed delivers each change of role, in order.
@@ -91,6 +130,10 @@ func (l *Lease) State() State {
 // Run takes part in the election until ctx is done; then it lets the
 // lock go (closing the session) and returns.
 func (l *Lease) Run(ctx context.Context) {
+	wctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { l.watch(wctx); close(watched) }()
+	defer func() { stopWatch(); <-watched }()
 	defer l.drop("stopped")
 	wait := time.Duration(0)
 	for {
@@ -101,27 +144,44 @@ func (l *Lease) Run(ctx context.Context) {
 			return
 		case <-t.C():
 		}
-		if l.State().Leader {
+		st := l.State()
+		switch {
+		case st.Leader:
 			if err := l.Fence(ctx); err != nil && ctx.Err() == nil {
 				l.drop(err.Error())
 				wait = 0 // try again at once: the lock may be free
 				continue
 			}
 			wait = check
-			continue
-		}
-		if err := l.try(ctx); err != nil && ctx.Err() == nil {
-			l.drop(err.Error())
-		}
-		if l.State().Leader {
+		case st.Taking:
+			sent := l.clock.Mono()
+			if err := l.verify(ctx); err != nil {
+				if ctx.Err() == nil {
+					l.drop(err.Error())
+				}
+				wait = 0
+				continue
+			}
+			if left := Grace - (sent - l.took); left > 0 {
+				wait = min(check, left)
+				continue
+			}
+			l.lead(sent)
 			wait = check
-		} else {
+		default:
+			if err := l.try(ctx); err != nil && ctx.Err() == nil {
+				l.drop(err.Error())
+			}
 			wait = Retry
+			if l.State().Taking {
+				wait = min(check, Grace)
+			}
 		}
 	}
 }
 
-// try connects if need be, and tries to take the lock.
+// try connects if need be, and tries to take the lock. Taken, the
+// replica waits Grace before it leads.
 func (l *Lease) try(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -132,16 +192,19 @@ func (l *Lease) try(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("lease: %w", err)
 		}
-		// The server notices a dead client within about ten seconds, and
-		// frees its lock.
-		cfg.RuntimeParams["tcp_keepalives_idle"] = "5"
-		cfg.RuntimeParams["tcp_keepalives_interval"] = "2"
+		// The server gives up on a silent client within about five
+		// seconds, and frees its lock.
+		cfg.RuntimeParams["tcp_keepalives_idle"] = "2"
+		cfg.RuntimeParams["tcp_keepalives_interval"] = "1"
 		cfg.RuntimeParams["tcp_keepalives_count"] = "3"
 		cfg.RuntimeParams["application_name"] = "onair lease"
 		conn, err := pgx.ConnectConfig(cctx, cfg)
 		if err != nil {
 			return fmt.Errorf("lease: connect: %w", err)
 		}
+		// And on one that stops acknowledging what it sends (PostgreSQL
+		// 12 and later; an older server keeps the keepalives alone).
+		conn.Exec(cctx, `SET tcp_user_timeout = 5000`)
 		if _, err := conn.Exec(cctx, `CREATE TABLE IF NOT EXISTS onair_lease (key BIGINT PRIMARY KEY, generation BIGINT NOT NULL)`); err != nil {
 			conn.Close(context.Background())
 			return fmt.Errorf("lease: %w", err)
@@ -167,20 +230,77 @@ func (l *Lease) try(ctx context.Context) error {
 		l.closeLocked()
 		return fmt.Errorf("lease: %w", err)
 	}
-	l.gen = gen
-	l.state = State{Leader: true, Generation: gen, Changes: l.state.Changes + 1}
-	l.log.Info("lease: leading", "generation", gen)
-	l.notify()
+	l.took = l.clock.Mono()
+	if gen == 1 {
+		// The first generation: no one led before it, so no one's acts
+		// can still be under way.
+		l.took -= Grace
+	}
+	l.state = State{Taking: true, Generation: gen, Changes: l.state.Changes}
+	l.log.Info("lease: taken; leading once the one before has surely stopped", "generation", gen, "in", Grace)
 	return nil
 }
 
-// Fence makes sure this replica still leads: its session answers and the
-// generation is its own. Call it before each act; an error means stop.
+// lead makes a replica that took the lock the leader, its last check sent
+// at sent (Mono).
+func (l *Lease) lead(sent time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.state.Taking {
+		return
+	}
+	l.actMu.Lock()
+	l.act, l.stopAct = context.WithCancelCause(context.Background())
+	l.actMu.Unlock()
+	l.confirm(sent)
+	l.state = State{Leader: true, Generation: l.state.Generation, Changes: l.state.Changes + 1}
+	l.log.Info("lease: leading", "generation", l.state.Generation)
+	l.notify()
+}
+
+// Fence makes sure this replica still leads: its session answers, the
+// generation is its own, and its Hold has not run out. Call it before each
+// act; an error means stop. A Fence that passes extends the Hold.
 func (l *Lease) Fence(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.state.Leader || l.conn == nil {
-		return errors.New("lease: not the leader")
+		return ErrLost
+	}
+	if err := l.acting(); err != nil {
+		return err
+	}
+	sent := l.clock.Mono()
+	if err := l.verifyLocked(ctx); err != nil {
+		return err
+	}
+	l.confirm(sent)
+	return nil
+}
+
+// acting is nil while the leadership's context lives.
+func (l *Lease) acting() error {
+	l.actMu.Lock()
+	defer l.actMu.Unlock()
+	if l.act == nil {
+		return ErrLost
+	}
+	if l.act.Err() != nil {
+		return context.Cause(l.act)
+	}
+	return nil
+}
+
+// verify checks, on the session, that the generation is this replica's.
+func (l *Lease) verify(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.verifyLocked(ctx)
+}
+
+func (l *Lease) verifyLocked(ctx context.Context) error {
+	if l.conn == nil {
+		return ErrLost
 	}
 	qctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
@@ -188,25 +308,111 @@ func (l *Lease) Fence(ctx context.Context) error {
 	if err := l.conn.QueryRow(qctx, `SELECT generation FROM onair_lease WHERE key = $1`, l.key).Scan(&gen); err != nil {
 		return fmt.Errorf("lease: lost: %w", err)
 	}
-	if gen != l.gen {
-		return fmt.Errorf("lease: lost: generation %d leads, not %d", gen, l.gen)
+	if gen != l.state.Generation {
+		return fmt.Errorf("lease: lost: generation %d leads, not %d", gen, l.state.Generation)
 	}
 	return nil
 }
 
-// drop makes this replica a standby, closing its session (which frees the
-// lock, if the database still thinks it holds it).
+// confirm lets the leader act until Hold after sent (Mono), the moment
+// before a check that passed.
+func (l *Lease) confirm(sent time.Duration) {
+	l.actMu.Lock()
+	if e := sent + Hold; e > l.expires {
+		l.expires = e
+	}
+	l.actMu.Unlock()
+	select {
+	case l.armed <- struct{}{}:
+	default:
+	}
+}
+
+// watch ends the leadership's context when its Hold runs out. It is Run's.
+func (l *Lease) watch(ctx context.Context) {
+	t := l.clock.NewTimer(0)
+	t.Stop()
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.armed:
+		case <-t.C():
+		}
+		l.actMu.Lock()
+		if l.act != nil && l.act.Err() == nil {
+			if left := l.expires - l.clock.Mono(); left > 0 {
+				t.Reset(left)
+			} else {
+				l.stopAct(fmt.Errorf("%w: no check passed for %s", ErrLost, Hold))
+				l.log.Warn("lease: no check passed in time; acting no more", "hold", Hold)
+			}
+		}
+		l.actMu.Unlock()
+	}
+}
+
+// Context is a context for one act of the leader's: it ends with parent,
+// or when this replica stops leading (its lease lost, or not confirmed
+// within Hold), whichever comes first; its Cause says which. For a
+// replica that does not lead it is done already.
+func (l *Lease) Context(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	l.actMu.Lock()
+	act := l.act
+	l.actMu.Unlock()
+	if act == nil {
+		cancel(ErrLost)
+		return ctx, func() { cancel(context.Canceled) }
+	}
+	stop := context.AfterFunc(act, func() { cancel(context.Cause(act)) })
+	return ctx, func() { stop(); cancel(context.Canceled) }
+}
+
+// Guard makes tx (on the lease's database) fail unless this replica still
+// leads: run first in a transaction, it reads the generation and holds it
+// (FOR SHARE) until the transaction ends, so that another replica's taking
+// of the lock waits for the commit, or the commit fails. The store
+// enforces it, not only this process.
+func (l *Lease) Guard(ctx context.Context, tx *sql.Tx) error {
+	st := l.State()
+	if !st.Leader {
+		return ErrLost
+	}
+	if err := l.acting(); err != nil {
+		return err
+	}
+	var gen int64
+	if err := tx.QueryRowContext(ctx, `SELECT generation FROM onair_lease WHERE key = $1 FOR SHARE`, l.key).Scan(&gen); err != nil {
+		return fmt.Errorf("lease: guard: %w", err)
+	}
+	if gen != st.Generation {
+		return fmt.Errorf("%w: generation %d leads, not %d", ErrLost, gen, st.Generation)
+	}
+	return nil
+}
+
+// drop makes this replica a standby: its acts' contexts end first, then
+// its session closes (which frees the lock, if the database still thinks
+// it holds it).
 func (l *Lease) drop(why string) {
+	l.actMu.Lock()
+	if l.act != nil {
+		l.stopAct(fmt.Errorf("%w: %s", ErrLost, why))
+		l.act, l.stopAct, l.expires = nil, nil, 0
+	}
+	l.actMu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.closeLocked()
 	if l.state.Leader {
-		l.log.Warn("lease: no longer leading", "generation", l.gen, "why", why)
+		l.log.Warn("lease: no longer leading", "generation", l.state.Generation, "why", why)
 		l.state = State{Err: why, Changes: l.state.Changes + 1}
 		l.notify()
 		return
 	}
-	l.state.Err = why
+	l.state = State{Err: why, Changes: l.state.Changes}
 }
 
 func (l *Lease) closeLocked() {

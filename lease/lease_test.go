@@ -2,11 +2,15 @@ package lease
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/testpg"
@@ -28,6 +32,8 @@ func start(t *testing.T, url string, key int64) *replica {
 }
 
 func (r *replica) stop() { r.cancel(); <-r.done }
+
+func TestMain(m *testing.M) { os.Exit(testpg.Run(m)) }
 
 func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) time.Duration {
 	t.Helper()
@@ -51,7 +57,7 @@ func TestOneLeader(t *testing.T) {
 	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
 	b := start(t, url, key)
 	time.Sleep(Retry + 500*time.Millisecond)
-	if b.l.State().Leader {
+	if b.l.State().Leader || b.l.State().Taking {
 		t.Fatal("two leaders")
 	}
 	if a.l.State().Generation != 1 {
@@ -60,7 +66,10 @@ func TestOneLeader(t *testing.T) {
 
 	// a stops: b takes over in generation 2.
 	a.stop()
-	took := waitFor(t, "b leads", Retry+2*time.Second, func() bool { return b.l.State().Leader })
+	took := waitFor(t, "b leads", Takeover+time.Second, func() bool { return b.l.State().Leader })
+	if took < Grace {
+		t.Errorf("b led %s after a stopped: sooner than Grace (%s)", took, Grace)
+	}
 	t.Logf("after a stopped, b led in %.2f s", took.Seconds())
 	if g := b.l.State().Generation; g != 2 {
 		t.Errorf("generation %d, want 2", g)
@@ -76,14 +85,14 @@ func TestOneLeader(t *testing.T) {
 	defer admin.Close(context.Background())
 	was := b.l.State()
 	killed := time.Now()
-	if _, err := admin.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted`); err != nil {
+	if _, err := admin.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`); err != nil {
 		t.Fatal(err)
 	}
 	// b notices at its next check (and may take the free lock again at
 	// once, in a new generation: then c stays a standby).
 	waitFor(t, "b notices", 3*time.Second, func() bool { return b.l.State().Changes > was.Changes })
 	t.Logf("b knew it had lost %.2f s after its session was killed", time.Since(killed).Seconds())
-	waitFor(t, "b or c leads again, in a new generation", 2*Retry+time.Second, func() bool {
+	waitFor(t, "b or c leads again, in a new generation", Takeover+time.Second, func() bool {
 		return (b.l.State().Leader && b.l.State().Generation > was.Generation) || c.l.State().Leader
 	})
 	if b.l.State().Leader && c.l.State().Leader {
@@ -111,4 +120,151 @@ func TestOneLeader(t *testing.T) {
 		s := leader.l.State()
 		return s.Changes > before.Changes && (!s.Leader || s.Generation > before.Generation+1)
 	})
+}
+
+// TestNoOverlap: the leader's network goes silent (its session is ended
+// by the database, freeing the lock, and it hears nothing of it). Another
+// replica takes the lock at once, but leads only after the silent one's
+// acts were cut off: two leaders never act at once.
+func TestNoOverlap(t *testing.T) {
+	url := testpg.Start(t)
+	proxied, freeze := testpg.Proxy(t, url)
+	key := Key("Test Radio")
+	a := start(t, proxied, key)
+	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
+	act, cancel := a.l.Context(context.Background())
+	defer cancel()
+	actEnded := make(chan time.Time, 1)
+	context.AfterFunc(act, func() { actEnded <- time.Now() })
+
+	freeze()
+	admin, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	if _, err := admin.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`); err != nil {
+		t.Fatal(err)
+	}
+	silent := time.Now()
+	b := start(t, url, key)
+	waitFor(t, "b takes the lock", 2*time.Second, func() bool { return b.l.State().Taking || b.l.State().Leader })
+	waitFor(t, "b leads", Takeover+time.Second, func() bool { return b.l.State().Leader })
+	led := time.Now()
+	var ended time.Time
+	select {
+	case ended = <-actEnded:
+	default:
+		t.Fatal("b leads while a still acts")
+	}
+	if !ended.Before(led) {
+		t.Fatalf("a acted until %s, b led at %s", ended, led)
+	}
+	if !errors.Is(context.Cause(act), ErrLost) {
+		t.Errorf("a's act ended by %v", context.Cause(act))
+	}
+	t.Logf("a stopped acting %.2f s after its network went silent; b led %.2f s after it, %.2f s after a stopped",
+		ended.Sub(silent).Seconds(), led.Sub(silent).Seconds(), led.Sub(ended).Seconds())
+	if a.l.State().Leader {
+		t.Error("a still says it leads")
+	}
+}
+
+// TestHoldRunsOut: a leader whose checks cannot run (here, held up in
+// this process; a database that does not answer is the same) stops acting
+// when Hold has passed since its last check, whatever its loop is doing.
+func TestHoldRunsOut(t *testing.T) {
+	url := testpg.Start(t)
+	a := start(t, url, Key("Test Radio"))
+	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
+	if err := a.l.Fence(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	confirmed := time.Now()
+	act, cancel := a.l.Context(context.Background())
+	defer cancel()
+	a.l.mu.Lock() // no check gets through
+	select {
+	case <-act.Done():
+	case <-time.After(Hold + time.Second):
+	}
+	ended := time.Since(confirmed)
+	a.l.mu.Unlock()
+	if act.Err() == nil {
+		t.Fatalf("still acting %s after the last check", ended)
+	}
+	if ended > Hold+300*time.Millisecond {
+		t.Errorf("acted for %s after the last check; Hold is %s", ended, Hold)
+	}
+	if err := a.l.Fence(context.Background()); !errors.Is(err, ErrLost) {
+		t.Errorf("the fence after Hold ran out: %v", err)
+	}
+	// The loop drops it, and (the lock being free) it takes it again,
+	// in a new generation.
+	waitFor(t, "a leads again", Takeover+2*time.Second, func() bool { return a.l.State().Leader && a.l.State().Generation == 2 })
+	if act2, cancel2 := a.l.Context(context.Background()); act2.Err() != nil {
+		t.Errorf("the new generation's act: %v", context.Cause(act2))
+	} else {
+		cancel2()
+	}
+}
+
+// TestGuard: a transaction guarded by the lease commits for the leader of
+// the generation, and fails for any other, in the database.
+func TestGuard(t *testing.T) {
+	url := testpg.Start(t)
+	key := Key("Test Radio")
+	a := start(t, url, key)
+	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	guarded := func(l *Lease) error {
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if err := l.Guard(context.Background(), tx); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	if err := guarded(a.l); err != nil {
+		t.Fatalf("the leader's guard: %v", err)
+	}
+	b := New(url, key, clock.System(0), nil)
+	if err := guarded(b); !errors.Is(err, ErrLost) {
+		t.Errorf("a standby's guard: %v", err)
+	}
+	// While a's transaction holds the generation, another taking of the
+	// lock waits for it; once taken, a's guard fails.
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.l.Guard(context.Background(), tx); err != nil {
+		t.Fatal(err)
+	}
+	bumped := make(chan error, 1)
+	go func() {
+		_, err := db.Exec(`UPDATE onair_lease SET generation = generation + 1 WHERE key = $1`, key)
+		bumped <- err
+	}()
+	select {
+	case err := <-bumped:
+		t.Fatalf("the generation moved under a guarded transaction (%v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-bumped; err != nil {
+		t.Fatal(err)
+	}
+	if err := guarded(a.l); !errors.Is(err, ErrLost) {
+		t.Errorf("the guard of a replaced generation: %v", err)
+	}
 }

@@ -32,6 +32,11 @@ const keep = 7 * 24 * time.Hour
 // service's --state directory, or (for replicas) a database they share.
 type Outbox struct {
 	db *sql.DB
+	// Guard, when set, runs first in each transaction that records (a
+	// commit, a delivery made or failed); its error aborts the
+	// transaction. Replicas set their lease's (lease.Guard): a deposed
+	// leader's writes then fail in the database itself.
+	Guard func(context.Context, *sql.Tx) error
 	// q is a query in the database's own placeholders: SQLite's ?, or
 	// PostgreSQL's $1, $2...
 	q func(string) string
@@ -184,6 +189,11 @@ func (o *Outbox) Commit(ctx context.Context, now time.Time, events []Event, eps 
 		return 0, fmt.Errorf("notify: %w", err)
 	}
 	defer tx.Rollback()
+	if o.Guard != nil {
+		if err := o.Guard(ctx, tx); err != nil {
+			return 0, fmt.Errorf("notify: not recorded: %w", err)
+		}
+	}
 	added := 0
 	for _, e := range events {
 		body, err := json.Marshal(e)
@@ -286,11 +296,30 @@ func (o *Outbox) next(ctx context.Context, endpoint string) (d delivery, ok bool
 	return d, true, nil
 }
 
+// exec runs one statement that records, guarded.
+func (o *Outbox) exec(ctx context.Context, query string, args ...any) error {
+	if o.Guard == nil {
+		_, err := o.db.ExecContext(ctx, o.q(query), args...)
+		return err
+	}
+	tx, err := o.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := o.Guard(ctx, tx); err != nil {
+		return fmt.Errorf("notify: not recorded: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, o.q(query), args...); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // done marks a delivery made.
 func (o *Outbox) done(ctx context.Context, d delivery, at time.Time) error {
-	_, err := o.db.ExecContext(ctx, o.q(`UPDATE onair_deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ?, last_error = '' WHERE event = ? AND endpoint = ?`),
+	return o.exec(ctx, `UPDATE onair_deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ?, last_error = '' WHERE event = ? AND endpoint = ?`,
 		at.UnixMilli(), d.Event.ID, d.Endpoint)
-	return err
 }
 
 // failed records a failed attempt: tried again at retry, or, with giveUp,
@@ -300,9 +329,8 @@ func (o *Outbox) failed(ctx context.Context, d delivery, at, retry time.Time, gi
 	if giveUp {
 		state = "failed"
 	}
-	_, err := o.db.ExecContext(ctx, o.q(`UPDATE onair_deliveries SET state = ?, attempts = attempts + 1, due = ?, last_error = ?, done_at = ? WHERE event = ? AND endpoint = ?`),
+	return o.exec(ctx, `UPDATE onair_deliveries SET state = ?, attempts = attempts + 1, due = ?, last_error = ?, done_at = ? WHERE event = ? AND endpoint = ?`,
 		state, retry.UnixMilli(), why, at.UnixMilli(), d.Event.ID, d.Endpoint)
-	return err
 }
 
 // EndpointStats is what the outbox holds for one endpoint.

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -54,6 +55,8 @@ func exercise(t *testing.T, box *Outbox) {
 		t.Errorf("podping's: %+v", s)
 	}
 }
+
+func TestMain(m *testing.M) { os.Exit(testpg.Run(m)) }
 
 func TestOutboxSQLite(t *testing.T) {
 	box, err := OpenFile(t.TempDir())

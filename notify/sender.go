@@ -34,6 +34,9 @@ type Sender struct {
 	// replica no longer leads) leaves the delivery pending, for the
 	// leader, and the worker waits to be woken or stopped.
 	Fence func(context.Context) error
+	// Acting, when set, bounds each request: a request under way when
+	// this replica stops leading is cut off (lease.Context).
+	Acting func(context.Context) (context.Context, context.CancelFunc)
 
 	mu      sync.Mutex
 	workers map[string]*worker // by endpoint ID
@@ -209,10 +212,21 @@ func (s *Sender) run(ctx context.Context, w *worker) {
 		// A request under way when the worker is stopped (a shutdown, a
 		// leader standing by) is finished and recorded, not abandoned: an
 		// endpoint that answered is not told again by the next leader.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+		base, stop := context.WithCancel(context.WithoutCancel(ctx))
+		if s.Acting != nil {
+			base, stop = s.Acting(context.WithoutCancel(ctx))
+		}
+		rctx, cancel := context.WithTimeout(base, requestTimeout)
 		err = w.ep.send(rctx, s.client(), d.Event)
+		cut := err != nil && base.Err() != nil
 		cancel()
+		stop()
 		now = s.Clock.Now()
+		if cut {
+			// Not this replica's to record: the next leader tells it.
+			log.Warn("notify: cut off: this replica no longer leads", "event", d.Event.ID, "err", context.Cause(base))
+			continue
+		}
 		if err == nil {
 			if err := s.Outbox.done(context.WithoutCancel(ctx), d, now); err != nil {
 				log.Error("notify: delivered, but could not record it (it may be told again)", "event", d.Event.ID, "err", err)

@@ -31,14 +31,6 @@ func IsBucketURL(s string) bool {
 	return err == nil && len(u.Scheme) > 1 && strings.Contains(s, "://")
 }
 
-// Cache lifetimes. What changes with time is short; media never changes
-// under its name.
-const (
-	cacheDocument = "public, max-age=60"
-	cachePage     = "no-cache"
-	cacheMedia    = "public, max-age=86400"
-)
-
 // opTimeout bounds one object's upload or deletion; a recording's
 // upload gets mediaTimeout.
 const (
@@ -58,7 +50,6 @@ const (
 type Bucket struct {
 	url    string
 	bucket *blob.Bucket
-	ctx    context.Context // OpenBucket's: uploads in progress stop when it is done
 
 	mu sync.Mutex
 	// held is what the bucket holds, by key: its MD5 (documents) and size.
@@ -83,15 +74,13 @@ type WriteStats struct {
 }
 
 // OpenBucket opens the bucket at u (a gocloud.dev URL; credentials come
-// from each cloud's usual environment) and lists what it holds. When ctx
-// is done, uploads in progress stop (a publish cut short leaves the bucket
-// consistent, and is written whole by the next).
+// from each cloud's usual environment) and lists what it holds.
 func OpenBucket(ctx context.Context, u string) (*Bucket, error) {
 	b, err := blob.OpenBucket(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("out %s: %w", redactURL(u), err)
 	}
-	out := &Bucket{url: redactURL(u), bucket: b, ctx: ctx}
+	out := &Bucket{url: redactURL(u), bucket: b}
 	if err := out.list(ctx); err != nil {
 		b.Close()
 		return nil, err
@@ -128,10 +117,10 @@ func (b *Bucket) LastWrite() WriteStats {
 
 // Resync lists the bucket again: another replica may have written it
 // since (a new leader calls it), and what it wrote is not uploaded again.
-func (b *Bucket) Resync() error {
+func (b *Bucket) Resync(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	ctx, cancel := context.WithTimeout(b.ctx, 5*opTimeout)
+	ctx, cancel := context.WithTimeout(ctx, 5*opTimeout)
 	defer cancel()
 	return b.list(ctx)
 }
@@ -162,21 +151,12 @@ func stage(key string) int {
 	}
 }
 
-func cacheControl(key string) string {
-	switch {
-	case strings.HasPrefix(key, "media/"):
-		return cacheMedia
-	case strings.HasSuffix(key, ".html"):
-		return cachePage
-	}
-	return cacheDocument
-}
-
 // Write uploads what changed of site, in order, then deletes what the
-// site no longer has. A failure stops it where it is (the bucket is
-// consistent: a stage is finished before the next begins) and is returned,
-// for the caller to write again.
-func (b *Bucket) Write(site *publish.Site) error {
+// site no longer has. A failure, or ctx's end, stops it where it is (the
+// bucket is consistent: a stage is finished before the next begins; an
+// upload cut off writes no object) and is returned, for the caller to
+// write again.
+func (b *Bucket) Write(ctx context.Context, site *publish.Site) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var st WriteStats
@@ -200,9 +180,9 @@ func (b *Bucket) Write(site *publish.Site) error {
 		want[k] = true
 		var err error
 		if body, doc := site.Files[k]; doc {
-			err = b.putDocument(k, body, &st)
+			err = b.putDocument(ctx, k, body, &st)
 		} else {
-			err = b.putMedia(k, site.Media[k], &st)
+			err = b.putMedia(ctx, k, site.Media[k], &st)
 		}
 		if err != nil {
 			b.Last = st
@@ -217,8 +197,8 @@ func (b *Bucket) Write(site *publish.Site) error {
 	}
 	slices.Sort(stale)
 	for _, k := range stale {
-		ctx, cancel := context.WithTimeout(b.ctx, opTimeout)
-		err := b.bucket.Delete(ctx, k)
+		dctx, cancel := context.WithTimeout(ctx, opTimeout)
+		err := b.bucket.Delete(dctx, k)
 		cancel()
 		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
 			b.Last = st
@@ -232,7 +212,7 @@ func (b *Bucket) Write(site *publish.Site) error {
 	return nil
 }
 
-func (b *Bucket) putDocument(key string, body []byte, st *WriteStats) error {
+func (b *Bucket) putDocument(ctx context.Context, key string, body []byte, st *WriteStats) error {
 	if last, ok := b.sent[key]; ok && len(last) == len(body) && (len(body) == 0 || &last[0] == &body[0]) {
 		if _, held := b.held[key]; held {
 			st.Unchanged++
@@ -245,9 +225,9 @@ func (b *Bucket) putDocument(key string, body []byte, st *WriteStats) error {
 		st.Unchanged++
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, opTimeout)
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	opts := &blob.WriterOptions{ContentType: publish.ContentType(key), CacheControl: cacheControl(key), ContentMD5: sum[:]}
+	opts := &blob.WriterOptions{ContentType: publish.ContentType(key), CacheControl: publish.CacheControl(key), ContentMD5: sum[:]}
 	if err := b.bucket.WriteAll(ctx, key, body, opts); err != nil {
 		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
 	}
@@ -262,7 +242,7 @@ func (b *Bucket) putDocument(key string, body []byte, st *WriteStats) error {
 // bucket holds an object of its size under its key: a recording does not
 // change under its name, and reading every one of a large archive again at
 // each start to hash it would cost more than it could save.
-func (b *Bucket) putMedia(key, path string, st *WriteStats) error {
+func (b *Bucket) putMedia(ctx context.Context, key, path string, st *WriteStats) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("out %s: %s: %w", b.url, key, err)
@@ -276,9 +256,9 @@ func (b *Bucket) putMedia(key, path string, st *WriteStats) error {
 		st.Unchanged++
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, mediaTimeout)
+	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
 	defer cancel()
-	w, err := b.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: publish.ContentType(strings.ToLower(key)), CacheControl: cacheMedia})
+	w, err := b.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: publish.ContentType(strings.ToLower(key)), CacheControl: publish.CacheMedia})
 	if err != nil {
 		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
 	}

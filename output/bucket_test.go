@@ -15,6 +15,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/web"
 )
 
 // fakeS3 is an S3 server in the test's process (it checks no signature),
@@ -71,13 +72,13 @@ func bucketSite(t *testing.T, dir string) *publish.Site {
 		media["media/prn/"+name] = p
 	}
 	return &publish.Site{Files: map[string][]byte{
-		"feeds/prn.xml":        []byte("<rss>1</rss>"),
-		"calendar.ics":         []byte("BEGIN:VCALENDAR"),
-		"schedule.json":        []byte(`{"at": 1}`),
-		"index.html":           []byte("<!doctype html>"),
-		"assets/onair.css":     []byte("body{}"),
-		"xmltv.xml.gz":         []byte("\x1f\x8b"),
-		"shows/prn/index.html": []byte("<!doctype html> prn"),
+		"feeds/prn.xml":            []byte("<rss>1</rss>"),
+		"calendar.ics":             []byte("BEGIN:VCALENDAR"),
+		"schedule.json":            []byte(`{"at": 1}`),
+		"index.html":               []byte("<!doctype html>"),
+		web.AssetPath("onair.css"): web.Assets()[web.AssetPath("onair.css")],
+		"xmltv.xml.gz":             []byte("\x1f\x8b"),
+		"shows/prn/index.html":     []byte("<!doctype html> prn"),
 	}, Media: media}
 }
 
@@ -94,7 +95,7 @@ func TestBucket(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := b.Write(site); err != nil {
+			if err := b.Write(context.Background(), site); err != nil {
 				t.Fatal(err)
 			}
 			if got := b.Last; got.Uploaded != 10 || got.Bytes < 505_000 {
@@ -108,6 +109,7 @@ func TestBucket(t *testing.T) {
 				"xmltv.xml.gz":                 {"application/gzip", "public, max-age=60"},
 				"media/prn/prn-2026-11-22.mp3": {"audio/mpeg", "public, max-age=86400"},
 				"media/prn/cover.png":          {"image/png", "public, max-age=86400"},
+				web.AssetPath("onair.css"):     {"text/css; charset=utf-8", "public, max-age=31536000, immutable"},
 			} {
 				a, err := b.bucket.Attributes(ctx, key)
 				if err != nil {
@@ -127,7 +129,7 @@ func TestBucket(t *testing.T) {
 			}
 			// The same site again: nothing is uploaded; nor by a new
 			// process, which learns the bucket from its listing.
-			if err := b.Write(site); err != nil || b.Last.Uploaded != 0 || b.Last.Unchanged != 10 {
+			if err := b.Write(context.Background(), site); err != nil || b.Last.Uploaded != 0 || b.Last.Unchanged != 10 {
 				t.Errorf("the same site again: %+v, %v", b.Last, err)
 			}
 			b.Close()
@@ -136,13 +138,13 @@ func TestBucket(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer b.Close()
-			if err := b.Write(site); err != nil || b.Last.Uploaded != 0 {
+			if err := b.Write(context.Background(), site); err != nil || b.Last.Uploaded != 0 {
 				t.Errorf("after a restart: %+v, %v", b.Last, err)
 			}
 			// A feed changes, a recording goes: one upload, one deletion.
 			site.Files["feeds/prn.xml"] = []byte("<rss>2</rss>")
 			delete(site.Media, "media/prn/prn-2026-11-22.mp3")
-			if err := b.Write(site); err != nil || b.Last.Uploaded != 1 || b.Last.Deleted != 1 {
+			if err := b.Write(context.Background(), site); err != nil || b.Last.Uploaded != 1 || b.Last.Deleted != 1 {
 				t.Errorf("a change: %+v, %v", b.Last, err)
 			}
 			if ok, _ := b.bucket.Exists(ctx, "media/prn/prn-2026-11-22.mp3"); ok {
@@ -166,7 +168,7 @@ func TestBucketOrder(t *testing.T) {
 	dir := t.TempDir()
 	site := bucketSite(t, dir)
 	site.Files["old.html"] = []byte("old")
-	if err := b.Write(site); err != nil {
+	if err := b.Write(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
 	delete(site.Files, "old.html")
@@ -175,7 +177,7 @@ func TestBucketOrder(t *testing.T) {
 	site.Files["feeds/prn.xml"] = []byte("<rss>with the new episode</rss>")
 	site.Files["index.html"] = []byte("<!doctype html> new")
 	s3.take()
-	if err := b.Write(site); err != nil {
+	if err := b.Write(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(s3.take(), ", ")

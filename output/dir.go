@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -64,7 +65,7 @@ func (d *Dir) Close() error { return d.lock.Close() }
 // than written, so it keeps its modification time (and a static server's
 // Last-Modified and ETag). dir must be onair's: empty, missing, or written by
 // an earlier publish.
-func (d *Dir) Write(site *publish.Site) error {
+func (d *Dir) Write(ctx context.Context, site *publish.Site) error {
 	dir := d.path
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if err := checkOwned(dir); err != nil {
@@ -97,6 +98,9 @@ func (d *Dir) Write(site *publish.Site) error {
 	}
 	if err := syncTree(tmp); err != nil {
 		return fmt.Errorf("publish: %w", err)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("publish: not replacing %s: %w", dir, context.Cause(ctx))
 	}
 	if err := swap(tmp, dir); err != nil {
 		return fmt.Errorf("publish: replace %s: %w", dir, err)

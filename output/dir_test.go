@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -67,7 +68,7 @@ func writeTo(t *testing.T, dir string, site *publish.Site) error {
 		return err
 	}
 	defer d.Close()
-	return d.Write(site)
+	return d.Write(context.Background(), site)
 }
 
 // TestOneWriterAtATime: a second writer of a directory is refused before it
@@ -78,7 +79,7 @@ func TestOneWriterAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := first.Write(site(1, 1)); err != nil {
+	if err := first.Write(context.Background(), site(1, 1)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = OpenDir(dir)
@@ -208,7 +209,7 @@ func TestPublisherHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 1000; i++ {
-		if err := d.Write(site(gen+i, 40)); err != nil {
+		if err := d.Write(context.Background(), site(gen+i, 40)); err != nil {
 			t.Fatal(err)
 		}
 	}

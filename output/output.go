@@ -4,12 +4,18 @@
 // writing it is this package's.
 package output
 
-import "github.com/onair-radio/onair/publish"
+import (
+	"context"
+
+	"github.com/onair-radio/onair/publish"
+)
 
 // Output is a destination for a site.
 type Output interface {
 	// Write publishes site, replacing what an earlier Write put there.
-	Write(site *publish.Site) error
+	// When ctx ends (a shutdown; a leader's lease lost), it stops before
+	// its next change, leaving what it wrote consistent.
+	Write(ctx context.Context, site *publish.Site) error
 	// String names the destination in logs and messages.
 	String() string
 	// Close gives the destination up, for another process to write.

@@ -33,7 +33,7 @@ func TestBucketScale(t *testing.T) {
 	}
 	defer bucket.Close()
 	start := time.Now()
-	if err := bucket.Write(site); err != nil {
+	if err := bucket.Write(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("first publish: %d documents, %d uploaded (%.1f MB) in %.2f s", len(site.Files), bucket.Last.Uploaded, float64(bucket.Last.Bytes)/1e6, time.Since(start).Seconds())
@@ -44,7 +44,7 @@ func TestBucketScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	start = time.Now()
-	if err := bucket.Write(site); err != nil {
+	if err := bucket.Write(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("a publish at air time (%s): %d uploaded (%.1f MB), %d unchanged, in %.2f s", next.Format(time.RFC3339), bucket.Last.Uploaded, float64(bucket.Last.Bytes)/1e6, bucket.Last.Unchanged, time.Since(start).Seconds())

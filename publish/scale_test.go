@@ -1,6 +1,7 @@
 package publish_test
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"syscall"
@@ -34,7 +35,7 @@ func TestScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	if err := out.Write(site); err != nil {
+	if err := out.Write(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
 	total := time.Since(start)

@@ -1,6 +1,11 @@
 package publish
 
-import "path"
+import (
+	"path"
+	"strings"
+
+	"github.com/onair-radio/onair/web"
+)
 
 // contentTypes are the published documents' and the archives' media
 // types, by extension.
@@ -29,4 +34,33 @@ func ContentType(p string) string {
 		return "application/xml; charset=utf-8" // a guide, not a feed
 	}
 	return contentTypes[path.Ext(p)]
+}
+
+// Cache lifetimes, by what changes and when.
+const (
+	// CacheMedia is a recording's, or artwork's: it does not change
+	// under its name.
+	CacheMedia = "public, max-age=86400"
+	// CacheImmutable is an asset's, whose name holds its content's hash.
+	CacheImmutable = "public, max-age=31536000, immutable"
+	// CachePage is a page's: it says what is on the air, so a browser
+	// asks again every time (a 304 when nothing changed).
+	CachePage = "no-cache"
+	// CacheDocument is what changes with time: feeds, schedule.json,
+	// calendars, the guide.
+	CacheDocument = "public, max-age=60"
+)
+
+// CacheControl is the Cache-Control of a published document or a media
+// file, by its path: what a server sends, and what object storage is told.
+func CacheControl(p string) string {
+	switch {
+	case strings.HasPrefix(p, "media/"):
+		return CacheMedia
+	case web.Immutable(p):
+		return CacheImmutable
+	case path.Ext(p) == ".html":
+		return CachePage
+	}
+	return CacheDocument
 }

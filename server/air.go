@@ -120,7 +120,8 @@ func (s *Service) applyAir(at time.Time) bool {
 		return true // the leader drives it
 	}
 	ls := &playout.Liquidsoap{Addr: po.Liquidsoap}
-	ctx := s.ctx
+	ctx, cancel := s.acting()
+	defer cancel()
 	var err error
 	if !s.air.known || want.live != have.live {
 		if err = ls.SetLive(ctx, want.live); err == nil {
@@ -212,7 +213,7 @@ func (s *Service) startRecording(a scheduler.Airing) {
 		s.recordingFailed(a.ID, path, err)
 		return
 	}
-	ctx, cancel := context.WithCancel(s.ctx)
+	ctx, cancel := s.acting()
 	job := &recJob{airing: a, path: path, name: name, cancel: cancel, until: a.End, ends: make(chan time.Time, 1)}
 	s.air.recording[a.ID] = job
 	pod := set.Podcast

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -296,11 +297,18 @@ shows:
 	a := filepath.Join(dir, "archive", "a", "a-2026-11-27.mp3")
 	b := filepath.Join(dir, "archive", "b", "b-2026-11-27.mp3")
 	recording := func() string { return fmt.Sprint(h.health()["air"].(map[string]any)["recording"]) }
+	// The recorder has the stream's bytes (in real time) before the
+	// airing's end comes (on the fake clock).
+	received := func(f string) func() bool {
+		return func() bool { fi, err := os.Stat(f + ".part"); return err == nil && fi.Size() > 0 }
+	}
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
 	waitFor(t, func() bool { return recording() == "["+a+"]" && joins.Load() == 1 })
+	waitFor(t, received(a))
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC))
 	h.wait("recorded")
 	waitFor(t, func() bool { return recording() == "["+b+"]" && joins.Load() == 2 })
+	waitFor(t, received(b))
 	if got, err := os.ReadFile(a); err != nil || len(got) != len(audio) {
 		t.Fatalf("the first recording: %d bytes, %v", len(got), err)
 	}
@@ -312,19 +320,29 @@ shows:
 }
 
 // stuckOutput is a store whose writes, once held, finish only when the
-// test lets them.
+// test lets them, or when their context ends (then cut, if set, hears
+// why).
 type stuckOutput struct {
 	hold    atomic.Bool
 	release chan struct{}
+	cut     chan error
 }
 
 func (o *stuckOutput) String() string { return "stuck" }
 func (o *stuckOutput) Close() error   { return nil }
-func (o *stuckOutput) Write(*publish.Site) error {
-	if o.hold.Load() {
-		<-o.release
+func (o *stuckOutput) Write(ctx context.Context, _ *publish.Site) error {
+	if !o.hold.Load() {
+		return nil
 	}
-	return nil
+	select {
+	case <-o.release:
+		return nil
+	case <-ctx.Done():
+		if o.cut != nil {
+			o.cut <- context.Cause(ctx)
+		}
+		return ctx.Err()
+	}
 }
 
 // TestSlowOutputDoesNotHoldTheAir: a write to --out that takes minutes

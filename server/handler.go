@@ -142,8 +142,14 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, p string) bo
 
 var (
 	hdrVary    = []string{"Accept-Encoding"}
-	hdrCache   = []string{"public, max-age=60"}
-	hdrNoCache = []string{"no-cache"}
+	hdrNoCache = []string{publish.CachePage}
+	// hdrCaches holds each Cache-Control a document may have, once.
+	hdrCaches = map[string][]string{
+		publish.CacheDocument:  {publish.CacheDocument},
+		publish.CachePage:      hdrNoCache,
+		publish.CacheImmutable: {publish.CacheImmutable},
+		publish.CacheMedia:     {publish.CacheMedia},
+	}
 	hdrNoSniff = []string{"nosniff"}
 	hdrGzip    = []string{"gzip"}
 )
@@ -479,7 +485,7 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", publish.ContentType(strings.ToLower(name)))
 	w.Header().Set("ETag", `"`+strconv.FormatInt(info.Size(), 36)+"-"+strconv.FormatInt(info.ModTime().UnixNano(), 36)+`"`)
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Cache-Control", publish.CacheMedia)
 	http.ServeContent(&steadyWriter{w, http.NewResponseController(w)}, r, name, info.ModTime(), f)
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/internal/testmedia"
+	"github.com/onair-radio/onair/internal/testpg"
 	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/publish"
 )
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) {
 	if err := os.Chdir(".."); err != nil {
 		panic(err)
 	}
-	os.Exit(m.Run())
+	os.Exit(testpg.Run(m))
 }
 
 var liveAt = time.Date(2026, 11, 29, 19, 30, 0, 0, time.UTC)

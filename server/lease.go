@@ -25,6 +25,16 @@ func (s *Service) fence(what string) bool {
 	return true
 }
 
+// acting is the context of one act: it ends with the service, and (with a
+// lease) the moment this replica stops leading, cutting off an upload, a
+// recording or a command under way.
+func (s *Service) acting() (context.Context, context.CancelFunc) {
+	if l := s.opts.Lease; l != nil {
+		return l.Context(s.ctx)
+	}
+	return context.WithCancel(s.ctx)
+}
+
 // leaseChanged follows the lease: a leader acts from now on, a standby
 // stops acting.
 func (s *Service) leaseChanged(st lease.State) {
@@ -40,8 +50,8 @@ func (s *Service) leaseChanged(st lease.State) {
 	s.log.Info("leading: acting from now on", "generation", st.Generation)
 	// What the others wrote while this one stood by: learn it again, so
 	// that nothing is uploaded twice.
-	if r, ok := s.opts.Out.(interface{ Resync() error }); ok {
-		if err := r.Resync(); err != nil {
+	if r, ok := s.opts.Out.(interface{ Resync(context.Context) error }); ok {
+		if err := r.Resync(s.ctx); err != nil {
 			s.log.Warn("out: could not list it again; writing what differs from what it held at start", "err", err)
 		}
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/onair-radio/onair/internal/catcher"
@@ -62,7 +64,7 @@ shows:
 	}
 	a.stop()
 	stopped := time.Now()
-	waitForWithin(t, lease.Retry+3*time.Second, func() bool { return role(b) == "leader" })
+	waitForWithin(t, lease.Takeover+time.Second, func() bool { return role(b) == "leader" })
 	t.Logf("b led %.2f s after a stopped", time.Since(stopped).Seconds())
 	waitForWithin(t, 5*time.Second, func() bool { return bb.LastWrite().Unchanged > 0 })
 	if bb.LastWrite().Uploaded != 0 {
@@ -191,6 +193,7 @@ func TestNotifyHandover(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := lease.New(url, lease.Key("Notify Radio"), clock.System(0), nil)
+		box.Guard = l.Guard
 		h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Outbox: box, Lease: l})
 		t.Cleanup(func() { box.Close() })
 		return h
@@ -205,7 +208,7 @@ func TestNotifyHandover(t *testing.T) {
 	waitForWithin(t, 5*time.Second, func() bool { return podpings(c) == "live" })
 	a.stop()
 	b.clk.AdvanceTo(start.Add(10 * time.Minute))
-	waitForWithin(t, lease.Retry+3*time.Second, func() bool { return role(b) == "leader" })
+	waitForWithin(t, lease.Takeover+time.Second, func() bool { return role(b) == "leader" })
 	b.clk.AdvanceTo(start.Add(time.Hour))
 	waitForWithin(t, 5*time.Second, func() bool { return podpings(c) == "live liveEnd" })
 	time.Sleep(200 * time.Millisecond)
@@ -217,4 +220,48 @@ func TestNotifyHandover(t *testing.T) {
 	if got := strings.Join(types, " "); got != "airing.ended airing.started feed.updated/live feed.updated/liveEnd" {
 		t.Errorf("webhooks: %s", got)
 	}
+}
+
+// TestLostLeaseCutsOffWrite: a leader whose write to --out is under way
+// when it loses the lease (its session ended by the database) has that
+// write cut off, not finished after another replica leads; it stands by.
+func TestLostLeaseCutsOffWrite(t *testing.T) {
+	url := testpg.Start(t)
+	path := filepath.Join(t.TempDir(), "onair.yaml")
+	os.WriteFile(path, []byte(`station: {name: Cut Radio, timezone: UTC, base_url: "https://radio.example.org"}
+shows:
+  - id: t
+    title: Test Hour
+    slots: [{kind: live, once: 2026-11-27 13:00, duration: 1h}]
+`), 0o644)
+	out := &stuckOutput{release: make(chan struct{}), cut: make(chan error, 1)}
+	t.Cleanup(func() { close(out.release) })
+	l := lease.New(url, lease.Key("Cut Radio"), clock.System(0), nil)
+	h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Out: out, Lease: l})
+	role := func() string { r, _ := h.health()["role"].(string); return r }
+	waitForWithin(t, 30*time.Second, func() bool { return role() == "leader" })
+	out.hold.Store(true)
+	h.clk.Advance(time.Minute)
+	h.svc.Reload()
+	h.wait("reload asked") // its write hangs
+
+	admin, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	killed := time.Now()
+	if _, err := admin.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'onair lease' AND datname = current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case why := <-out.cut:
+		if !errors.Is(why, lease.ErrLost) {
+			t.Errorf("the write was cut off by %v", why)
+		}
+		t.Logf("the write was cut off %.2f s after the session ended", time.Since(killed).Seconds())
+	case <-time.After(lease.Hold + 2*time.Second):
+		t.Fatal("the write goes on after the lease was lost")
+	}
+	waitForWithin(t, 2*time.Second, func() bool { return role() == "standby" || l.State().Taking })
 }

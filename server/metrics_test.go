@@ -3,6 +3,8 @@ package server
 import (
 	"strings"
 	"testing"
+
+	"github.com/onair-radio/onair/web"
 )
 
 // TestMetricsRoutes: requests are counted by route (a path's first segment,
@@ -10,7 +12,7 @@ import (
 func TestMetricsRoutes(t *testing.T) {
 	m := NewMetrics()
 	h := m.Instrument(exampleHandler(t))
-	for _, p := range []string{"/", "/shows/prn/", "/embed/now", "/assets/onair.css", "/feeds/prn.xml", "/feeds/prn.xml", "/nope", "/media/prn/prn-2026-11-22.mp3"} {
+	for _, p := range []string{"/", "/shows/prn/", "/embed/now", "/" + web.AssetPath("onair.css"), "/feeds/prn.xml", "/feeds/prn.xml", "/nope", "/media/prn/prn-2026-11-22.mp3"} {
 		get(h, "GET", p)
 	}
 	w := get(m, "GET", "/metrics")

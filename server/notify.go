@@ -39,7 +39,8 @@ func (s *Service) startNotify() error {
 	s.notify.state = st
 	s.notify.sender = &notify.Sender{Outbox: s.opts.Outbox, Clock: s.clock, Client: s.opts.NotifyClient, Log: s.log}
 	if l := s.opts.Lease; l != nil {
-		s.notify.sender.Fence = l.Fence // a deposed leader sends nothing more
+		s.notify.sender.Fence = l.Fence    // a deposed leader sends nothing more,
+		s.notify.sender.Acting = l.Context // and what it was sending is cut off
 	}
 	return nil
 }

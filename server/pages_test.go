@@ -11,16 +11,18 @@ import (
 )
 
 // TestPages: the web pages at their directories' paths, with their type,
-// a clock for their script, revalidation on every view, and 304s.
+// a clock for their script, revalidation on every view, and 304s; the
+// assets, named by their hash, kept for good.
 func TestPages(t *testing.T) {
 	h := exampleHandler(t)
+	css, js := web.AssetPath("onair.css"), web.AssetPath("onair.js")
 	for _, tc := range []struct{ path, file, ctype string }{
 		{"/", "index.html", "text/html; charset=utf-8"},
 		{"/index.html", "index.html", "text/html; charset=utf-8"},
 		{"/shows/prn/", "shows/prn/index.html", "text/html; charset=utf-8"},
 		{"/embed/now/", "embed/now/index.html", "text/html; charset=utf-8"},
-		{"/assets/onair.css", "assets/onair.css", "text/css; charset=utf-8"},
-		{"/assets/onair.js", "assets/onair.js", "text/javascript; charset=utf-8"},
+		{"/" + css, css, "text/css; charset=utf-8"},
+		{"/" + js, js, "text/javascript; charset=utf-8"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			want, ok := web.Assets()[tc.file]
@@ -45,8 +47,15 @@ func TestPages(t *testing.T) {
 			if csp := w.Header().Get("Content-Security-Policy"); page != strings.Contains(csp, "script-src 'self'") {
 				t.Errorf("Content-Security-Policy = %q", csp)
 			}
-			if cc := w.Header().Get("Cache-Control"); page && cc != "no-cache" || !page && cc != "public, max-age=60" {
-				t.Errorf("Cache-Control = %q", cc)
+			wantCache := "no-cache"
+			if !page {
+				wantCache = "public, max-age=31536000, immutable"
+			}
+			if cc := w.Header().Get("Cache-Control"); cc != wantCache {
+				t.Errorf("Cache-Control = %q, want %q", cc, wantCache)
+			}
+			if page && !strings.Contains(w.Body.String(), `href="`+strings.Repeat("../", strings.Count(tc.file, "/"))+css+`"`) {
+				t.Errorf("the page does not link %s", css)
 			}
 			again := get(h, "GET", tc.path, "If-None-Match", w.Header().Get("ETag"))
 			if again.Code != 304 || again.Body.Len() != 0 {
@@ -57,6 +66,11 @@ func TestPages(t *testing.T) {
 				t.Errorf("gzip: %q, %d bytes of %d", gz.Header().Get("Content-Encoding"), gz.Body.Len(), len(want))
 			}
 		})
+	}
+	// The unhashed names are not served: a page names the one it was
+	// rendered with.
+	if w := get(h, "GET", "/assets/onair.css"); w.Code != 404 {
+		t.Errorf("GET /assets/onair.css: %d", w.Code)
 	}
 	// A directory without its slash goes to the directory, relatively, so
 	// that the pages' relative links hold behind a proxy's path too.

@@ -220,6 +220,17 @@ func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.han
 func (s *Service) Run(ctx context.Context) error {
 	s.ctx, s.running = ctx, true
 	defer s.watcher.Close()
+	var leaseChanged <-chan lease.State
+	if s.opts.Lease != nil {
+		// The election runs beside the loop. It ends last, after every
+		// act has stopped: the lock is let go only then, for the next
+		// leader.
+		lctx, stopLease := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { s.opts.Lease.Run(lctx); close(done) }()
+		defer func() { stopLease(); <-done }()
+		leaseChanged = s.opts.Lease.Changed()
+	}
 	if s.notify.sender != nil {
 		if s.leading {
 			s.notify.sender.SetEndpoints(ctx, notify.Endpoints(s.st.Notify))
@@ -232,15 +243,6 @@ func (s *Service) Run(ctx context.Context) error {
 		done := make(chan struct{})
 		go func() { s.writer(wctx); close(done) }()
 		defer func() { stopWriter(); <-done }()
-	}
-	var leaseChanged <-chan lease.State
-	if s.opts.Lease != nil {
-		// The election runs beside the loop, and ends before Run does.
-		lctx, stopLease := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() { s.opts.Lease.Run(lctx); close(done) }()
-		defer func() { stopLease(); <-done }()
-		leaseChanged = s.opts.Lease.Changed()
 	}
 	// Recordings in progress stop first (their .part files stay).
 	defer s.stopRecordings()
@@ -630,14 +632,20 @@ func (s *Service) writer(ctx context.Context) {
 var errLeaseLost = errors.New("the lease is lost: another replica writes")
 
 // writeFenced writes site, if the lease (when there is one) still holds
-// just before.
+// just before; the write is cut off the moment it does not.
 func (s *Service) writeFenced(site *publish.Site) error {
 	if l := s.opts.Lease; l != nil {
-		if err := l.Fence(context.Background()); err != nil {
+		if err := l.Fence(context.WithoutCancel(s.ctx)); err != nil {
 			return fmt.Errorf("%w (%v)", errLeaseLost, err)
 		}
 	}
-	return s.opts.Out.Write(site)
+	ctx, cancel := s.acting()
+	defer cancel()
+	err := s.opts.Out.Write(ctx, site)
+	if err != nil && errors.Is(context.Cause(ctx), lease.ErrLost) {
+		return fmt.Errorf("%w (%v)", errLeaseLost, err)
+	}
+	return err
 }
 
 // wrote is a write's end, in the loop.
@@ -726,7 +734,7 @@ func (s *Service) health() any {
 	}
 	if l := s.opts.Lease; l != nil {
 		ls := l.State()
-		h["lease"] = map[string]any{"generation": ls.Generation, "changes": ls.Changes, "last_error": nullable(ls.Err)}
+		h["lease"] = map[string]any{"generation": ls.Generation, "taking_over": ls.Taking, "changes": ls.Changes, "last_error": nullable(ls.Err)}
 	}
 	h["air"] = st.Air
 	if n := s.notifyStatus(st); n != nil {

@@ -538,7 +538,7 @@ type flakyOutput struct {
 
 func (f *flakyOutput) String() string { return f.dir }
 func (f *flakyOutput) Close() error   { return nil }
-func (f *flakyOutput) Write(site *publish.Site) error {
+func (f *flakyOutput) Write(ctx context.Context, site *publish.Site) error {
 	f.tries.Add(1)
 	if f.fails.Add(-1) >= 0 {
 		return errors.New("no space left on device")
@@ -548,7 +548,7 @@ func (f *flakyOutput) Write(site *publish.Site) error {
 		return err
 	}
 	defer d.Close()
-	return d.Write(site)
+	return d.Write(ctx, site)
 }
 
 // openOut opens dir for a service's publishes until the test ends.

@@ -37,11 +37,8 @@ func (d *document) prepare() *document {
 	d.hdrETag, d.hdrETagGz = []string{d.etag}, []string{d.etagGz}
 	d.hdrModified = []string{d.modTime.UTC().Format(http.TimeFormat)}
 	d.hdrLength, d.hdrLengthGz = []string{strconv.Itoa(len(d.body))}, []string{strconv.Itoa(len(d.gz))}
-	d.hdrCache = hdrCache
+	d.hdrCache = hdrCaches[publish.CacheControl(d.name)]
 	if strings.HasPrefix(d.contentType, "text/html") {
-		// A page says what is on the air: a browser asks again every
-		// time (a 304 when nothing changed) rather than show a stale one.
-		d.hdrCache = hdrNoCache
 		d.hdrCSP = hdrPagePolicy
 	}
 	switch path.Ext(d.name) {

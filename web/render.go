@@ -3,11 +3,15 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"maps"
+	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,29 +40,59 @@ var templateFS embed.FS
 //go:embed assets
 var assetFS embed.FS
 
-// Assets are the files every page uses, by path under the site's root. The
-// map is the caller's; the bytes are shared (read once), not to be changed,
-// so that a server sees the same slices from one publish to the next.
-func Assets() map[string][]byte { return maps.Clone(assets()) }
+// Assets are the files every page uses, by path under the site's root:
+// each with a hash of its content in its name (assets/onair.1f2e3d4c5b.css),
+// so that a new build of onair is a new name, and a browser or a CDN may
+// keep each for good (Immutable). The map is the caller's; the bytes are
+// shared (read once), not to be changed, so that a server sees the same
+// slices from one publish to the next.
+func Assets() map[string][]byte { return maps.Clone(assets().files) }
 
-var assets = sync.OnceValue(func() map[string][]byte {
-	out := make(map[string][]byte)
+// AssetPath is the path under the site's root of the asset that is
+// web/assets/name in the source ("onair.css").
+func AssetPath(name string) string {
+	p, ok := assets().paths[name]
+	if !ok {
+		panic("web: no asset " + name)
+	}
+	return p
+}
+
+// Immutable says whether the document at path (under the site's root)
+// never changes under its name: an asset, whose name holds its hash.
+func Immutable(path string) bool {
+	_, ok := assets().files[path]
+	return ok
+}
+
+var assets = sync.OnceValue(func() (a struct {
+	files map[string][]byte // by hashed path
+	paths map[string]string // hashed path by source name
+}) {
+	a.files, a.paths = make(map[string][]byte), make(map[string]string)
 	fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			out[p], _ = assetFS.ReadFile(p)
+		if err != nil || d.IsDir() {
+			return nil
 		}
+		body, _ := assetFS.ReadFile(p)
+		sum := sha256.Sum256(body)
+		ext := path.Ext(p)
+		hashed := strings.TrimSuffix(p, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		a.files[hashed] = body
+		a.paths[strings.TrimPrefix(p, "assets/")] = hashed
 		return nil
 	})
-	return out
+	return a
 })
 
 var pageTemplates = sync.OnceValue(func() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"hm":   func(t time.Time) string { return t.Format("15:04") },
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date": func(t time.Time) string { return dayLabel(dateOf(t)) },
-		"long": func(t time.Time) string { return t.Format("Monday, January 2, 2006") },
-		"zone": func(t time.Time) string { return t.Format("MST") },
+		"asset": AssetPath,
+		"hm":    func(t time.Time) string { return t.Format("15:04") },
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":  func(t time.Time) string { return dayLabel(dateOf(t)) },
+		"long":  func(t time.Time) string { return t.Format("Monday, January 2, 2006") },
+		"zone":  func(t time.Time) string { return t.Format("MST") },
 		// hmz is t's time, with its zone when the clocks change between
 		// t and other (the airing's other end): "01:30 EDT".
 		"hmz": func(t, other time.Time) string {

@@ -15,8 +15,9 @@ import (
 
 // TestTakeover runs two onair serve replicas on one lease and one bucket,
 // kills the leader with SIGKILL, and times the standby's taking over: the
-// database frees a dead session's lock at once, and a standby tries every
-// 3 s, well within the 15 s the issue allows.
+// database frees a dead session's lock at once, a standby tries every
+// lease.Retry, and leads lease.Grace after it took the lock: well within
+// the 15 s the issue allows.
 func TestTakeover(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs onair")

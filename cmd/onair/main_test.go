@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onair-radio/onair/internal/testpg"
 )
 
 // TestMain runs main itself when asked to (the test binary is onair then),
@@ -20,7 +22,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(testpg.Run(m))
 }
 
 // onair starts onair serve on the example, and returns the process, the

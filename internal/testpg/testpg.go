@@ -1,8 +1,12 @@
-// Package testpg starts a PostgreSQL server for a test: initdb in a
-// temporary directory, postgres on a loopback port, stopped when the test
-// ends. As root it runs them as nobody (PostgreSQL refuses root). Without
-// the binaries the test is skipped, saying so, unless ONAIR_REQUIRE_PG is
-// set (as on CI): then it fails.
+// Package testpg gives tests a PostgreSQL database: one server per test
+// binary (initdb in a temporary directory, postgres on a loopback port),
+// and a fresh database in it for each test. As root it runs them as
+// nobody (PostgreSQL refuses root). Without the binaries a test is
+// skipped, saying so, unless ONAIR_REQUIRE_PG is set (as on CI): then it
+// fails.
+//
+// A package that uses it runs its tests through Run, from TestMain, which
+// stops the server when they are done.
 package testpg
 
 import (
@@ -14,11 +18,39 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
+
+var server struct {
+	sync.Mutex
+	running bool // Run is running the tests
+	started bool
+	url     string // the server's postgres database
+	err     error  // why it could not start
+	missing bool   // the binaries are not there
+	stop    func()
+	dbs     int
+}
+
+// Run runs the package's tests (from TestMain) and then stops the server,
+// if a test started it. It returns m.Run's code.
+func Run(m *testing.M) int {
+	server.Lock()
+	server.running = true
+	server.Unlock()
+	code := m.Run()
+	server.Lock()
+	defer server.Unlock()
+	if server.stop != nil {
+		server.stop()
+	}
+	return code
+}
 
 // bin finds a PostgreSQL program: in $PATH, or Debian's versioned
 // directory.
@@ -33,54 +65,100 @@ func bin(name string) string {
 	return ""
 }
 
-// Start starts a server and returns its URL (postgres://postgres@127.0.0.1:port/postgres).
+// Start returns the URL of a new, empty database for this test
+// (postgres://postgres@127.0.0.1:port/tN), starting the server first if
+// need be.
 func Start(t testing.TB) string {
 	t.Helper()
-	initdb, postgres := bin("initdb"), bin("postgres")
-	if initdb == "" || postgres == "" {
+	server.Lock()
+	defer server.Unlock()
+	if !server.running {
+		t.Fatal("testpg: the package's TestMain must run its tests through testpg.Run, which stops the server")
+	}
+	if !server.started {
+		server.started = true
+		server.url, server.stop, server.missing, server.err = startServer()
+	}
+	if server.missing {
 		if os.Getenv("ONAIR_REQUIRE_PG") != "" {
 			t.Fatal("PostgreSQL is not installed (apt-get install postgresql)")
 		}
 		t.Skip("PostgreSQL is not installed (apt-get install postgresql): skipping")
 	}
-	dir, err := os.MkdirTemp("", "onair-pg-")
+	if server.err != nil {
+		t.Fatal(server.err)
+	}
+	server.dbs++
+	name := "t" + strconv.Itoa(server.dbs)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, server.url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	data := filepath.Join(dir, "data")
-	asUser := func(args ...string) *exec.Cmd {
-		if os.Geteuid() == 0 {
-			args = append([]string{"runuser", "-u", "nobody", "--"}, args...)
-		}
-		return exec.Command(args[0], args[1:]...)
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
 	}
+	return strings.Replace(server.url, "/postgres?", "/"+name+"?", 1)
+}
+
+// startServer runs initdb and postgres, and waits until it answers a
+// query.
+func startServer() (url string, stop func(), missing bool, err error) {
+	initdb, postgres := bin("initdb"), bin("postgres")
+	if initdb == "" || postgres == "" {
+		return "", nil, true, nil
+	}
+	dir, err := os.MkdirTemp("", "onair-pg-")
+	if err != nil {
+		return "", nil, false, err
+	}
+	data := filepath.Join(dir, "data")
+	// As root, the server runs as nobody: postgres itself, not a runuser
+	// in front of it, so that a signal reaches it.
+	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		os.Chmod(dir, 0o777)
+		cred = &syscall.Credential{Uid: 65534, Gid: 65534}
 	}
-	if out, err := asUser(initdb, "-D", data, "-A", "trust", "-U", "postgres", "--no-sync").CombinedOutput(); err != nil {
-		t.Fatalf("initdb: %v\n%s", err, out)
+	command := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
+		return cmd
 	}
-	port := freePort(t)
-	cmd := asUser(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off")
+	if out, err := command(initdb, "-D", data, "-A", "trust", "-U", "postgres", "--no-sync").CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, false, fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, false, err
+	}
+	cmd := command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200")
 	var log strings.Builder
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		os.RemoveAll(dir)
+		return "", nil, false, err
 	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt) // a fast shutdown
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	stop = func() {
+		cmd.Process.Signal(syscall.SIGQUIT) // an immediate shutdown: the data is thrown away
 		select {
-		case <-done:
+		case <-exited:
 		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
 		}
-	})
+		os.RemoveAll(dir)
+	}
 	// Ready is a query answered, not a port open: postgres listens before
 	// it takes connections ("the database system is starting up").
-	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -91,21 +169,21 @@ func Start(t testing.TB) string {
 		}
 		cancel()
 		if err == nil {
-			break
+			return url, stop, false, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("postgres did not answer within 30 s (%v):\n%s", err, log.String())
+			stop()
+			return "", nil, false, fmt.Errorf("postgres did not answer within 30 s (%v):\n%s", err, log.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return url
 }
 
-func freePort(t testing.TB) int {
+func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
