@@ -20,6 +20,7 @@ import (
 	_ "gocloud.dev/blob/memblob"   // mem:// (tests)
 	_ "gocloud.dev/blob/s3blob"    // s3://bucket?endpoint=…&region=…&use_path_style=true
 	"gocloud.dev/gcerrors"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/onair-radio/onair/publish"
 )
@@ -151,15 +152,20 @@ func stage(key string) int {
 	}
 }
 
+// Parallel is how many uploads (or deletions) a Write has under way at
+// once, within one stage.
+const Parallel = 16
+
 // Write uploads what changed of site, in order, then deletes what the
 // site no longer has. A failure, or ctx's end, stops it where it is (the
 // bucket is consistent: a stage is finished before the next begins; an
 // upload cut off writes no object) and is returned, for the caller to
-// write again.
+// write again. Within a stage, up to Parallel uploads run at once.
 func (b *Bucket) Write(ctx context.Context, site *publish.Site) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var st WriteStats
+	defer func() { b.Last = st }()
 	want := make(map[string]bool, len(site.Files)+len(site.Media))
 	keys := make([]string, 0, len(site.Files)+len(site.Media))
 	for k := range site.Files {
@@ -178,16 +184,22 @@ func (b *Bucket) Write(ctx context.Context, site *publish.Site) error {
 	})
 	for _, k := range keys {
 		want[k] = true
-		var err error
-		if body, doc := site.Files[k]; doc {
-			err = b.putDocument(ctx, k, body, &st)
-		} else {
-			err = b.putMedia(ctx, k, site.Media[k], &st)
+	}
+	for len(keys) > 0 {
+		n := 1
+		for n < len(keys) && stage(keys[n]) == stage(keys[0]) {
+			n++
 		}
+		err := b.run(ctx, keys[:n], &st, func(ctx context.Context, k string) (put, error) {
+			if body, doc := site.Files[k]; doc {
+				return b.putDocument(ctx, k, body)
+			}
+			return b.putMedia(ctx, k, site.Media[k])
+		})
 		if err != nil {
-			b.Last = st
 			return err
 		}
+		keys = keys[n:]
 	}
 	var stale []string
 	for k := range b.held {
@@ -196,87 +208,130 @@ func (b *Bucket) Write(ctx context.Context, site *publish.Site) error {
 		}
 	}
 	slices.Sort(stale)
-	for _, k := range stale {
-		dctx, cancel := context.WithTimeout(ctx, opTimeout)
-		err := b.bucket.Delete(dctx, k)
-		cancel()
-		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-			b.Last = st
-			return fmt.Errorf("out %s: delete %s: %w", b.url, k, err)
+	return b.run(ctx, stale, &st, func(ctx context.Context, k string) (put, error) {
+		ctx, cancel := context.WithTimeout(ctx, opTimeout)
+		defer cancel()
+		if err := b.bucket.Delete(ctx, k); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			return put{}, fmt.Errorf("out %s: delete %s: %w", b.url, k, err)
 		}
-		delete(b.held, k)
-		delete(b.sent, k)
-		st.Deleted++
-	}
-	b.Last = st
-	return nil
+		return put{deleted: true}, nil
+	})
 }
 
-func (b *Bucket) putDocument(ctx context.Context, key string, body []byte, st *WriteStats) error {
+// put is what one key's upload, skip or deletion learned: applied to what
+// the bucket holds once its stage is done, not while others of the stage
+// read it.
+type put struct {
+	obj      object
+	body     []byte // a document's, as sent or found unchanged
+	uploaded bool
+	deleted  bool
+}
+
+// run does one stage: f for each key, up to Parallel at once. The first
+// failure stops the rest of the stage and is returned; what succeeded is
+// kept all the same.
+func (b *Bucket) run(ctx context.Context, keys []string, st *WriteStats, f func(context.Context, string) (put, error)) error {
+	done := make([]put, len(keys))
+	ok := make([]bool, len(keys))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(Parallel)
+	for i, k := range keys {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			p, err := f(gctx, k)
+			if err != nil {
+				return err
+			}
+			done[i], ok[i] = p, true
+			return nil
+		})
+	}
+	err := g.Wait()
+	for i, k := range keys {
+		if !ok[i] {
+			continue
+		}
+		p := done[i]
+		switch {
+		case p.deleted:
+			delete(b.held, k)
+			delete(b.sent, k)
+			st.Deleted++
+			continue
+		case p.uploaded:
+			b.held[k] = p.obj
+			st.Uploaded++
+			st.Bytes += p.obj.size
+		default:
+			st.Unchanged++
+		}
+		if p.body != nil {
+			b.sent[k] = p.body
+		}
+	}
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("out %s: %w", b.url, context.Cause(ctx))
+	}
+	return err
+}
+
+func (b *Bucket) putDocument(ctx context.Context, key string, body []byte) (put, error) {
 	if last, ok := b.sent[key]; ok && len(last) == len(body) && (len(body) == 0 || &last[0] == &body[0]) {
 		if _, held := b.held[key]; held {
-			st.Unchanged++
-			return nil
+			return put{}, nil
 		}
 	}
 	sum := md5.Sum(body)
 	if have, ok := b.held[key]; ok && slices.Equal(have.md5, sum[:]) {
-		b.sent[key] = body
-		st.Unchanged++
-		return nil
+		return put{body: body}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	opts := &blob.WriterOptions{ContentType: publish.ContentType(key), CacheControl: publish.CacheControl(key), ContentMD5: sum[:]}
 	if err := b.bucket.WriteAll(ctx, key, body, opts); err != nil {
-		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+		return put{}, fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
 	}
-	b.held[key] = object{md5: sum[:], size: int64(len(body))}
-	b.sent[key] = body
-	st.Uploaded++
-	st.Bytes += int64(len(body))
-	return nil
+	return put{obj: object{md5: sum[:], size: int64(len(body))}, body: body, uploaded: true}, nil
 }
 
 // putMedia uploads a file the documents link to, streamed, unless the
 // bucket holds an object of its size under its key: a recording does not
 // change under its name, and reading every one of a large archive again at
 // each start to hash it would cost more than it could save.
-func (b *Bucket) putMedia(ctx context.Context, key, path string, st *WriteStats) error {
+func (b *Bucket) putMedia(ctx context.Context, key, path string) (put, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("out %s: %s: %w", b.url, key, err)
+		return put{}, fmt.Errorf("out %s: %s: %w", b.url, key, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("out %s: %s: %w", b.url, key, err)
+		return put{}, fmt.Errorf("out %s: %s: %w", b.url, key, err)
 	}
 	if have, ok := b.held[key]; ok && have.size == info.Size() {
-		st.Unchanged++
-		return nil
+		return put{}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
 	defer cancel()
 	w, err := b.bucket.NewWriter(ctx, key, &blob.WriterOptions{ContentType: publish.ContentType(strings.ToLower(key)), CacheControl: publish.CacheMedia})
 	if err != nil {
-		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+		return put{}, fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
 	}
 	h := md5.New()
 	n, err := io.Copy(io.MultiWriter(w, h), f)
 	if err != nil {
 		cancel() // abandons the upload: no half object is written
 		w.Close()
-		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+		return put{}, fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
+		return put{}, fmt.Errorf("out %s: upload %s: %w", b.url, key, err)
 	}
 	if n != info.Size() {
-		return fmt.Errorf("out %s: upload %s: the file changed while it was read (%d bytes, then %d)", b.url, key, info.Size(), n)
+		return put{}, fmt.Errorf("out %s: upload %s: the file changed while it was read (%d bytes, then %d)", b.url, key, info.Size(), n)
 	}
-	b.held[key] = object{md5: h.Sum(nil), size: n}
-	st.Uploaded++
-	st.Bytes += n
-	return nil
+	return put{obj: object{md5: h.Sum(nil), size: n}, uploaded: true}, nil
 }

@@ -2,6 +2,7 @@ package output
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -26,6 +28,10 @@ type fakeS3 struct {
 	ops []string
 	// cache is each upload's Cache-Control: the fake keeps none.
 	cache map[string]string
+	// delay is added to each upload and deletion: a real store's round
+	// trip. inflight and peak count them under way.
+	delay          time.Duration
+	inflight, peak int
 }
 
 func newFakeS3(t *testing.T) *fakeS3 {
@@ -41,7 +47,12 @@ func newFakeS3(t *testing.T) *fakeS3 {
 			key := strings.TrimPrefix(r.URL.Path, "/onair/")
 			f.ops = append(f.ops, r.Method+" "+key)
 			f.cache[key] = r.Header.Get("Cache-Control")
+			f.inflight++
+			f.peak = max(f.peak, f.inflight)
+			delay := f.delay
 			f.mu.Unlock()
+			defer func() { f.mu.Lock(); f.inflight--; f.mu.Unlock() }()
+			time.Sleep(delay)
 		}
 		s3.ServeHTTP(w, r)
 	}))
@@ -183,6 +194,46 @@ func TestBucketOrder(t *testing.T) {
 	got := strings.Join(s3.take(), ", ")
 	if want := "PUT media/prn/prn-2026-12-06.mp3, PUT feeds/prn.xml, PUT index.html, DELETE old.html"; got != want {
 		t.Errorf("order:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestBucketParallel: the uploads of a stage run side by side (a real
+// store's round trips add up otherwise), never more than Parallel at once,
+// and the stages still one after the other.
+func TestBucketParallel(t *testing.T) {
+	s3 := newFakeS3(t)
+	s3.delay = 20 * time.Millisecond
+	b, err := OpenBucket(context.Background(), s3.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	site := bucketSite(t, t.TempDir())
+	for i := range 40 {
+		site.Files[fmt.Sprintf("feeds/show-%02d.xml", i)] = []byte(fmt.Sprintf("<rss>%d</rss>", i))
+		site.Files[fmt.Sprintf("shows/show-%02d/index.html", i)] = []byte(fmt.Sprintf("<!doctype html> %d", i))
+	}
+	start := time.Now()
+	if err := b.Write(context.Background(), site); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	ops := s3.take()
+	if len(ops) != b.Last.Uploaded || b.Last.Uploaded != 90 {
+		t.Fatalf("%d requests, %+v", len(ops), b.Last)
+	}
+	if s3.peak < 2 || s3.peak > Parallel {
+		t.Errorf("%d uploads at once at most; want 2 to %d", s3.peak, Parallel)
+	}
+	t.Logf("90 uploads with 20 ms each: %s, %d at once at most", took.Round(time.Millisecond), s3.peak)
+	last := map[int]int{}
+	for i, op := range ops {
+		last[stage(strings.TrimPrefix(op, "PUT "))] = i
+	}
+	for i, op := range ops {
+		if s := stage(strings.TrimPrefix(op, "PUT ")); s > 0 && i < last[s-1] {
+			t.Fatalf("%s (stage %d) went before the last of stage %d", op, s, s-1)
+		}
 	}
 }
 

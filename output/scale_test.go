@@ -14,7 +14,9 @@ import (
 // in-process one): its first publish, every document; a publish at the
 // next air time, only what changed. Media are not counted (each recording
 // is uploaded once, when it first appears). Run it with
-// ONAIR_SCALE=1 go test ./output -run TestBucketScale -v.
+// ONAIR_SCALE=1 go test ./output -run TestBucketScale -v; with
+// ONAIR_SCALE_RTT=30ms each upload takes that much longer, as a real
+// store's round trip would.
 func TestBucketScale(t *testing.T) {
 	if os.Getenv("ONAIR_SCALE") == "" {
 		t.Skip("set ONAIR_SCALE=1 to measure")
@@ -27,6 +29,14 @@ func TestBucketScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	s3 := newFakeS3(t)
+	if rtt := os.Getenv("ONAIR_SCALE_RTT"); rtt != "" {
+		d, err := time.ParseDuration(rtt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s3.delay = d
+		t.Logf("each upload takes %s more", d)
+	}
 	bucket, err := OpenBucket(context.Background(), s3.url)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +46,7 @@ func TestBucketScale(t *testing.T) {
 	if err := bucket.Write(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("first publish: %d documents, %d uploaded (%.1f MB) in %.2f s", len(site.Files), bucket.Last.Uploaded, float64(bucket.Last.Bytes)/1e6, time.Since(start).Seconds())
+	t.Logf("first publish: %d documents, %d uploaded (%.1f MB) in %.2f s, %d at once at most", len(site.Files), bucket.Last.Uploaded, float64(bucket.Last.Bytes)/1e6, time.Since(start).Seconds(), s3.peak)
 	s3.take()
 	next := publish.NextChange(st, at)
 	site, err = b.Build(st, recs, next)

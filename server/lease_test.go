@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -123,7 +124,9 @@ func TestLiveItemInBucket(t *testing.T) {
 	}
 }
 
-// TestBucketDown: a store that refuses writes is retried, backing off;
+// TestBucketDown: a store that refuses writes (here, the credentials: a
+// throttling store's 503s the S3 client first retries itself, for
+// seconds) is retried, backing off;
 // the failure is logged, counted and on /healthz; serving goes on; and
 // once the store is back the write goes through.
 func TestBucketDown(t *testing.T) {
@@ -133,7 +136,8 @@ func TestBucketDown(t *testing.T) {
 	var down atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if down.Load() && r.Method == http.MethodPut {
-			http.Error(w, "SlowDown", http.StatusServiceUnavailable)
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
 			return
 		}
 		s3.ServeHTTP(w, r)
