@@ -3,6 +3,8 @@ package output
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
@@ -93,10 +96,36 @@ func bucketSite(t *testing.T, dir string) *publish.Site {
 	}, Media: media}
 }
 
+// newFakeGCS is a Google Cloud Storage server in the test's process
+// (fake-gcs-server), and the gs:// URL of a bucket in it. gcsblob finds it
+// through STORAGE_EMULATOR_HOST, as Google's own client does.
+func newFakeGCS(t *testing.T) string {
+	// Reads go to the XML API's host, which the server must be told: a
+	// port picked first.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{Scheme: "http", Host: "127.0.0.1", Port: uint16(port), PublicHost: fmt.Sprintf("127.0.0.1:%d", port), Writer: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "onair"})
+	t.Setenv("STORAGE_EMULATOR_HOST", strings.TrimPrefix(srv.URL(), "http://"))
+	return "gs://onair"
+}
+
+// TestBucket: S3 (gofakes3), Google Cloud Storage (fake-gcs-server) and
+// a directory (fileblob), each in the test's process. Azure's driver has
+// no such double here: it is built, not tested.
 func TestBucket(t *testing.T) {
 	s3 := newFakeS3(t)
 	for _, tc := range []struct{ name, url string }{
 		{"s3", s3.url},
+		{"gcs", newFakeGCS(t)},
 		{"fileblob", "file://" + t.TempDir()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,8 +164,8 @@ func TestBucket(t *testing.T) {
 					t.Errorf("%s: %q, %q; want %q, %q", key, a.ContentType, a.CacheControl, want[0], want[1])
 				}
 			}
-			if body, _ := b.bucket.ReadAll(ctx, "media/prn/prn-2026-11-22.mp3"); len(body) != 300_000 {
-				t.Errorf("the recording: %d bytes", len(body))
+			if body, err := b.bucket.ReadAll(ctx, "media/prn/prn-2026-11-22.mp3"); len(body) != 300_000 {
+				t.Errorf("the recording: %d bytes (%v)", len(body), err)
 			}
 			// The same site again: nothing is uploaded; nor by a new
 			// process, which learns the bucket from its listing.
