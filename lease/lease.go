@@ -16,8 +16,10 @@
 //     a recording or a request under way is cut off then, not finished.
 //   - A replica that takes the lock waits Grace (longer than Hold) before
 //     it acts. The lock was free, so the one before it can have heard no
-//     answer since; by the end of Grace its Hold has run out. (The first
-//     generation does not wait: no one led before it.)
+//     answer since; by the end of Grace its Hold has run out. It does not
+//     wait when no one led before it, or when the leader before it let
+//     the lock go in order (Run's end, once its acts were over: a stop, a
+//     rolling restart), which it says in the table before it lets go.
 //   - Where the store can enforce it, it does: Guard makes a transaction
 //     fail in the database unless the generation is still this leader's.
 //
@@ -65,6 +67,9 @@ const (
 	checkTimeout = 2 * time.Second
 	connTimeout  = 5 * time.Second
 )
+
+// stopped is why a lease let go at Run's end.
+const stopped = "stopped"
 
 // ErrLost is why an act's Context ends: this replica no longer leads.
 var ErrLost = errors.New("lease: no longer the leader")
@@ -128,13 +133,15 @@ func (l *Lease) State() State {
 }
 
 // Run takes part in the election until ctx is done; then it lets the
-// lock go (closing the session) and returns.
+// lock go (closing the session) and returns. The caller ends it only once
+// its acts are over: a leader that stops says so, and the next one leads
+// without waiting Grace.
 func (l *Lease) Run(ctx context.Context) {
 	wctx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() { l.watch(wctx); close(watched) }()
 	defer func() { stopWatch(); <-watched }()
-	defer l.drop("stopped")
+	defer l.drop(stopped)
 	wait := time.Duration(0)
 	for {
 		t := l.clock.NewTimer(wait)
@@ -174,7 +181,7 @@ func (l *Lease) Run(ctx context.Context) {
 			}
 			wait = Retry
 			if l.State().Taking {
-				wait = min(check, Grace)
+				wait = max(0, min(check, Grace-(l.clock.Mono()-l.took)))
 			}
 		}
 	}
@@ -205,9 +212,16 @@ func (l *Lease) try(ctx context.Context) error {
 		// And on one that stops acknowledging what it sends (PostgreSQL
 		// 12 and later; an older server keeps the keepalives alone).
 		conn.Exec(cctx, `SET tcp_user_timeout = 5000`)
-		if _, err := conn.Exec(cctx, `CREATE TABLE IF NOT EXISTS onair_lease (key BIGINT PRIMARY KEY, generation BIGINT NOT NULL)`); err != nil {
-			conn.Close(context.Background())
-			return fmt.Errorf("lease: %w", err)
+		for _, ddl := range []string{
+			`CREATE TABLE IF NOT EXISTS onair_lease (key BIGINT PRIMARY KEY, generation BIGINT NOT NULL)`,
+			// released is the last generation whose leader let the lock go
+			// in order, its acts over.
+			`ALTER TABLE onair_lease ADD COLUMN IF NOT EXISTS released BIGINT NOT NULL DEFAULT 0`,
+		} {
+			if _, err := conn.Exec(cctx, ddl); err != nil {
+				conn.Close(context.Background())
+				return fmt.Errorf("lease: %w", err)
+			}
 		}
 		l.conn = conn
 	}
@@ -224,19 +238,21 @@ func (l *Lease) try(ctx context.Context) error {
 		}
 		return nil
 	}
-	var gen int64
+	var gen, released int64
 	if err := l.conn.QueryRow(qctx, `INSERT INTO onair_lease (key, generation) VALUES ($1, 1)
-		ON CONFLICT (key) DO UPDATE SET generation = onair_lease.generation + 1 RETURNING generation`, l.key).Scan(&gen); err != nil {
+		ON CONFLICT (key) DO UPDATE SET generation = onair_lease.generation + 1 RETURNING generation, released`, l.key).Scan(&gen, &released); err != nil {
 		l.closeLocked()
 		return fmt.Errorf("lease: %w", err)
 	}
 	l.took = l.clock.Mono()
-	if gen == 1 {
-		// The first generation: no one led before it, so no one's acts
-		// can still be under way.
-		l.took -= Grace
-	}
 	l.state = State{Taking: true, Generation: gen, Changes: l.state.Changes}
+	if gen == 1 || released == gen-1 {
+		// The first generation (no one led before it), or the one before
+		// let the lock go in order, its acts over: no one's acts can
+		// still be under way.
+		l.took -= Grace
+		return nil
+	}
 	l.log.Info("lease: taken; leading once the one before has surely stopped", "generation", gen, "in", Grace)
 	return nil
 }
@@ -405,6 +421,11 @@ func (l *Lease) drop(why string) {
 	l.actMu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.state.Leader && why == stopped && l.conn != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		l.conn.Exec(ctx, `UPDATE onair_lease SET released = generation WHERE key = $1 AND generation = $2`, l.key, l.state.Generation)
+		cancel()
+	}
 	l.closeLocked()
 	if l.state.Leader {
 		l.log.Warn("lease: no longer leading", "generation", l.state.Generation, "why", why)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/internal/testpg"
+	"github.com/onair-radio/onair/lease"
 )
 
 // TestTakeover runs two onair serve replicas on one lease and one bucket,
@@ -51,8 +52,20 @@ func TestTakeover(t *testing.T) {
 	a.Wait()
 	took := waitRole(bAddr, "leader", 15*time.Second)
 	t.Logf("the standby led %.2f s after the leader was killed", took.Seconds())
+	if took < lease.Grace {
+		t.Errorf("the standby led %s after the leader was killed: sooner than Grace (%s)", took, lease.Grace)
+	}
+
+	// A leader stopped in order (a rolling restart) ends its acts, says
+	// so, and lets go: the standby leads without waiting Grace.
+	c, cAddr, _ := serveArgs(t, args)
+	waitRole(cAddr, "standby", 30*time.Second)
 	b.Process.Signal(syscall.SIGTERM)
 	b.Wait()
+	took = waitRole(cAddr, "leader", lease.Retry+2*time.Second)
+	t.Logf("the standby led %.2f s after the leader was stopped (SIGTERM)", took.Seconds())
+	c.Process.Signal(syscall.SIGTERM)
+	c.Wait()
 }
 
 func role(addr string) string {
