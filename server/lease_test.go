@@ -33,13 +33,7 @@ import (
 func TestReplicas(t *testing.T) {
 	url := testpg.Start(t)
 	bucketURL := "file://" + t.TempDir()
-	path := filepath.Join(t.TempDir(), "onair.yaml")
-	os.WriteFile(path, []byte(`station: {name: Replica Radio, timezone: UTC, base_url: "https://radio.example.org"}
-shows:
-  - id: t
-    title: Test Hour
-    slots: [{kind: live, once: 2026-11-27 13:00, duration: 1h}]
-`), 0o644)
+	path := oneShowStation(t, "Replica Radio")
 	replica := func() (*harness, *output.Bucket) {
 		b, err := output.OpenBucket(context.Background(), bucketURL)
 		if err != nil {
@@ -49,7 +43,6 @@ shows:
 		l := lease.New(url, lease.Key("Replica Radio"), clock.System(0), nil)
 		return startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Out: b, Lease: l}), b
 	}
-	role := func(h *harness) string { r, _ := h.health()["role"].(string); return r }
 	a, ab := replica()
 	waitForWithin(t, 30*time.Second, func() bool { return role(a) == "leader" })
 	b, bb := replica()
@@ -75,6 +68,22 @@ shows:
 		t.Errorf("b's metrics:\n%s", m)
 	}
 }
+
+// oneShowStation writes a station of one show, live at 13:00 UTC on
+// 2026-11-27, and returns its path.
+func oneShowStation(t *testing.T, name string) string {
+	path := filepath.Join(t.TempDir(), "onair.yaml")
+	os.WriteFile(path, []byte(`station: {name: `+name+`, timezone: UTC, base_url: "https://radio.example.org"}
+shows:
+  - id: t
+    title: Test Hour
+    slots: [{kind: live, once: 2026-11-27 13:00, duration: 1h}]
+`), 0o644)
+	return path
+}
+
+// role is a replica's role, from its /healthz.
+func role(h *harness) string { r, _ := h.health()["role"].(string); return r }
 
 func waitForWithin(t *testing.T, d time.Duration, cond func() bool) {
 	t.Helper()
@@ -202,7 +211,6 @@ func TestNotifyHandover(t *testing.T) {
 		t.Cleanup(func() { box.Close() })
 		return h
 	}
-	role := func(h *harness) string { r, _ := h.health()["role"].(string); return r }
 	a := replica()
 	waitForWithin(t, 30*time.Second, func() bool { return role(a) == "leader" })
 	b := replica()
@@ -231,19 +239,12 @@ func TestNotifyHandover(t *testing.T) {
 // write cut off, not finished after another replica leads; it stands by.
 func TestLostLeaseCutsOffWrite(t *testing.T) {
 	url := testpg.Start(t)
-	path := filepath.Join(t.TempDir(), "onair.yaml")
-	os.WriteFile(path, []byte(`station: {name: Cut Radio, timezone: UTC, base_url: "https://radio.example.org"}
-shows:
-  - id: t
-    title: Test Hour
-    slots: [{kind: live, once: 2026-11-27 13:00, duration: 1h}]
-`), 0o644)
+	path := oneShowStation(t, "Cut Radio")
 	out := &stuckOutput{release: make(chan struct{}), cut: make(chan error, 1)}
 	t.Cleanup(func() { close(out.release) })
 	l := lease.New(url, lease.Key("Cut Radio"), clock.System(0), nil)
 	h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Out: out, Lease: l})
-	role := func() string { r, _ := h.health()["role"].(string); return r }
-	waitForWithin(t, 30*time.Second, func() bool { return role() == "leader" })
+	waitForWithin(t, 30*time.Second, func() bool { return role(h) == "leader" })
 	out.hold.Store(true)
 	h.clk.Advance(time.Minute)
 	h.svc.Reload()
@@ -267,5 +268,5 @@ shows:
 	case <-time.After(lease.Hold + 2*time.Second):
 		t.Fatal("the write goes on after the lease was lost")
 	}
-	waitForWithin(t, 2*time.Second, func() bool { return role() == "standby" || l.State().Taking })
+	waitForWithin(t, 2*time.Second, func() bool { return role(h) == "standby" || l.State().Taking })
 }
