@@ -212,10 +212,11 @@ func (s *Sender) run(ctx context.Context, w *worker) {
 		// A request under way when the worker is stopped (a shutdown, a
 		// leader standing by) is finished and recorded, not abandoned: an
 		// endpoint that answered is not told again by the next leader.
-		base, stop := context.WithCancel(context.WithoutCancel(ctx))
+		acting := context.WithCancel
 		if s.Acting != nil {
-			base, stop = s.Acting(context.WithoutCancel(ctx))
+			acting = s.Acting
 		}
+		base, stop := acting(context.WithoutCancel(ctx))
 		rctx, cancel := context.WithTimeout(base, requestTimeout)
 		err = w.ep.send(rctx, s.client(), d.Event)
 		cut := err != nil && base.Err() != nil

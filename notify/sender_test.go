@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,12 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, eps []Endpoint) *harness {
+	return newHarnessWith(t, eps, nil)
+}
+
+// newHarnessWith is newHarness, with set changing the sender before it
+// starts.
+func newHarnessWith(t *testing.T, eps []Endpoint, set func(*Sender)) *harness {
 	t0 := at("2026-11-29 12:59:00")
 	box, err := OpenFile(t.TempDir())
 	if err != nil {
@@ -49,6 +56,9 @@ func newHarness(t *testing.T, eps []Endpoint) *harness {
 	}
 	h := &harness{t: t, clk: clock.NewFake(t0), box: box, eps: eps}
 	h.sender = &Sender{Outbox: box, Clock: h.clk}
+	if set != nil {
+		set(h.sender)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.sender.SetEndpoints(ctx, eps)
 	t.Cleanup(func() {
@@ -182,6 +192,39 @@ func TestSlowEndpoint(t *testing.T) {
 	eventually(t, "the others told while podping hangs", func() bool {
 		return len(c.Caught("/hub")) == 1 && len(c.Caught("/pubnotify")) == 1 && len(c.Caught("/hook")) == 1
 	})
+}
+
+// TestCutOff: a request under way when the replica stops leading (Acting's
+// context ends) is cut off, not finished, and not recorded: the delivery
+// stays pending, untried, for the next leader; and this sender sends
+// nothing more (its Fence fails).
+func TestCutOff(t *testing.T) {
+	c := catcher.New(t)
+	c.Hang("/podping")
+	t.Cleanup(c.Release)
+	lead, lose := context.WithCancelCause(context.Background())
+	errLost := errors.New("no longer the leader")
+	h := newHarnessWith(t, endpointsOf(c)[:1], func(s *Sender) {
+		s.Fence = func(context.Context) error { return context.Cause(lead) }
+		s.Acting = func(parent context.Context) (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancelCause(parent)
+			stop := context.AfterFunc(lead, func() { cancel(context.Cause(lead)) })
+			return ctx, func() { stop(); cancel(context.Canceled) }
+		}
+	})
+	h.commit(live)
+	eventually(t, "podping is asked", func() bool { return c.Tries("/podping") == 1 })
+	lose(errLost)
+	eventually(t, "the request is cut off", func() bool { return c.Abandoned("/podping") == 1 })
+	h.sender.Refresh(context.Background())
+	if st := h.stats("podping"); st.Pending != 1 || st.Failing != 0 || st.Delivered != 0 || st.LastError != "" {
+		t.Errorf("after the cut: %+v", st)
+	}
+	h.sender.Wake()
+	time.Sleep(100 * time.Millisecond)
+	if n := c.Tries("/podping"); n != 1 {
+		t.Errorf("%d tries after the replica stopped leading", n)
+	}
 }
 
 // TestGiveUp: an endpoint that always fails is tried, further and further

@@ -319,6 +319,9 @@ func (s *Service) findUnfinished(at time.Time) {
 
 // recorded is a recording's end, in Run.
 func (s *Service) recorded(r recResult) {
+	if j := s.air.recording[r.id]; j != nil {
+		j.cancel() // frees its context (and, with a lease, its watch on the lease)
+	}
 	delete(s.air.recording, r.id)
 	switch {
 	case errors.Is(r.err, context.Canceled):

@@ -24,6 +24,8 @@ type Catcher struct {
 	fails map[string]int
 	hang  map[string]bool
 	tries map[string]int
+	// abandoned counts held requests their client gave up on.
+	abandoned map[string]int
 	// released ends every held request (Release).
 	released chan struct{}
 	once     sync.Once
@@ -41,7 +43,7 @@ type Request struct {
 
 // New starts a catcher, closed when the test ends.
 func New(t testing.TB) *Catcher {
-	c := &Catcher{fails: make(map[string]int), hang: make(map[string]bool), tries: make(map[string]int), released: make(chan struct{})}
+	c := &Catcher{fails: make(map[string]int), hang: make(map[string]bool), tries: make(map[string]int), abandoned: make(map[string]int), released: make(chan struct{})}
 	c.Server = httptest.NewServer(http.HandlerFunc(c.serve))
 	t.Cleanup(c.Close)
 	return c
@@ -55,6 +57,9 @@ func (c *Catcher) serve(w http.ResponseWriter, r *http.Request) {
 		c.mu.Unlock()
 		select {
 		case <-r.Context().Done():
+			c.mu.Lock()
+			c.abandoned[r.URL.Path]++
+			c.mu.Unlock()
 		case <-c.released:
 			http.Error(w, "held, then let go", http.StatusServiceUnavailable)
 		}
@@ -94,6 +99,13 @@ func (c *Catcher) Tries(path string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.tries[path]
+}
+
+// Abandoned is how many held attempts at path their client gave up on.
+func (c *Catcher) Abandoned(path string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.abandoned[path]
 }
 
 // Caught is what path accepted, in order.
