@@ -63,6 +63,16 @@ func TestOneLeader(t *testing.T) {
 	if a.l.State().Generation != 1 {
 		t.Errorf("generation %d", a.l.State().Generation)
 	}
+	// The server gives up on a silent leader within about five seconds:
+	// what its session is set to.
+	a.l.mu.Lock()
+	for setting, want := range map[string]string{"tcp_keepalives_idle": "2", "tcp_keepalives_interval": "1", "tcp_keepalives_count": "3", "tcp_user_timeout": "5000"} {
+		var got string
+		if err := a.l.conn.QueryRow(context.Background(), "SHOW "+setting).Scan(&got); err != nil || got != want {
+			t.Errorf("%s = %q (%v), want %q", setting, got, err, want)
+		}
+	}
+	a.l.mu.Unlock()
 
 	// a stops in order: b takes over in generation 2, without waiting
 	// Grace (a's acts are over).
