@@ -36,7 +36,14 @@ func onair(t *testing.T) (*exec.Cmd, string, *strings.Builder) {
 // the process, the address it listens on, and its log so far.
 func serveArgs(t *testing.T, args string) (*exec.Cmd, string, *strings.Builder) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0])
+	return serveIn(t, nil, args)
+}
+
+// serveIn is serveArgs, run through prefix (ip netns exec NS).
+func serveIn(t *testing.T, prefix []string, args string) (*exec.Cmd, string, *strings.Builder) {
+	t.Helper()
+	argv := append(prefix, os.Args[0])
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "ONAIR_MAIN_ARGS=serve "+args)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -60,7 +67,7 @@ func serveArgs(t *testing.T, args string) (*exec.Cmd, string, *strings.Builder) 
 		select {
 		case l, ok := <-lines:
 			if !ok {
-				t.Fatalf("onair ended before listening:\n%s", log.String())
+				t.Fatalf("onair ended before listening (%v):\n%s", cmd.Wait(), log.String())
 			}
 			log.WriteString(l + "\n")
 			if m := re.FindStringSubmatch(l); m != nil {

@@ -77,7 +77,7 @@ func Start(t testing.TB) string {
 	}
 	if !server.started {
 		server.started = true
-		server.url, server.stop, server.missing, server.err = startServer()
+		server.url, server.stop, server.missing, server.err = startServer("127.0.0.1", "")
 	}
 	if server.missing {
 		if os.Getenv("ONAIR_REQUIRE_PG") != "" {
@@ -103,9 +103,30 @@ func Start(t testing.TB) string {
 	return strings.Replace(server.url, "/postgres?", "/"+name+"?", 1)
 }
 
-// startServer runs initdb and postgres, and waits until it answers a
-// query.
-func startServer() (url string, stop func(), missing bool, err error) {
+// StartListening starts a server of the test's own, listening on
+// 127.0.0.1 and on also (another address of this machine's), and taking
+// clients from the network clients (a CIDR) too; it is stopped when the
+// test ends. It returns its URL on 127.0.0.1.
+func StartListening(t testing.TB, also, clients string) string {
+	t.Helper()
+	url, stop, missing, err := startServer("127.0.0.1,"+also, "host all all "+clients+" trust\n")
+	if missing {
+		if os.Getenv("ONAIR_REQUIRE_PG") != "" {
+			t.Fatal("PostgreSQL is not installed (apt-get install postgresql)")
+		}
+		t.Skip("PostgreSQL is not installed (apt-get install postgresql): skipping")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
+}
+
+// startServer runs initdb and postgres, listening on listen (PostgreSQL's
+// listen_addresses), with hba added to its pg_hba.conf, and waits until it
+// answers a query.
+func startServer(listen, hba string) (url string, stop func(), missing bool, err error) {
 	initdb, postgres := bin("initdb"), bin("postgres")
 	if initdb == "" || postgres == "" {
 		return "", nil, true, nil
@@ -132,12 +153,25 @@ func startServer() (url string, stop func(), missing bool, err error) {
 		os.RemoveAll(dir)
 		return "", nil, false, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
+	if hba != "" {
+		f, err := os.OpenFile(filepath.Join(data, "pg_hba.conf"), os.O_APPEND|os.O_WRONLY, 0)
+		if err == nil {
+			_, err = f.WriteString(hba)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", nil, false, fmt.Errorf("pg_hba.conf: %w", err)
+		}
+	}
 	port, err := freePort()
 	if err != nil {
 		os.RemoveAll(dir)
 		return "", nil, false, err
 	}
-	cmd := command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200")
+	cmd := command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses="+listen, "-c", "fsync=off", "-c", "max_connections=200")
 	var log strings.Builder
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
