@@ -32,18 +32,7 @@ func TestTakeover(t *testing.T) {
 	state := t.TempDir()
 	args := "--config ../../config.example.yaml --listen 127.0.0.1:0 --no-cache --lease " + url + " --out " + bucket + " --state " + state
 	a, aAddr, _ := serveArgs(t, args)
-	waitRole := func(addr, want string, within time.Duration) time.Duration {
-		t.Helper()
-		start := time.Now()
-		for role(addr) != want {
-			if time.Since(start) > within {
-				t.Fatalf("%s is %q, not %s, after %s", addr, role(addr), want, within)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		return time.Since(start)
-	}
-	waitRole(aAddr, "leader", 30*time.Second)
+	waitRole(t, aAddr, "leader", 30*time.Second)
 	b, bAddr, _ := serveArgs(t, args)
 	time.Sleep(3500 * time.Millisecond)
 	if role(bAddr) != "standby" {
@@ -54,7 +43,7 @@ func TestTakeover(t *testing.T) {
 	}
 	a.Process.Signal(syscall.SIGKILL)
 	a.Wait()
-	took := waitRole(bAddr, "leader", 15*time.Second)
+	took := waitRole(t, bAddr, "leader", 15*time.Second)
 	t.Logf("the standby led %.2f s after the leader was killed", took.Seconds())
 	if took < lease.Grace {
 		t.Errorf("the standby led %s after the leader was killed: sooner than Grace (%s)", took, lease.Grace)
@@ -63,13 +52,27 @@ func TestTakeover(t *testing.T) {
 	// A leader stopped in order (a rolling restart) ends its acts, says
 	// so, and lets go: the standby leads without waiting Grace.
 	c, cAddr, _ := serveArgs(t, args)
-	waitRole(cAddr, "standby", 30*time.Second)
+	waitRole(t, cAddr, "standby", 30*time.Second)
 	b.Process.Signal(syscall.SIGTERM)
 	b.Wait()
-	took = waitRole(cAddr, "leader", lease.Retry+2*time.Second)
+	took = waitRole(t, cAddr, "leader", lease.Retry+2*time.Second)
 	t.Logf("the standby led %.2f s after the leader was stopped (SIGTERM)", took.Seconds())
 	c.Process.Signal(syscall.SIGTERM)
 	c.Wait()
+}
+
+// waitRole waits for the replica at addr to say it is want, and returns
+// how long that took.
+func waitRole(t *testing.T, addr, want string, within time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for role(addr) != want {
+		if time.Since(start) > within {
+			t.Fatalf("%s is %q, not %s, after %s", addr, role(addr), want, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
 }
 
 func role(addr string) string {
@@ -133,20 +136,9 @@ func TestTakeoverLostNetwork(t *testing.T) {
 	common := "--config ../../config.example.yaml --no-cache --out " + bucket
 	a, aAddr, _ := serveIn(t, []string{"ip", "netns", "exec", ns}, common+" --listen 10.77.0.2:0 --state "+t.TempDir()+" --lease "+strings.Replace(url, "127.0.0.1", "10.77.0.1", 1))
 	defer a.Process.Kill()
-	waitRole := func(addr, want string, within time.Duration) time.Duration {
-		t.Helper()
-		start := time.Now()
-		for role(addr) != want {
-			if time.Since(start) > within {
-				t.Fatalf("%s is %q, not %s, after %s", addr, role(addr), want, within)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		return time.Since(start)
-	}
-	waitRole(aAddr, "leader", 30*time.Second)
+	waitRole(t, aAddr, "leader", 30*time.Second)
 	b, bAddr, _ := serveIn(t, nil, common+" --listen 127.0.0.1:0 --state "+t.TempDir()+" --lease "+url)
-	waitRole(bAddr, "standby", 10*time.Second)
+	waitRole(t, bAddr, "standby", 10*time.Second)
 	time.Sleep(lease.Retry)
 	if role(bAddr) != "standby" {
 		t.Fatalf("b is %q while a leads", role(bAddr))
@@ -155,7 +147,7 @@ func TestTakeoverLostNetwork(t *testing.T) {
 	if err := ip("link", "set", host, "down"); err != nil {
 		t.Fatal(err)
 	}
-	took := waitRole(bAddr, "leader", 15*time.Second)
+	took := waitRole(t, bAddr, "leader", 15*time.Second)
 	t.Logf("the standby led %.2f s after the leader's network went", took.Seconds())
 	b.Process.Signal(syscall.SIGTERM)
 	b.Wait()
