@@ -29,7 +29,8 @@
 // The database frees a dead session's lock at once when the leader's
 // process dies (SIGKILL closes its socket), and when its network goes
 // once TCP keepalives give up on it (about five seconds, set here). A
-// standby then leads within Retry + Grace: within fifteen seconds.
+// standby then leads within Takeover (a retry, a check and Grace): within
+// fifteen seconds.
 package lease
 
 import (

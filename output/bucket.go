@@ -272,7 +272,8 @@ func (b *Bucket) run(ctx context.Context, keys []string, st *WriteStats, f func(
 			b.sent[k] = p.body
 		}
 	}
-	if err == nil && ctx.Err() != nil {
+	if err == nil && slices.Contains(ok, false) {
+		// ctx ended before every key was begun.
 		err = fmt.Errorf("out %s: %w", b.url, context.Cause(ctx))
 	}
 	return err
