@@ -18,6 +18,7 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/dirlock"
 	"github.com/onair-radio/onair/lease"
 	"github.com/onair-radio/onair/notify"
 	"github.com/onair-radio/onair/server"
@@ -114,6 +115,9 @@ restarts.`,
 				ConfigPath: path, Load: o.loader(path, listening), Clock: clock.System(offset), Logger: log, Cache: c,
 				MaxDownloads: conns * 3 / 4, FFmpeg: o.ffmpeg(),
 			}
+			// The air chain's claim: this service, restarted, is itself;
+			// another (another --listen, another host) is refused.
+			opts.AirGroup, opts.AirHolder = server.DefaultAirClaim(path, ln.Addr().String())
 			if out != "" {
 				d, err := openOut(cmd.Context(), out)
 				if err != nil {
@@ -137,7 +141,11 @@ restarts.`,
 				if err != nil {
 					return err
 				}
-				opts.Lease = lease.New(leaseURL, lease.Key(cfg.Station.Name), clock.System(0), log)
+				key := lease.Key(cfg.Station.Name)
+				opts.Lease = lease.New(leaseURL, key, clock.System(0), log)
+				// ...and the air chain's claim: the leader of the moment
+				// holds it for them all.
+				opts.AirGroup = fmt.Sprintf("lease-%x", uint64(key))
 				box, err := notify.OpenPostgres(cmd.Context(), leaseURL)
 				if err != nil {
 					return err
@@ -146,6 +154,14 @@ restarts.`,
 				box.Guard = opts.Lease.Guard // a deposed leader's commits fail in the database
 				opts.Outbox = box
 			case state != "":
+				// One service a state directory: a second, on another
+				// --listen, would drive the same air chain and send the
+				// same notifications.
+				held, err := dirlock.Take(state, opts.AirHolder)
+				if err != nil {
+					return fmt.Errorf("serve: the state directory is in use: %w; stop that service, or give this one a --state of its own", err)
+				}
+				defer held.Release()
 				// The outbox of notifications: what each publish changed,
 				// told once across restarts.
 				box, err := notify.OpenFile(state)

@@ -135,16 +135,19 @@ func TestServeHangupAndCut(t *testing.T) {
 	}
 }
 
-// TestSecondServiceRefused: a second service on the same --out, or the
-// same address, fails before it writes anything.
+// TestSecondServiceRefused: a second service on the same --out, the same
+// address or the same --state fails before it writes anything, naming the
+// service that holds it.
 func TestSecondServiceRefused(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	first := startServeCmd(t, "--out", out)
+	state := filepath.Join(t.TempDir(), "state")
+	first := startServeCmd(t, "--out", out, "--state", state)
 	written, _ := os.ReadFile(filepath.Join(out, "schedule.json"))
 	info, _ := os.Stat(filepath.Join(out, "schedule.json"))
 	for _, args := range [][]string{
 		{"--out", out},
 		{"--listen", first, "--out", filepath.Join(t.TempDir(), "other")},
+		{"--state", state, "--out", filepath.Join(t.TempDir(), "other")},
 	} {
 		var stderr bytes.Buffer
 		all := append([]string{"serve", "--config", "config.example.yaml", "--no-cache", "--listen", "127.0.0.1:0", "--at", "2026-11-29T13:30:00-06:00"}, args...)
@@ -152,7 +155,8 @@ func TestSecondServiceRefused(t *testing.T) {
 		if code != ExitFailure {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitFailure)
 		}
-		if msg := stderr.String(); !strings.Contains(msg, "another onair is publishing to "+out) && !strings.Contains(msg, "address already in use") {
+		held := "the state directory is in use: " + state + ": held by another process: onair serve (pid "
+		if msg := stderr.String(); !strings.Contains(msg, "another onair is publishing to "+out) && !strings.Contains(msg, "address already in use") && !strings.Contains(msg, held) {
 			t.Errorf("%v: %s", args, msg)
 		}
 	}

@@ -15,6 +15,7 @@ const (
 	DefaultIcecastMount = "/air"
 	DefaultHarborPort   = 8005
 	DefaultHarborMount  = "/live"
+	DefaultHarborBind   = "0.0.0.0"
 )
 
 // playout validates station.playout: nil when it is not set.
@@ -25,17 +26,17 @@ func (v *validator) playout(p keyPath, rp *rawPlayout, configDir string) *statio
 	out := &station.Playout{}
 	if rp.Liquidsoap == "" {
 		v.fail(p.key("liquidsoap"), "", "playout needs liquidsoap: the address of Liquidsoap's server (telnet) that onair drives, such as 127.0.0.1:1234")
-	} else if host, port, err := net.SplitHostPort(rp.Liquidsoap); err != nil || host == "" || !validPort(port) {
+	} else if host, port, err := net.SplitHostPort(rp.Liquidsoap); err != nil || host == "" || !validPort(port) || strings.ContainsAny(host, "\x00\r\n \"\\#") {
 		v.fail(p.key("liquidsoap"), rp.Liquidsoap, "want host:port, such as 127.0.0.1:1234")
 	} else {
 		out.Liquidsoap = rp.Liquidsoap
 	}
 	ip := p.key("icecast")
 	out.Icecast = station.Icecast{
-		Host:     rp.Icecast.Host,
+		Host:     v.airValue(ip.key("host"), rp.Icecast.Host, "a host name"),
 		Port:     v.port(ip.key("port"), rp.Icecast.Port, DefaultIcecastPort),
 		Mount:    v.mount(ip.key("mount"), rp.Icecast.Mount, DefaultIcecastMount),
-		Password: rp.Icecast.Password,
+		Password: v.airValue(ip.key("password"), rp.Icecast.Password, "a password"),
 	}
 	if out.Icecast.Host == "" {
 		v.fail(ip.key("host"), "", "playout needs icecast.host: where Liquidsoap sends the air signal, such as 127.0.0.1")
@@ -45,9 +46,10 @@ func (v *validator) playout(p keyPath, rp *rawPlayout, configDir string) *statio
 	}
 	hp := p.key("harbor")
 	out.Harbor = station.Harbor{
+		Bind:     v.bindAddr(hp.key("bind"), rp.Harbor.Bind),
 		Port:     v.port(hp.key("port"), rp.Harbor.Port, DefaultHarborPort),
 		Mount:    v.mount(hp.key("mount"), rp.Harbor.Mount, DefaultHarborMount),
-		Password: rp.Harbor.Password,
+		Password: v.airValue(hp.key("password"), rp.Harbor.Password, "a password"),
 	}
 	if out.Harbor.Password == "" {
 		v.fail(hp.key("password"), "", "playout needs harbor.password, which the studio's encoder sends (or $ONAIR_HARBOR_PASSWORD)")
@@ -55,13 +57,40 @@ func (v *validator) playout(p keyPath, rp *rawPlayout, configDir string) *statio
 	if _, lport, err := net.SplitHostPort(out.Liquidsoap); err == nil && lport == strconv.Itoa(out.Harbor.Port) {
 		v.fail(hp.key("port"), strconv.Itoa(out.Harbor.Port), "the harbor and Liquidsoap's server need ports of their own")
 	}
-	if rp.Fallback != "" {
+	if rp.Fallback != "" && v.airValue(p.key("fallback"), rp.Fallback, "a path") != "" {
 		out.Fallback = rp.Fallback
 		if !filepath.IsAbs(out.Fallback) {
 			out.Fallback = filepath.Join(configDir, out.Fallback)
 		}
 	}
 	return out
+}
+
+// airValue is a value that reaches Liquidsoap or the studio's encoder: the
+// script and the protocols carry any byte but a control character (a NUL
+// ends a string in the C libraries below Liquidsoap, a line break ends a
+// command on its server), so one is refused here rather than cut there.
+func (v *validator) airValue(p keyPath, s, what string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			v.fail(p, s, "%s with a control character (%q at byte %d) cannot reach Liquidsoap as it is: remove it", what, c, i)
+			return ""
+		}
+	}
+	return s
+}
+
+// bindAddr is the address the harbor listens on: an IP address, every
+// interface by default.
+func (v *validator) bindAddr(p keyPath, s string) string {
+	if s == "" {
+		return DefaultHarborBind
+	}
+	if net.ParseIP(s) == nil {
+		v.fail(p, s, "want an IP address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, the default)")
+		return DefaultHarborBind
+	}
+	return s
 }
 
 // notify validates station.notify: nil when it is not set.

@@ -56,6 +56,7 @@ type rawIcecast struct {
 }
 
 type rawHarbor struct {
+	Bind     string `mapstructure:"bind"`
 	Port     string `mapstructure:"port"`
 	Mount    string `mapstructure:"mount"`
 	Password string `mapstructure:"password"`

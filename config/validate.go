@@ -125,6 +125,8 @@ func (v *validator) station(raw *rawConfig) (*station.Station, []*scheduler.Show
 	st := &station.Station{Name: raw.Station.Name, BaseURL: raw.Station.BaseURL}
 	if strings.TrimSpace(st.Name) == "" {
 		v.fail(p.key("name"), "", "the station's name is required")
+	} else if i := strings.IndexFunc(st.Name, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f }); i >= 0 {
+		v.fail(p.key("name"), st.Name, "a name with a control character (%q at byte %d) cannot be published (XML, the air chain): remove it", st.Name[i], i)
 	}
 	if raw.Station.Timezone == "" {
 		v.fail(p.key("timezone"), "", "the station's time zone is required, such as America/Chicago")

@@ -6,6 +6,7 @@ package playout
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,29 +75,52 @@ func refused(answer string) bool {
 	return strings.HasPrefix(a, "error") || strings.Contains(a, "not found") || strings.Contains(a, "no such command") || strings.Contains(a, "syntax error")
 }
 
-// SetLive puts the studio's harbor input on air, or takes it off.
-func (l *Liquidsoap) SetLive(ctx context.Context, on bool) error {
-	// 2.1 refuses "var.set x = true": no spaces.
-	_, err := l.Command(ctx, "var.set "+LiveVar+"="+strconv.FormatBool(on))
+// SetLive tells Liquidsoap until when the studio is on air: it leaves the
+// air at until by Liquidsoap's own clock, whether onair is up then or not.
+// The zero time takes it off now.
+func (l *Liquidsoap) SetLive(ctx context.Context, until time.Time) error {
+	_, err := l.Command(ctx, Namespace+".live "+unix(until))
 	return err
 }
 
-// Play puts a file on air now, from offset into it (a service that comes
-// back mid-airing), in place of anything queued.
-func (l *Liquidsoap) Play(ctx context.Context, path, title string, offset time.Duration) error {
-	if strings.ContainsAny(path, "\n\r") {
-		return fmt.Errorf("liquidsoap: a path with a line break: %q", path)
+// unix is an instant as Liquidsoap's time() counts it; 0 for the zero time.
+func unix(t time.Time) string {
+	if t.IsZero() {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64)
+}
+
+// Request is an episode to put on air for a rebroadcast.
+type Request struct {
+	Path, Title string
+	Airing      string        // the airing's id, which onair.status reports while it plays
+	Offset      time.Duration // into the file: a service that came back mid-airing
+	Until       time.Duration // into the file: where the airing ends, and Liquidsoap cuts it
+}
+
+// Play puts r on air now, in place of anything queued. Liquidsoap cuts it
+// at r.Until itself (liq_cue_out), so that the fallback follows at the
+// airing's end whether onair is up then or not.
+func (l *Liquidsoap) Play(ctx context.Context, r Request) error {
+	if strings.ContainsAny(r.Path, "\n\r") {
+		return fmt.Errorf("liquidsoap: a path with a line break: %q", r.Path)
 	}
 	if _, err := l.Command(ctx, Queue+".flush_and_skip"); err != nil {
 		return err
 	}
-	ann := "title=" + annotation(title)
-	if offset > 0 {
-		ann += ",liq_cue_in=" + annotation(strconv.FormatFloat(offset.Seconds(), 'f', 3, 64))
+	ann := "title=" + annotation(r.Title) + "," + AiringMeta + "=" + annotation(r.Airing)
+	if r.Offset > 0 {
+		ann += ",liq_cue_in=" + annotation(seconds(r.Offset))
 	}
-	_, err := l.Command(ctx, Queue+".push annotate:"+ann+":"+path)
+	if r.Until > 0 {
+		ann += ",liq_cue_out=" + annotation(seconds(r.Until))
+	}
+	_, err := l.Command(ctx, Queue+".push annotate:"+ann+":"+r.Path)
 	return err
 }
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
 
 // StopQueue takes what was pushed off the air.
 func (l *Liquidsoap) StopQueue(ctx context.Context) error {
@@ -104,24 +128,108 @@ func (l *Liquidsoap) StopQueue(ctx context.Context) error {
 	return err
 }
 
-// Ping says whether Liquidsoap answers.
-func (l *Liquidsoap) Ping(ctx context.Context) error {
-	_, err := l.Uptime(ctx)
+// Status is what Liquidsoap says is on air.
+type Status struct {
+	LiveUntil time.Time // the studio is on air until then; zero: off
+	Studio    bool      // a studio's encoder is connected to the harbor
+	Playing   string    // the airing whose episode the queue plays; "" for none
+	Now       time.Time // Liquidsoap's clock
+}
+
+// Status asks Liquidsoap what is on air.
+func (l *Liquidsoap) Status(ctx context.Context) (Status, error) {
+	answer, err := l.Command(ctx, Namespace+".status")
+	if err != nil {
+		return Status{}, err
+	}
+	return parseStatus(answer)
+}
+
+// Claim is what Liquidsoap answered a claim.
+type Claim struct {
+	// Fresh: the claim was not this group's until now (Liquidsoap was
+	// restarted, or the claim ran out), so what it was told may be lost.
+	Fresh bool
+	// HeldBy names another service that holds the air chain ("" when the
+	// claim was granted), and Left how long its claim runs yet.
+	HeldBy string
+	Left   time.Duration
+	Status Status
+}
+
+// Claim claims the air chain for ttl, for group (one service, or the
+// replicas of one lease: a word), described as holder (one line) to a
+// service that is refused. It is renewed by claiming again.
+func (l *Liquidsoap) Claim(ctx context.Context, ttl time.Duration, group, holder string) (Claim, error) {
+	if group == "" || strings.ContainsAny(group, " \n\r") {
+		return Claim{}, fmt.Errorf("liquidsoap: a claim's group is one word: %q", group)
+	}
+	holder = strings.Join(strings.Fields(holder), " ")
+	answer, err := l.Command(ctx, fmt.Sprintf("%s.claim %s %s %s", Namespace, seconds(ttl), group, holder))
+	if err != nil {
+		return Claim{}, err
+	}
+	first, rest, _ := strings.Cut(answer, "\n")
+	var c Claim
+	switch word, held, _ := strings.Cut(first, " "); word {
+	case "new":
+		c.Fresh = true
+	case "ok":
+	case "held":
+		left, who, _ := strings.Cut(held, " ")
+		f, _ := strconv.ParseFloat(left, 64)
+		c.HeldBy, c.Left = cmp.Or(who, "another service"), time.Duration(f*float64(time.Second))
+	default:
+		return Claim{}, fmt.Errorf("liquidsoap %s: %w: claim answered %q (is the script onair liquidsoap's?)", l.Addr, ErrCommand, first)
+	}
+	c.Status, err = parseStatus(rest)
+	return c, err
+}
+
+// Release lets group's claim go, so that another service may drive the
+// air chain at once.
+func (l *Liquidsoap) Release(ctx context.Context, group string) error {
+	_, err := l.Command(ctx, Namespace+".release "+group)
 	return err
 }
 
-// Uptime is how long Liquidsoap has run: less than it said before means
-// it was restarted, and has forgotten what it was told.
-func (l *Liquidsoap) Uptime(ctx context.Context) (time.Duration, error) {
-	answer, err := l.Command(ctx, "uptime")
-	if err != nil {
-		return 0, err
+// parseStatus reads onair.status's lines.
+func parseStatus(answer string) (Status, error) {
+	var st Status
+	var seen int
+	for _, line := range strings.Split(answer, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "live_until", "now":
+			f, err := strconv.ParseFloat(strings.TrimSuffix(v, "."), 64)
+			if err != nil {
+				return Status{}, fmt.Errorf("liquidsoap: status %s=%q: %w", k, v, err)
+			}
+			var t time.Time
+			if f > 0 {
+				t = time.UnixMilli(int64(f * 1000))
+			}
+			if k == "now" {
+				st.Now = t
+			} else {
+				st.LiveUntil = t
+			}
+		case "studio":
+			st.Studio = v == "true"
+		case "playing":
+			st.Playing = v
+		default:
+			continue
+		}
+		seen++
 	}
-	var d, h, m, s int
-	if _, err := fmt.Sscanf(answer, "%dd %dh %dm %ds", &d, &h, &m, &s); err != nil {
-		return 0, fmt.Errorf("liquidsoap %s: uptime %q: %w", l.Addr, answer, err)
+	if seen < 4 {
+		return Status{}, fmt.Errorf("liquidsoap: %w: a status of %q (is the script onair liquidsoap's?)", ErrCommand, answer)
 	}
-	return time.Duration(((d*24+h)*60+m)*60+s) * time.Second, nil
+	return st, nil
 }
 
 // annotation is a value of an annotate: request, quoted.

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/onair-radio/onair/archive"
@@ -21,13 +23,16 @@ import (
 type air struct {
 	want, have onAirState
 	// known says have is what Liquidsoap has: false at start and after an
-	// error, so that the next apply says everything again.
+	// error or a fresh claim, so that the next apply asks Liquidsoap what
+	// it has (onair.status) and tells it only what differs.
 	known bool
 	err   string // the last command that failed; "" once one succeeds
-
-	// uptime is Liquidsoap's, as it last said: less means it restarted.
-	uptime   time.Duration
-	lastPing time.Duration // on the monotonic clock
+	// heldBy names another service that holds the air chain's claim:
+	// this one does not drive it until the claim is its own.
+	heldBy string
+	// studio is whether a studio's encoder was connected to the harbor
+	// at the last claim.
+	studio bool
 
 	missing string // the last rebroadcast whose episode had no recording
 
@@ -42,10 +47,15 @@ type air struct {
 
 // onAirState is what Liquidsoap should put on air.
 type onAirState struct {
-	live  bool
-	play  string // the episode file of the rebroadcast on air; "" for none
-	title string
-	start time.Time // the rebroadcast's start, to join it part-way
+	// liveUntil is when the studio leaves the air: the end of the live
+	// airings on air now (back-to-back ones as one); zero for off.
+	liveUntil time.Time
+	airing    string // the rebroadcast on air; "" for none
+	play      string // its episode's file; "" for none
+	title     string
+	// start and end are the rebroadcast's: it is joined part-way, and
+	// Liquidsoap cuts it at its end.
+	start, end time.Time
 }
 
 type recJob struct {
@@ -55,13 +65,44 @@ type recJob struct {
 	cancel context.CancelFunc
 	until  time.Time      // where the recording was told the airing ends
 	ends   chan time.Time // tells it of a new end
+	// studio is what Liquidsoap said of the harbor during the airing.
+	studio studioSeen
 }
+
+// studioSeen is whether a studio was on air during a live airing, as the
+// claims of each second said: the loop observes, the recorder reads.
+type studioSeen struct {
+	answered, connected atomic.Int64 // seconds
+}
+
+func (o *studioSeen) observe(connected bool) {
+	o.answered.Add(1)
+	if connected {
+		o.connected.Add(1)
+	}
+}
+
+// none says whether Liquidsoap answered during the airing and never had a
+// studio connected: the recording holds the fallback, not the show.
+func (o *studioSeen) none() bool { return o.answered.Load() > 0 && o.connected.Load() == 0 }
 
 type recResult struct {
 	id, path string
 	res      playout.Result
 	err      error
 }
+
+// Timing of the air chain's checks.
+const (
+	// airCheck is how often the service claims the air chain (which says
+	// whether Liquidsoap answers, was restarted, and has a studio): a
+	// Liquidsoap that died is noticed within airCheck+airCheckTimeout.
+	airCheck        = time.Second
+	airCheckTimeout = 900 * time.Millisecond
+	// claimTTL is how long a claim holds without being renewed: a service
+	// that died lets another drive the air chain after it.
+	claimTTL = 5 * time.Second
+)
 
 // airChange works out what should be on air at at, and starts the
 // recordings of the live airings on air that are not yet being made.
@@ -70,19 +111,18 @@ func (s *Service) airChange(at time.Time) {
 		s.air.recording = make(map[string]*recJob)
 	}
 	s.moveRecordings(at)
-	onAir := s.st.Schedule.OnAir(at)
 	var want onAirState
-	for _, a := range onAir {
+	for _, a := range s.st.Schedule.OnAir(at) {
 		switch a.Kind {
 		case scheduler.Live:
-			want.live = true
+			want.liveUntil = s.liveUntil(a.End)
 			s.startRecording(a)
 		case scheduler.Rebroadcast:
-			if want.play != "" {
+			if want.airing != "" {
 				continue // one episode at a time: the first on air
 			}
 			if path := s.episodeFile(a.Episode); path != "" {
-				want.play, want.title, want.start = path, a.Title, a.Start
+				want.airing, want.play, want.title, want.start, want.end = a.ID, path, a.Title, a.Start, a.End
 			} else if s.air.missing != a.ID {
 				s.air.missing = a.ID // said once an airing
 				s.log.Warn("the episode a rebroadcast replays has no recording: the fallback airs", "airing", a.ID, "episode", a.Episode)
@@ -90,6 +130,23 @@ func (s *Service) airChange(at time.Time) {
 		}
 	}
 	s.air.want = want
+}
+
+// liveUntil is when the studio leaves the air, for a live airing that
+// ends at end: later, if live airings follow back to back.
+func (s *Service) liveUntil(end time.Time) time.Time {
+	for {
+		later := end
+		for _, a := range s.st.Schedule.OnAir(end) {
+			if a.Kind == scheduler.Live && a.End.After(later) {
+				later = a.End
+			}
+		}
+		if !later.After(end) {
+			return end
+		}
+		end = later
+	}
 }
 
 // episodeFile is the recording of an episode, as an absolute path
@@ -105,31 +162,48 @@ func (s *Service) episodeFile(episode string) string {
 	return r.Path
 }
 
+// liquidsoap is the station's Liquidsoap, for one command.
+func (s *Service) liquidsoap(timeout time.Duration) *playout.Liquidsoap {
+	return &playout.Liquidsoap{Addr: s.st.Playout.Liquidsoap, Timeout: timeout}
+}
+
 // applyAir tells Liquidsoap what to put on air, if that changed (or is not
-// known), and reports whether it took.
+// known), and reports whether it took. What Liquidsoap is told carries
+// its own end (the studio's until, the rebroadcast's cut), so that the
+// air is right at an airing's end whether the service is up then or not.
 func (s *Service) applyAir(at time.Time) bool {
 	po := s.st.Playout
-	if po == nil || !s.leading {
-		return true
+	if po == nil || !s.leading || s.air.heldBy != "" {
+		return true // nothing to drive, or another drives it (the claim is tried every second)
 	}
-	want, have := s.air.want, s.air.have
-	if s.air.known && want == have {
+	if s.air.known && s.air.want == s.air.have {
 		return true
 	}
 	if !s.fence("drive Liquidsoap") {
 		return true // the leader drives it
 	}
-	ls := &playout.Liquidsoap{Addr: po.Liquidsoap}
+	ls := s.liquidsoap(0)
 	ctx, cancel := s.acting()
 	defer cancel()
 	var err error
-	if !s.air.known || want.live != have.live {
-		if err = ls.SetLive(ctx, want.live); err == nil {
-			s.air.have.live = want.live
+	if !s.air.known {
+		// What Liquidsoap has already (a service that came back, a
+		// Liquidsoap that went on without it) is not told again: pushing
+		// the episode on air again would be heard.
+		var st playout.Status
+		if st, err = ls.Status(ctx); err == nil {
+			s.air.have = haveOf(st, s.air.want)
+			s.air.known = true
 		}
 	}
-	if err == nil && (!s.air.known || want.play != have.play || want.start != have.start) {
-		if want.play == "" {
+	want, have := s.air.want, s.air.have
+	if err == nil && want.liveUntil.UnixMilli() != have.liveUntil.UnixMilli() {
+		if err = ls.SetLive(ctx, want.liveUntil); err == nil {
+			s.air.have.liveUntil = want.liveUntil
+		}
+	}
+	if err == nil && (want.airing != have.airing || want.play != have.play || !want.end.Equal(have.end)) {
+		if want.airing == "" {
 			err = ls.StopQueue(ctx)
 		} else {
 			// A service that comes back mid-airing joins it where it is.
@@ -137,10 +211,10 @@ func (s *Service) applyAir(at time.Time) bool {
 			if offset < time.Second {
 				offset = 0
 			}
-			err = ls.Play(ctx, want.play, want.title, offset)
+			err = ls.Play(ctx, playout.Request{Path: want.play, Title: want.title, Airing: want.airing, Offset: offset, Until: want.end.Sub(want.start)})
 		}
 		if err == nil {
-			s.air.have.play, s.air.have.title, s.air.have.start = want.play, want.title, want.start
+			s.air.have.airing, s.air.have.play, s.air.have.title, s.air.have.start, s.air.have.end = want.airing, want.play, want.title, want.start, want.end
 		}
 	}
 	if err != nil {
@@ -154,36 +228,123 @@ func (s *Service) applyAir(at time.Time) bool {
 	if s.air.err != "" {
 		s.log.Info("liquidsoap answers again", "liquidsoap", po.Liquidsoap)
 	}
-	s.air.err, s.air.known = "", true
-	s.log.Info("on air", "live", want.live, "playing", filepath.Base(want.play))
+	s.air.err = ""
+	if want != have {
+		playing := ""
+		if want.play != "" {
+			playing = filepath.Base(want.play)
+		}
+		s.log.Info("on air", "live_until", timeOrNil(want.liveUntil), "playing", nullable(playing), "airing", nullable(want.airing))
+	}
 	return true
 }
 
-// checkLiquidsoap asks Liquidsoap how long it has run, every 10 s at a
-// clock check: one that was restarted has forgotten what is on air, and
-// one that does not answer is reported; either way the next apply tells it
-// everything again.
-func (s *Service) checkLiquidsoap() {
+// haveOf is what Liquidsoap has on air, as its status says, in the terms
+// of what the service wants: the rebroadcast it plays is taken as want's
+// when it is want's airing.
+func haveOf(st playout.Status, want onAirState) onAirState {
+	have := onAirState{liveUntil: st.LiveUntil, airing: st.Playing}
+	if st.Playing != "" && st.Playing == want.airing {
+		have = want
+		have.liveUntil = st.LiveUntil
+	}
+	return have
+}
+
+func timeOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format(time.RFC3339)
+}
+
+// claimAir claims the air chain for this service, every airCheck: it
+// says whether Liquidsoap answers (one that died is noticed within 2 s),
+// whether it was restarted or the claim ran out (Fresh: what it was told
+// may be lost, and the next apply asks it), whether another service holds
+// it, and whether a studio is connected.
+func (s *Service) claimAir(ctx context.Context) {
 	po := s.st.Playout
-	now := s.clock.Mono()
-	if po == nil || now-s.air.lastPing < 10*time.Second {
+	if po == nil || !s.leading {
 		return
 	}
-	s.air.lastPing = now
-	ls := &playout.Liquidsoap{Addr: po.Liquidsoap, Timeout: time.Second}
-	up, err := ls.Uptime(s.ctx)
-	if err != nil {
+	c, err := s.liquidsoap(airCheckTimeout).Claim(ctx, claimTTL, s.opts.AirGroup, s.opts.AirHolder)
+	switch {
+	case ctx.Err() != nil:
+		return // stopping
+	case err != nil:
 		if s.air.err == "" {
 			s.log.Error("liquidsoap does not answer", "liquidsoap", po.Liquidsoap, "err", err)
 		}
 		s.air.err, s.air.known = err.Error(), false
 		return
+	case c.HeldBy != "":
+		if s.air.heldBy == "" {
+			s.log.Error("another service drives the air chain: this one does not until its claim runs out", "liquidsoap", po.Liquidsoap, "held_by", c.HeldBy, "for", c.Left.Round(100*time.Millisecond))
+		}
+		s.air.heldBy, s.air.known = c.HeldBy, false
+		return
 	}
-	if up < s.air.uptime {
-		s.log.Warn("liquidsoap was restarted: telling it again what is on air", "liquidsoap", po.Liquidsoap)
+	if s.air.heldBy != "" {
+		s.log.Info("the air chain's claim is this service's again", "liquidsoap", po.Liquidsoap)
+		s.air.heldBy = ""
+	}
+	if c.Fresh && s.air.known {
+		s.log.Warn("liquidsoap was restarted, or lost this service's claim: asking it what is on air", "liquidsoap", po.Liquidsoap)
+	}
+	if c.Fresh {
 		s.air.known = false
 	}
-	s.air.uptime = up
+	if s.air.err != "" && s.air.known {
+		s.log.Info("liquidsoap answers again", "liquidsoap", po.Liquidsoap)
+		s.air.err = ""
+	}
+	if s.air.err != "" {
+		s.air.known = false // the next apply tells it what is on air, at once
+	}
+	s.air.studio = c.Status.Studio
+	now := s.clock.Now()
+	for _, j := range s.air.recording {
+		if !now.Before(j.airing.Start) && now.Before(j.until) {
+			j.studio.observe(c.Status.Studio)
+		}
+	}
+}
+
+// releaseAir lets the air chain's claim go as the service stops in order,
+// so that the next service (a restart) drives it at once. What is on air
+// stays: the airing goes on to its end.
+func (s *Service) releaseAir() {
+	po := s.st.Playout
+	if po == nil || !s.leading || s.air.heldBy != "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), airCheckTimeout)
+	defer cancel()
+	if err := s.liquidsoap(airCheckTimeout).Release(ctx, s.opts.AirGroup); err != nil {
+		s.log.Warn("liquidsoap: could not let the claim go; the next service waits for it to run out", "err", err)
+	}
+}
+
+// claimAtStart checks, before the service starts, that no other service
+// drives the station's air chain: the error names the one that does. A
+// Liquidsoap that does not answer is no error (the claim is made once it
+// does).
+func (s *Service) claimAtStart(ctx context.Context) error {
+	po := s.st.Playout
+	if po == nil || !s.leading {
+		return nil
+	}
+	c, err := s.liquidsoap(airCheckTimeout).Claim(ctx, claimTTL, s.opts.AirGroup, s.opts.AirHolder)
+	if err != nil {
+		s.log.Warn("liquidsoap does not answer yet: the air chain is claimed once it does", "liquidsoap", po.Liquidsoap, "err", err)
+		return nil
+	}
+	if c.HeldBy != "" {
+		return fmt.Errorf("the air chain at %s is driven by another service: %s (its claim runs %.0f s more, renewed every second while it runs); stop it, or point this station at another Liquidsoap (station.playout.liquidsoap)",
+			po.Liquidsoap, c.HeldBy, c.Left.Seconds())
+	}
+	return nil
 }
 
 // startRecording records a live airing of a show that records, unless it
@@ -368,7 +529,10 @@ func (s *Service) airStatus() map[string]any {
 		}
 		m["liquidsoap"] = po.Liquidsoap
 		m["liquidsoap_error"] = nullable(s.air.err)
-		m["live"] = s.air.have.live
+		m["held_by"] = nullable(s.air.heldBy)
+		m["live"] = s.air.have.liveUntil.After(s.clock.Now())
+		m["live_until"] = timeOrNil(s.air.have.liveUntil)
+		m["studio_connected"] = s.air.studio
 		m["playing"] = nullable(playing)
 	}
 	return m

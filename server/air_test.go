@@ -15,6 +15,7 @@ import (
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/fakels"
 	"github.com/onair-radio/onair/internal/testmedia"
+	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/publish"
 )
 
@@ -50,6 +51,7 @@ func TestOnTheAir(t *testing.T) {
       - {kind: rebroadcast, of: t, once: 2026-11-27 17:00, duration: 1h}
 `)
 	h := start(t, path)
+	ls.SetClock(h.clk.Now)
 	state := func() string {
 		live, playing := ls.State()
 		return fmt.Sprintf("live=%v playing=%q", live, playing)
@@ -73,11 +75,16 @@ func TestOnTheAir(t *testing.T) {
 	}
 	h.clk.AdvanceTo(liveAt)
 	onAir(`live=true playing=""`)
-	// Liquidsoap restarts mid-airing, forgetting: within ten seconds it is
-	// told again.
+	// Liquidsoap was told the airing's end: it takes the studio off then
+	// by itself.
+	if got, want := ls.LiveUntil(), liveAt.Add(time.Hour); !got.Equal(want) {
+		t.Errorf("the studio is on air until %s, want the airing's end %s", got, want)
+	}
+	// Liquidsoap restarts mid-airing, forgetting: at the next check (every
+	// second) it is told again.
 	h.clk.Advance(10 * time.Second)
 	ls.Restart()
-	h.clk.Advance(10 * time.Second)
+	h.clk.Advance(time.Second)
 	onAir(`live=true playing=""`)
 	<-joined
 	recorded := filepath.Join(dir, "archive", "t-2026-11-27.mp3")
@@ -107,7 +114,7 @@ func TestOnTheAir(t *testing.T) {
 
 	abs, _ := filepath.Abs(recorded)
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
-	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Test Hour\":%s"`, abs))
+	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Test Hour\",onair_airing=\"t-2026-11-27T1500\",liq_cue_out=\"3600.000\":%s"`, abs))
 	waitFor(t, func() bool {
 		m := h.metrics()
 		return strings.Contains(m, "onair_rebroadcast_playing 1\n") && strings.Contains(m, "onair_live 0\n") && strings.Contains(m, "onair_recordings_in_progress 0\n")
@@ -116,7 +123,7 @@ func TestOnTheAir(t *testing.T) {
 	onAir(`live=false playing=""`)
 	// Another show's rebroadcast of the episode plays the same recording.
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC))
-	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Best Of\":%s"`, abs))
+	onAir(fmt.Sprintf(`live=false playing="annotate:title=\"Best Of\",onair_airing=\"best-2026-11-27T1700\",liq_cue_out=\"3600.000\":%s"`, abs))
 	h.clk.AdvanceTo(time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC))
 	onAir(`live=false playing=""`)
 }
@@ -357,6 +364,7 @@ func TestSlowOutputDoesNotHoldTheAir(t *testing.T) {
 `)
 	out := &stuckOutput{release: make(chan struct{})}
 	h := startWith(t, Options{ConfigPath: path, Clock: clock.NewFake(t0), Out: out})
+	ls.SetClock(h.clk.Now)
 	t.Cleanup(func() { close(out.release) }) // before the service stops: its writer is stuck
 	out.hold.Store(true)
 	// A publish whose write hangs...
@@ -369,4 +377,108 @@ func TestSlowOutputDoesNotHoldTheAir(t *testing.T) {
 	if live, _ := ls.State(); !live {
 		t.Error("the studio is not on air at the live airing's start: the loop waited for the write")
 	}
+}
+
+// TestAirFailSafe: what the service tells Liquidsoap carries its own end,
+// so that the air is right when the service is gone; a service that comes
+// back (or reloads an edit that leaves the airing as it is) pushes
+// nothing that is on air again; a second service is refused; a Liquidsoap
+// that died is noticed within 2 s and told what is on air once it is back.
+func TestAirFailSafe(t *testing.T) {
+	t.Parallel()
+	ls := fakels.Start(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "archive"), 0o755)
+	episode := filepath.Join(dir, "archive", "t-2026-11-27.mp3")
+	os.WriteFile(episode, testmedia.MP3(40, ""), 0o644)
+	abs, _ := filepath.Abs(episode)
+	shows := `  - id: t
+    title: Test Hour
+    recordings: {dir: archive, record: false}
+    slots:
+      - {kind: live, once: 2026-11-27 13:00, duration: 30m}
+      - {kind: rebroadcast, once: 2026-11-27 15:00, duration: 1h}
+  - id: u
+    title: Next Hour
+    slots: [{kind: live, once: 2026-11-27 13:30, duration: 30m}]
+`
+	path := playoutStation(t, dir, "http://127.0.0.1:1", ls.Addr(), shows)
+	clk := clock.NewFake(t0)
+	ls.SetClock(clk.Now)
+	h := startWith(t, Options{ConfigPath: path, Clock: clk})
+
+	// Two live airings back to back: the studio is on air until the
+	// second's end, told at the first's start.
+	clk.AdvanceTo(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
+	waitFor(t, func() bool { return ls.LiveUntil().Equal(time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)) })
+
+	// The rebroadcast: pushed once, cut by Liquidsoap at its end.
+	clk.AdvanceTo(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
+	waitFor(t, func() bool { _, p := ls.State(); return p != "" })
+	_, playing := ls.State()
+	if want := `annotate:title="Test Hour",onair_airing="t-2026-11-27T1500",liq_cue_out="3600.000":` + abs; playing != want {
+		t.Fatalf("pushed %s\nwant   %s", playing, want)
+	}
+	if n := ls.Pushes(); n != 1 {
+		t.Fatalf("%d pushes", n)
+	}
+	// An edit that leaves the airing as it is (another show's title).
+	os.WriteFile(path, []byte(strings.Replace(readFile(t, path), "name: Air Test", "name: Air Test, edited", 1)), 0o644)
+	h.settle("reload")
+	clk.Advance(time.Second)
+	h.wait("air check")
+	if n := ls.Pushes(); n != 1 {
+		t.Errorf("an edit that left the airing as it was pushed its episode again (%d pushes)", n)
+	}
+
+	// An orderly stop: nothing is taken off the air; the claim is let go.
+	before := len(ls.Commands())
+	h.stop()
+	for _, c := range ls.Commands()[before:] {
+		if !strings.HasPrefix(c, "onair.release ") && !strings.HasPrefix(c, "onair.claim ") {
+			t.Errorf("a stop sent %q: the airing must go on to its end", c)
+		}
+	}
+	// A second service, another group, is refused while the first runs,
+	// with a message naming the holder.
+	clk.Advance(20 * time.Minute)
+	h2 := startWith(t, Options{ConfigPath: path, Clock: clk, AirGroup: "first", AirHolder: "the first service"})
+	_, err := NewService(Options{ConfigPath: path, Load: teststation.Loader(path), Clock: clk, AirGroup: "second", AirHolder: "the second"})
+	if err == nil || !strings.Contains(err.Error(), "driven by another service: the first service") {
+		t.Errorf("a second service: %v", err)
+	}
+	// The restarted service found the rebroadcast on air: no push.
+	if n := ls.Pushes(); n != 1 {
+		t.Errorf("a service restarted during the rebroadcast pushed its episode again (%d pushes)", n)
+	}
+
+	// Liquidsoap dies: noticed within 2 s; back, restarted (forgetting),
+	// it is told at once, joining the episode where it is.
+	ls.SetDown(true)
+	clk.Advance(time.Second)
+	h2.wait("air check")
+	if e := fmt.Sprint(h2.health()["air"].(map[string]any)["liquidsoap_error"]); e == "<nil>" {
+		t.Errorf("a Liquidsoap down for 1 s is not noticed: %s", e)
+	}
+	ls.Restart()
+	ls.SetDown(false)
+	clk.Advance(time.Second)
+	h2.wait("air check")
+	joinAt := fmt.Sprintf(`liq_cue_in="%.3f",liq_cue_out="3600.000"`, clk.Now().Sub(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)).Seconds())
+	waitFor(t, func() bool { _, p := ls.State(); return strings.Contains(p, joinAt) })
+	if n := ls.Pushes(); n != 2 {
+		t.Errorf("%d pushes after Liquidsoap came back, want 2", n)
+	}
+	// At the end, off.
+	clk.AdvanceTo(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC))
+	waitFor(t, func() bool { _, p := ls.State(); return p == "" })
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -58,6 +59,14 @@ type Options struct {
 	// MaxDownloads bounds the media downloads served at once (0: no bound),
 	// so that slow clients cannot take every connection.
 	MaxDownloads int
+	// AirGroup names this service in the air chain's claim (a word): a
+	// service restarted keeps it, and the replicas of one lease share it;
+	// another group's claim keeps this one from driving Liquidsoap. Default:
+	// one made of the host's name and the configuration's path.
+	AirGroup string
+	// AirHolder describes this service to one that is refused the claim
+	// (one line: what it is, where it runs).
+	AirHolder string
 	// Settle is how long the config file or a recording must be left alone
 	// before it is read (one save can be several writes; a recording is
 	// copied in over time). Default 1s. A recorder that pauses longer than
@@ -160,6 +169,10 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
 	}
+	if opts.AirGroup == "" || opts.AirHolder == "" {
+		group, holder := DefaultAirClaim(opts.ConfigPath, "")
+		opts.AirGroup, opts.AirHolder = cmp.Or(opts.AirGroup, group), cmp.Or(opts.AirHolder, holder)
+	}
 	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
 	s.air.recDone = make(chan recResult, 64)
 	s.leading = opts.Lease == nil
@@ -185,6 +198,12 @@ func NewService(opts Options) (*Service, error) {
 		return nil, err
 	}
 	s.st, s.cfgHash, s.loadedAt = st, sha256.Sum256(data), s.clock.Now()
+	// A second service for the same air chain stops here, before it
+	// writes anything.
+	if err := s.claimAtStart(context.Background()); err != nil {
+		s.watcher.Close()
+		return nil, err
+	}
 	if err := s.startNotify(); err != nil {
 		s.watcher.Close()
 		return nil, err
@@ -209,6 +228,24 @@ func NewService(opts Options) (*Service, error) {
 	}
 	s.write(site)
 	return s, nil
+}
+
+// DefaultAirClaim is a service's group and holder in the air chain's
+// claim, when Options do not give them: of this host and this
+// configuration (and listen, the address it serves), so that the same
+// service restarted is the same group, and another is not.
+func DefaultAirClaim(configPath, listen string) (group, holder string) {
+	host, _ := os.Hostname()
+	abs, err := filepath.Abs(configPath)
+	if err != nil {
+		abs = configPath
+	}
+	sum := sha256.Sum256([]byte(host + "\x00" + abs + "\x00" + listen))
+	holder = fmt.Sprintf("onair serve (pid %d) on %s, for %s", os.Getpid(), cmp.Or(host, "this host"), abs)
+	if listen != "" {
+		holder += ", listening on " + listen
+	}
+	return fmt.Sprintf("onair-%x", sum[:6]), holder
 }
 
 // HTTPHandler is Handler with request metrics.
@@ -244,12 +281,18 @@ func (s *Service) Run(ctx context.Context) error {
 		go func() { s.writer(wctx); close(done) }()
 		defer func() { stopWriter(); <-done }()
 	}
+	// The claim on the air chain goes last of the air: what is on air
+	// stays, to its end.
+	defer s.releaseAir()
 	// Recordings in progress stop first (their .part files stay).
 	defer s.stopRecordings()
 	air := s.clock.NewTimer(s.untilNext())
 	defer air.Stop()
 	check := s.clock.NewTicker(clockCheck)
 	defer check.Stop()
+	airTick := s.clock.NewTicker(airCheck)
+	defer airTick.Stop()
+	s.claimAir(ctx)
 	// The settle timers and the write retry are armed by events.
 	configSettle, recSettle, retry := s.clock.NewTimer(0), s.clock.NewTimer(0), s.clock.NewTimer(0)
 	for _, t := range []clock.Timer{configSettle, recSettle, retry} {
@@ -321,9 +364,6 @@ func (s *Service) Run(ctx context.Context) error {
 			// air time under the air timer, which counts monotonic time:
 			// publish for now, and set the timer afresh.
 			event = "clock check"
-			if s.leading {
-				s.checkLiquidsoap()
-			}
 			wall, mono := s.clock.Now(), s.clock.Mono()
 			if drift := wall.Sub(lastWall) - (mono - lastMono); drift > jumpThreshold || drift < -jumpThreshold {
 				event = "clock jump"
@@ -339,6 +379,12 @@ func (s *Service) Run(ctx context.Context) error {
 			if !s.safely(event, s.reload) {
 				s.safely(event, func() bool { s.watchArchives(); s.scan(); s.publish(event); return true })
 			}
+		case <-airTick.C():
+			if s.st.Playout == nil {
+				continue
+			}
+			event = "air check"
+			s.safely(event, func() bool { s.claimAir(ctx); return true })
 		case <-retry.C():
 			event, retrying = "write retry", false
 			s.safely(event, func() bool { s.write(s.handler.Snapshot().Site); return true })
@@ -701,7 +747,7 @@ func (s *Service) setStatus() {
 	})
 	s.metrics.setLeading(s.leading)
 	s.metrics.setAir(airGauges{
-		playout: s.st.Playout != nil, liquidsoapUp: s.air.known && s.air.err == "", live: s.air.have.live, playing: s.air.have.play != "",
+		playout: s.st.Playout != nil, liquidsoapUp: s.air.known && s.air.err == "", live: s.air.have.liveUntil.After(s.clock.Now()), playing: s.air.have.play != "",
 		recording: len(s.air.recording), unfinished: len(s.air.unfinished),
 	})
 }
@@ -740,7 +786,7 @@ func (s *Service) health() any {
 	if n := s.notifyStatus(st); n != nil {
 		h["notify"] = n
 	}
-	if st.Air["liquidsoap_error"] != nil {
+	if st.Air["liquidsoap_error"] != nil || st.Air["held_by"] != nil {
 		status = "degraded"
 		h["status"] = status
 	}

@@ -119,6 +119,10 @@ type Icecast struct {
 
 // Harbor is Liquidsoap's input for the studio's encoder.
 type Harbor struct {
+	// Bind is the address the harbor listens on: every interface
+	// (0.0.0.0) unless the station says otherwise, for studios connect
+	// from elsewhere.
+	Bind     string
 	Port     int
 	Mount    string // with its leading slash: /live
 	Password string
