@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net"
@@ -11,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -52,34 +55,56 @@ func TestOnTheAirEndToEnd(t *testing.T) {
 	}
 	os.Chmod(filepath.Join(dir, "logs"), 0o777)
 	icePort, harborPort, lsPort := freePort(t), freePort(t), freePort(t)
+	// Values that Liquidsoap would run, were they written into its script
+	// as they are: they must reach it as exactly their bytes. The password
+	// goes through the environment, as the README says to give it.
+	const icecastPassword = `hack"me#{process.run('touch /tmp/onair-e2e-pwned')}\%s&<x>`
+	const stationName = `Air #{process.run("touch /tmp/onair-e2e-pwned")} "End" \ To End`
+	os.Remove("/tmp/onair-e2e-pwned")
+	secrets := func(k string) string {
+		switch k {
+		case "ONAIR_ICECAST_PASSWORD":
+			return icecastPassword
+		case "ONAIR_HARBOR_PASSWORD":
+			return "studio"
+		case "PATH":
+			return os.Getenv(k) // ffmpeg finishes the recording
+		}
+		return ""
+	}
 	ffmpeg(t, "-f", "lavfi", "-i", "sine=frequency=880:duration=60", "-c:a", "libmp3lame", "-b:a", "128k", filepath.Join(dir, "music", "fallback.mp3"))
 
 	os.WriteFile(filepath.Join(dir, "icecast.xml"), []byte(fmt.Sprintf(`<icecast>
   <limits><sources>4</sources><burst-on-connect>0</burst-on-connect><burst-size>0</burst-size></limits>
-  <authentication><source-password>hackme</source-password><admin-password>adminpw</admin-password></authentication>
+  <authentication><source-password>%s</source-password><admin-password>adminpw</admin-password></authentication>
   <hostname>127.0.0.1</hostname>
   <listen-socket><port>%d</port><bind-address>127.0.0.1</bind-address></listen-socket>
   <paths><basedir>/usr/share/icecast2</basedir><logdir>%s</logdir><webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
   <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
   <security><chroot>0</chroot></security>
 </icecast>
-`, icePort, filepath.Join(dir, "logs"))), 0o644)
+`, xmlText(icecastPassword), icePort, filepath.Join(dir, "logs"))), 0o644)
 	icecast := start(t, dir, "icecast", unprivileged("icecast2", "-c", filepath.Join(dir, "icecast.xml"))...)
 	waitListening(t, icePort, icecast)
 
 	// The live airing starts a while from now, long enough for the chain
 	// to start; its rebroadcast follows once the recording is in.
 	t0 := time.Now().UTC().Truncate(time.Second).Add(14 * time.Second)
-	const liveFor, rebroAfter, rebroFor = 8 * time.Second, 14 * time.Second, 8 * time.Second
+	// The rebroadcast is shorter than the recording it plays: Liquidsoap
+	// must cut it at its end (onair is down then).
+	const liveFor, rebroAfter, rebroFor = 8 * time.Second, 14 * time.Second, 6 * time.Second
+	// A second live airing, of a show that does not record, after the
+	// rebroadcast: onair is stopped during it.
+	const live2After, live2For = 24 * time.Second, 4 * time.Second
 	cfg := filepath.Join(dir, "onair.yaml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`station:
-  name: Air End To End
+  name: %q
   timezone: UTC
   stream_url: http://127.0.0.1:%d/air
   playout:
     liquidsoap: 127.0.0.1:%d
-    icecast: {host: 127.0.0.1, port: %d, mount: /air, password: hackme}
-    harbor: {port: %d, mount: /live, password: studio}
+    icecast: {host: 127.0.0.1, port: %d, mount: /air}
+    harbor: {port: %d, mount: /live}
     fallback: music
 shows:
   - id: t
@@ -88,13 +113,20 @@ shows:
     slots:
       - {kind: live, once: "%s", duration: %s}
       - {kind: rebroadcast, once: "%s", duration: %s}
-`, icePort, lsPort, icePort, harborPort, t0.Format("2006-01-02 15:04:05"), liveFor, t0.Add(rebroAfter).Format("2006-01-02 15:04:05"), rebroFor)), 0o644)
+  - id: u
+    title: Second Hour
+    slots: [{kind: live, once: "%s", duration: %s}]
+`, stationName, icePort, lsPort, icePort, harborPort, t0.Format("2006-01-02 15:04:05"), liveFor, t0.Add(rebroAfter).Format("2006-01-02 15:04:05"), rebroFor,
+		t0.Add(live2After).Format("2006-01-02 15:04:05"), live2For)), 0o644)
 	var script strings.Builder
-	if code := Run(context.Background(), []string{"liquidsoap", "-c", cfg}, Env{Stdout: &script, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}); code != 0 {
+	if code := Run(context.Background(), []string{"liquidsoap", "-c", cfg}, Env{Stdout: &script, Stderr: os.Stderr, Getenv: secrets, Now: time.Now}); code != 0 {
 		t.Fatalf("onair liquidsoap exited %d", code)
 	}
+	if strings.Contains(script.String(), "hack") {
+		t.Fatalf("the script holds the password:\n%s", script.String())
+	}
 	os.WriteFile(filepath.Join(dir, "station.liq"), []byte(script.String()), 0o644)
-	ls := start(t, dir, "liquidsoap", unprivileged("liquidsoap", filepath.Join(dir, "station.liq"))...)
+	ls := start(t, dir, "liquidsoap", unprivileged("env", "ONAIR_ICECAST_PASSWORD="+icecastPassword, "ONAIR_HARBOR_PASSWORD=studio", "liquidsoap", filepath.Join(dir, "station.liq"))...)
 	waitListening(t, lsPort, ls)
 
 	// The listener: the air mount, decoded to 8 kHz mono.
@@ -136,42 +168,84 @@ shows:
 		}
 	}()
 
-	// onair serve, on the real clock.
+	// onair serve, on the real clock, stopped (in order) and started again
+	// around air times: the air must not need it there.
 	var logs testlog.Buffer
-	ctx, stop := context.WithCancel(context.Background())
-	served := make(chan int, 1)
-	go func() {
-		served <- Run(ctx, []string{"serve", "-c", cfg, "--listen", "127.0.0.1:0", "--no-cache", "--log-format", "text"},
-			Env{Stdout: io.Discard, Stderr: &logs, Getenv: func(k string) string {
-				if k == "PATH" {
-					return os.Getenv(k) // ffmpeg finishes the recording
-				}
-				return ""
-			}, Now: time.Now})
-	}()
+	var runs []func()
+	serveRun := func() (stop func(), url string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		served := make(chan int, 1)
+		mark := logs.Len()
+		go func() {
+			served <- Run(ctx, []string{"serve", "-c", cfg, "--listen", "127.0.0.1:0", "--no-cache", "--log-format", "text"},
+				Env{Stdout: io.Discard, Stderr: &logs, Getenv: secrets, Now: time.Now})
+		}()
+		stop = sync.OnceFunc(func() {
+			cancel()
+			if code := <-served; code != 0 {
+				t.Errorf("onair serve exited %d", code)
+			}
+		})
+		runs = append(runs, stop)
+		return stop, waitLogFrom(t, &logs, mark, `listening url=(http://\S+)`)
+	}
 	t.Cleanup(func() {
-		stop()
-		<-served
+		for _, stop := range runs {
+			stop()
+		}
 		if t.Failed() {
 			t.Logf("onair:\n%s", logs.String())
 		}
 	})
-	listening := waitLog(t, &logs, `listening url=(http://\S+)`)
+	stop1, listening := serveRun()
 
 	// The episode: in the feed within seconds of the live airing's end.
 	episodeURL := fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3"`, listening, t0.Format("2006-01-02"))
 	inFeed := make(chan time.Duration, 1)
+	feedBody := make(chan string, 1)
 	go func() {
 		end := t0.Add(liveFor)
 		time.Sleep(time.Until(end))
-		for time.Since(end) < 20*time.Second {
+		for time.Since(end) < 6*time.Second {
 			if body, err := httpGet(listening + "/feeds/t.xml"); err == nil && strings.Contains(body, episodeURL) {
 				inFeed <- time.Since(end)
+				feedBody <- body
 				return
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		inFeed <- time.Hour
+		feedBody <- ""
+	}()
+
+	// The second studio, for the second live airing: it connects a second
+	// before it and stays three seconds past its end.
+	studio2 := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Until(t0.Add(live2After - time.Second)))
+		out, err := exec.Command("ffmpeg", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "sine=frequency=440:duration=8",
+			"-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg", "-f", "mp3",
+			fmt.Sprintf("icecast://source:studio@127.0.0.1:%d/live", harborPort)).CombinedOutput()
+		if err != nil {
+			err = fmt.Errorf("%w\n%s", err, out)
+		}
+		studio2 <- err
+	}()
+	// The service: stopped mid-rebroadcast, started again (it must not
+	// push the episode again), stopped again before the rebroadcast's end
+	// (Liquidsoap cuts it there), started before the second live airing
+	// and stopped during it (the studio leaves the air at its end).
+	go func() {
+		time.Sleep(time.Until(t0.Add(rebroAfter + 2*time.Second)))
+		stop1()
+		time.Sleep(time.Until(t0.Add(rebroAfter + 3*time.Second)))
+		stop2, _ := serveRun()
+		time.Sleep(time.Until(t0.Add(rebroAfter + 4*time.Second)))
+		stop2()
+		time.Sleep(time.Until(t0.Add(live2After - time.Second)))
+		stop3, _ := serveRun()
+		time.Sleep(time.Until(t0.Add(live2After + 2*time.Second)))
+		stop3()
 	}()
 
 	// The studio: connected 4 s before the live airing, until 4 s after it.
@@ -182,7 +256,12 @@ shows:
 	if out, err := studio.CombinedOutput(); err != nil {
 		t.Errorf("the studio: %v\n%s", err, out)
 	}
-	time.Sleep(time.Until(t0.Add(rebroAfter + rebroFor + 3*time.Second)))
+	delay := <-inFeed
+	feed := <-feedBody
+	if err := <-studio2; err != nil {
+		t.Errorf("the second studio: %v", err)
+	}
+	time.Sleep(time.Until(t0.Add(live2After + live2For + 3*time.Second)))
 	listen.Process.Kill()
 	samples := <-heard
 
@@ -232,12 +311,13 @@ shows:
 	// The air, a character a tenth of a second, from 4 s before the live
 	// airing: 4 for 440 Hz, 8 for 880 Hz, . for anything else.
 	var line strings.Builder
-	for d := at(t0.Add(-4 * time.Second)); d < at(t0.Add(rebroAfter+rebroFor+2*time.Second)); d += 100 * time.Millisecond {
+	for d := at(t0.Add(-4 * time.Second)); d < at(t0.Add(live2After+live2For+2*time.Second)); d += 100 * time.Millisecond {
 		line.WriteByte(map[string]byte{"440": '4', "880": '8', "other": '.', "none": ' '}[tone(d)])
 	}
 	t.Logf("the air from t0-4s (a character = 0.1 s; heard %d samples, first at %s, t0 %s):\n%s", len(samples), firstSample.Format("15:04:05.000"), t0.Format("15:04:05"), line.String())
 	live, liveEnd := t0, t0.Add(liveFor)
 	rebro, rebroEnd := t0.Add(rebroAfter), t0.Add(rebroAfter+rebroFor)
+	live2, live2End := t0.Add(live2After), t0.Add(live2After+live2For)
 	checks := []struct {
 		what     string
 		tone     string
@@ -247,25 +327,64 @@ shows:
 		{"the studio connected early, before the live airing", "880", live.Add(-3 * time.Second), live.Add(-200 * time.Millisecond), 0.9},
 		{"the live airing", "440", live.Add(time.Second), liveEnd, 0.9},
 		{"between the live airing and its rebroadcast", "880", liveEnd.Add(time.Second), rebro, 0.9},
-		{"the rebroadcast of its recording", "440", rebro.Add(time.Second), rebroEnd, 0.9},
-		{"after the rebroadcast", "880", rebroEnd.Add(time.Second), rebroEnd.Add(2 * time.Second), 0.9},
+		{"the rebroadcast of its recording, onair stopped and started again in it", "440", rebro.Add(time.Second), rebroEnd.Add(-300 * time.Millisecond), 0.9},
+		{"after the rebroadcast, onair down", "880", rebroEnd.Add(500 * time.Millisecond), live2, 0.9},
+		{"the second live airing, onair stopped in it", "440", live2.Add(time.Second), live2End, 0.9},
+		{"after the second live airing, onair down, the studio still sending", "880", live2End.Add(500 * time.Millisecond), live2End.Add(2 * time.Second), 0.9},
 	}
 	for _, c := range checks {
 		if got := share(c.tone, c.from, c.to); got < c.atLeast {
 			t.Errorf("%s: %s Hz for %.0f%% of it, want at least %.0f%%", c.what, c.tone, 100*got, 100*c.atLeast)
 		}
 	}
+	// What onair did, from Liquidsoap's own log (its clock, when it was
+	// told): this is what onair is bound by. How late a listener heard it
+	// adds the encoder's and Icecast's buffers, and the machine's load:
+	// logged, and bound loosely.
+	told := func(pattern string) []float64 {
+		var at []float64
+		for _, m := range regexp.MustCompile(pattern).FindAllStringSubmatch(ls.out.String(), -1) {
+			f, _ := strconv.ParseFloat(m[1], 64)
+			at = append(at, f)
+		}
+		return at
+	}
+	unix := func(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+	if lives := told(`live until ` + regexp.QuoteMeta(fmt.Sprint(t0.Add(liveFor).Unix())) + `\.?\d*, told at (\d+\.\d*)`); len(lives) == 0 {
+		t.Errorf("Liquidsoap was never told the live airing's end")
+	} else {
+		t.Logf("onair told Liquidsoap the live airing's end %+.3f s from its start", lives[0]-unix(live))
+		if d := lives[0] - unix(live); d < 0 || d > 1 {
+			t.Errorf("onair told Liquidsoap of the live airing %+.3f s from its start, want within 1 s", d)
+		}
+	}
+	if lives := told(`live until ` + regexp.QuoteMeta(fmt.Sprint(live2End.Unix())) + `\.?\d*, told at (\d+\.\d*)`); len(lives) != 1 {
+		t.Errorf("Liquidsoap was told the second live airing's end %d times, want once", len(lives))
+	}
+	if rebros := told(`rebroadcast t-\S+ on air at (\d+\.\d*)`); len(rebros) != 1 {
+		t.Errorf("the rebroadcast went on air %d times, want once (a service started again mid-airing pushed it again)", len(rebros))
+	} else {
+		t.Logf("the rebroadcast went on air %+.3f s from its start (Liquidsoap's clock)", rebros[0]-unix(rebro))
+		if d := rebros[0] - unix(rebro); d < 0 || d > 1 {
+			t.Errorf("the rebroadcast went on air %+.3f s from its start, want within 1 s", d)
+		}
+	}
 	switches := []struct {
 		what string
 		tone string
 		at   time.Time
-	}{{"live on air", "440", live}, {"live off air", "880", liveEnd}, {"rebroadcast on air", "440", rebro}, {"rebroadcast off air", "880", rebroEnd}}
+	}{{"live on air", "440", live}, {"live off air", "880", liveEnd}, {"rebroadcast on air", "440", rebro}, {"rebroadcast off air, onair down", "880", rebroEnd},
+		{"second live on air", "440", live2}, {"second live off air, onair down", "880", live2End}}
 	for _, s := range switches {
 		late := switchAt(s.tone, s.at.Add(-time.Second)) - time.Second
-		t.Logf("%s: %+.2f s from air time", s.what, late.Seconds())
-		if late < -300*time.Millisecond || late > time.Second {
-			t.Errorf("%s %+.2f s from air time, want within 1 s", s.what, late.Seconds())
+		t.Logf("%s: heard %+.2f s from air time", s.what, late.Seconds())
+		if late < -500*time.Millisecond || late > 3*time.Second {
+			t.Errorf("%s heard %+.2f s from air time, want within 3 s", s.what, late.Seconds())
 		}
+	}
+	if _, err := os.Stat("/tmp/onair-e2e-pwned"); err == nil {
+		os.Remove("/tmp/onair-e2e-pwned")
+		t.Errorf("a value of the YAML or the environment ran as a command")
 	}
 
 	// The recording, and the episode in the feed.
@@ -285,15 +404,36 @@ shows:
 	if p.Duration < liveFor-time.Second || p.Duration > liveFor+time.Second {
 		t.Errorf("the recording lasts %v, for a %v airing", p.Duration, liveFor)
 	}
-	delay := <-inFeed
 	t.Logf("the episode was in the feed %.2f s after the airing's end", delay.Seconds())
 	if delay > 5*time.Second {
 		t.Errorf("the episode was not in the feed within 5 s of the airing's end")
 	}
-	resp, err := httpGet(listening + "/feeds/t.xml")
-	if err != nil || !strings.Contains(resp, fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3" length="%d"`, listening, t0.Format("2006-01-02"), info.Size())) {
-		t.Errorf("the feed lacks the episode (%v):\n%s", err, resp)
+	if !strings.Contains(feed, fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3" length="%d"`, listening, t0.Format("2006-01-02"), info.Size())) {
+		t.Errorf("the feed lacks the episode:\n%s", feed)
 	}
+}
+
+// xmlText is s escaped for an XML element's text.
+func xmlText(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// waitLogFrom is waitLog, for what the log says after its first mark
+// bytes.
+func waitLogFrom(t *testing.T, logs *testlog.Buffer, mark int, pattern string) string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(logs.String()[mark:]); m != nil {
+			return m[1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no %q in the log:\n%s", pattern, logs.String())
+	return ""
 }
 
 func freePort(t *testing.T) int {

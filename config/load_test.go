@@ -230,6 +230,15 @@ func TestBadInput(t *testing.T) {
 				`t.yaml:7:21: station.playout.harbor.mount "a b": want a mount name such as /air: letters, digits, '-', '_' or '.'`,
 				`t.yaml:7:13: station.playout.harbor.password: playout needs harbor.password, which the studio's encoder sends (or $ONAIR_HARBOR_PASSWORD)`,
 			}},
+		{"air values Liquidsoap cannot take", "station:\n  name: \"T\\0\"\n  timezone: UTC\n  playout:\n    liquidsoap: \"local#host:1234\"\n    icecast: {host: h, password: \"p\\0#{x}\"}\n    harbor: {password: \"a\\nb\", bind: everywhere}\n    fallback: \"m\\x01\"\nshows: [{id: a, title: A, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}]\n",
+			[]string{
+				`t.yaml:2:9: station.name "T\x00": a name with a control character ('\x00' at byte 1) cannot be published (XML, the air chain): remove it`,
+				`t.yaml:5:17: station.playout.liquidsoap "local#host:1234": want host:port, such as 127.0.0.1:1234`,
+				`t.yaml:6:34: station.playout.icecast.password "p\x00#{x}": a password with a control character ('\x00' at byte 1) cannot reach Liquidsoap as it is: remove it`,
+				`t.yaml:7:24: station.playout.harbor.password "a\nb": a password with a control character ('\n' at byte 1) cannot reach Liquidsoap as it is: remove it`,
+				`t.yaml:7:38: station.playout.harbor.bind "everywhere": want an IP address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, the default)`,
+				`t.yaml:8:15: station.playout.fallback "m\x01": a path with a control character ('\x01' at byte 1) cannot reach Liquidsoap as it is: remove it`,
+			}},
 		{"of: mistakes", "station: {name: T, timezone: UTC}\nshows:\n  - id: best\n    title: Best\n    slots:\n      - {kind: rebroadcast, of: nope, cron: \"0 1 * * *\", duration: 1h}\n      - {kind: live, of: best, cron: \"0 2 * * *\", duration: 1h}\n      - {kind: rebroadcast, of: r, cron: \"0 3 * * *\", duration: 1h}\n  - id: r\n    title: R\n    slots: [{kind: rebroadcast, of: best, cron: \"0 4 * * *\", duration: 1h}]\n",
 			[]string{
 				`t.yaml:6:33: shows[best].slots[0].of "nope": no show has this id`,

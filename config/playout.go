@@ -38,10 +38,10 @@ func (v *validator) playout(p keyPath, rp *rawPlayout, configDir string) *statio
 		Mount:    v.mount(ip.key("mount"), rp.Icecast.Mount, DefaultIcecastMount),
 		Password: v.airValue(ip.key("password"), rp.Icecast.Password, "a password"),
 	}
-	if out.Icecast.Host == "" {
+	if rp.Icecast.Host == "" {
 		v.fail(ip.key("host"), "", "playout needs icecast.host: where Liquidsoap sends the air signal, such as 127.0.0.1")
 	}
-	if out.Icecast.Password == "" {
+	if rp.Icecast.Password == "" {
 		v.fail(ip.key("password"), "", "playout needs icecast.password, Icecast's source password (or $ONAIR_ICECAST_PASSWORD)")
 	}
 	hp := p.key("harbor")
@@ -51,7 +51,7 @@ func (v *validator) playout(p keyPath, rp *rawPlayout, configDir string) *statio
 		Mount:    v.mount(hp.key("mount"), rp.Harbor.Mount, DefaultHarborMount),
 		Password: v.airValue(hp.key("password"), rp.Harbor.Password, "a password"),
 	}
-	if out.Harbor.Password == "" {
+	if rp.Harbor.Password == "" {
 		v.fail(hp.key("password"), "", "playout needs harbor.password, which the studio's encoder sends (or $ONAIR_HARBOR_PASSWORD)")
 	}
 	if _, lport, err := net.SplitHostPort(out.Liquidsoap); err == nil && lport == strconv.Itoa(out.Harbor.Port) {
