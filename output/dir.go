@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/onair-radio/onair/internal/dirlock"
 	"github.com/onair-radio/onair/publish"
 )
 
@@ -21,7 +23,7 @@ const marker = ".onair-site"
 // a time (OpenDir).
 type Dir struct {
 	path string
-	lock *os.File // held open: the lock lasts as long as it
+	lock *dirlock.Lock
 }
 
 // OpenDir takes the directory dir for this process's publishes until Close:
@@ -35,15 +37,16 @@ func OpenDir(dir string) (*Dir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	f, held, err := lock(filepath.Join(parent, "."+base+".lock"))
+	path := filepath.Join(parent, "."+base+".lock")
+	f, err := dirlock.File(path, fmt.Sprintf("pid %d, since %s", os.Getpid(), time.Now().UTC().Format(time.RFC3339)))
+	if errors.Is(err, dirlock.ErrHeld) {
+		return nil, fmt.Errorf("publish: another onair is publishing to %s (%v, in %s); stop it, or name another directory", dir, strings.TrimPrefix(err.Error(), dirlock.ErrHeld.Error()+": "), path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("publish: lock %s: %w", dir, err)
 	}
-	if f == nil {
-		return nil, fmt.Errorf("publish: another onair is publishing to %s (%s, in %s); stop it, or name another directory", dir, held, filepath.Join(parent, "."+base+".lock"))
-	}
 	if err := checkOwned(dir); err != nil {
-		f.Close()
+		f.Release()
 		return nil, err
 	}
 	return &Dir{path: dir, lock: f}, nil
@@ -52,7 +55,7 @@ func OpenDir(dir string) (*Dir, error) {
 func (d *Dir) String() string { return d.path }
 
 // Close lets another process publish to the directory.
-func (d *Dir) Close() error { return d.lock.Close() }
+func (d *Dir) Close() error { return d.lock.Release() }
 
 // Write publishes a site to the directory as one atomic change: every file is written
 // into a new directory beside dir, synced, and the new directory then takes
