@@ -16,6 +16,10 @@ const (
 	AiringEnded      = "airing.ended"
 	EpisodePublished = "episode.published"
 	FeedUpdated      = "feed.updated"
+	// A recording that lacks part of its airing (published all the same),
+	// or that failed (not published).
+	RecordingPartial = "recording.partial"
+	RecordingFailed  = "recording.failed"
 )
 
 // Podping reasons, for feed.updated.
@@ -39,6 +43,16 @@ type Event struct {
 	// the Podping reason: live, liveEnd or update.
 	Feed   string `json:"feed,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Recording is what became of the airing's recording, for recording.*.
+	Recording *Recording `json:"recording,omitempty"`
+}
+
+// Recording is a recording's verdict, in a recording.* event.
+type Recording struct {
+	File    string  `json:"file"`
+	Verdict string  `json:"verdict"`           // partial or failed
+	Missing float64 `json:"missing,omitempty"` // seconds of the airing it lacks
+	Error   string  `json:"error,omitempty"`
 }
 
 // State is what the notifications last knew of: when the site was last

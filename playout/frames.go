@@ -165,7 +165,7 @@ func (fr *framer) frames(last bool) error {
 	write := func() error {
 		if from >= 0 && i > from {
 			if _, err := fr.w.Write(fr.buf[from:i]); err != nil {
-				return err
+				return &WriteError{err}
 			}
 			fr.bytes += int64(i - from)
 			fr.end = fr.base + int64(i)

@@ -79,12 +79,12 @@ func refused(answer string) bool {
 // air at until by Liquidsoap's own clock, whether onair is up then or not.
 // The zero time takes it off now.
 func (l *Liquidsoap) SetLive(ctx context.Context, until time.Time) error {
-	_, err := l.Command(ctx, Namespace+".live "+unix(until))
+	_, err := l.Command(ctx, Namespace+".live "+unixSeconds(until))
 	return err
 }
 
-// unix is an instant as Liquidsoap's time() counts it; 0 for the zero time.
-func unix(t time.Time) string {
+// unixSeconds is an instant as Liquidsoap's time() counts it; 0 for the zero time.
+func unixSeconds(t time.Time) string {
 	if t.IsZero() {
 		return "0"
 	}

@@ -39,7 +39,7 @@ func TestLiquidsoapCommands(t *testing.T) {
 	if _, err := ls.Command(ctx, "nosuch"); !errors.Is(err, ErrCommand) {
 		t.Errorf("a refused command: %v", err)
 	}
-	want := "onair.status|onair.live " + unix(until) + "|rebroadcast.flush_and_skip|rebroadcast.push annotate:title=\"News \\\"Hour\\\"\",onair_airing=\"prn-2026-11-29-re\",liq_cue_in=\"90.500\",liq_cue_out=\"3600.000\":/srv/archive/prn-2026-11-29.mp3|onair.status|rebroadcast.flush_and_skip|nosuch"
+	want := "onair.status|onair.live " + unixSeconds(until) + "|rebroadcast.flush_and_skip|rebroadcast.push annotate:title=\"News \\\"Hour\\\"\",onair_airing=\"prn-2026-11-29-re\",liq_cue_in=\"90.500\",liq_cue_out=\"3600.000\":/srv/archive/prn-2026-11-29.mp3|onair.status|rebroadcast.flush_and_skip|nosuch"
 	if got := strings.Join(fake.Commands(), "|"); got != want {
 		t.Errorf("commands\n%s\nwant\n%s", got, want)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +25,8 @@ type Recording struct {
 	// stream's format (mp3, m4a): the show's recordings pattern. It is
 	// written as Path+".part" until Until.
 	Path  func(ext string) string
-	Until time.Time // the airing's end
+	// Start and Until are the airing's: what the recording should hold.
+	Start, Until time.Time
 	// Ends moves Until: an edit of the schedule made during the airing.
 	// An end already past ends the recording at once. It may be nil.
 	Ends <-chan time.Time
@@ -32,7 +34,37 @@ type Recording struct {
 	// Normalize evens the recording's loudness (EBU R128, to -16 LUFS,
 	// what podcast apps expect) when ffmpeg is at hand.
 	Normalize bool
+	// Keep, when set, is asked before the recording is given its name
+	// (and so published): an error (ErrNoStudio, say) removes it instead.
+	Keep func() error
 }
+
+// Verdicts of a finished recording.
+const (
+	// Complete: the recording holds the airing, but for Tolerance.
+	Complete = "complete"
+	// Partial: seconds of the airing are missing (the stream was down, the
+	// disk full); it is published, and the station told.
+	Partial = "partial"
+	// Failed: nothing was published.
+	Failed = "failed"
+)
+
+// Tolerance is how much shorter than its airing a complete recording may
+// be: joining the stream at the start, and the frame in progress at the
+// end.
+const Tolerance = 2 * time.Second
+
+// ErrNoStudio is a live airing during which no studio was on air: its
+// recording holds the fallback, not the show, and is not published.
+var ErrNoStudio = errors.New("no studio was on air during the airing")
+
+// WriteError is a recording that could not be written (a full disk): not
+// a stream that dropped, and not retried as one.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return "write: " + e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
 
 // Tags are written into a finished recording (ID3v2 for MP3, MP4 metadata
 // for M4A), when ffmpeg is at hand.
@@ -63,6 +95,12 @@ type Result struct {
 	Audio    time.Duration // how long its frames last
 	Drops    int           // times the stream dropped and was joined again
 	Finished string        // what ffmpeg did to it: "tagged", "tagged, normalized"; "" for nothing
+	// Verdict is Complete or Partial for a recording made (Failed with an
+	// error); Missing, how much of the airing it lacks.
+	Verdict string
+	Missing time.Duration
+	// WriteErr is the last write that failed (a full disk), "" for none.
+	WriteErr string
 }
 
 var defaultClient = &http.Client{Transport: &http.Transport{
@@ -188,19 +226,39 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 			}
 		}
 		cancel()
+		var werr *WriteError
 		if rec.file != nil {
 			if err := rec.fr.reset(); err != nil {
 				lastErr = err
 			}
 		}
-		// The stream dropped, or could not be read: join it again.
-		res.Drops++
-		log.Warn("recording: the stream dropped; joining it again", "url", r.URL, "in", backoff, "err", lastErr)
 		wait := rc.Clock.NewTimer(backoff)
+		if errors.As(lastErr, &werr) {
+			// Out of space, or another write error: not a drop. What was
+			// written is cut back to its last whole frame, the stream is
+			// left, and it is joined again only once there is room.
+			if res.WriteErr == "" {
+				log.Error("recording: could not write the recording; what was written is kept to its last whole frame, and the stream is joined again once it can be written", "file", rec.path+".part", "err", werr.Err)
+			}
+			res.WriteErr = werr.Err.Error()
+			if err := rec.cutToWholeFrames(); err != nil {
+				log.Error("recording: could not cut the recording back to its last whole frame", "file", rec.path+".part", "err", err)
+			}
+			wait.Stop()
+			wait = rc.Clock.NewTimer(spaceCheck)
+		} else {
+			// The stream dropped, or could not be read: join it again.
+			res.Drops++
+			log.Warn("recording: the stream dropped; joining it again", "url", r.URL, "in", backoff, "err", lastErr)
+		}
 	waitLoop:
 		for {
 			select {
 			case <-wait.C():
+				if werr != nil && !rec.writable() {
+					wait = rc.Clock.NewTimer(spaceCheck) // no room yet
+					continue
+				}
 				break waitLoop
 			case u := <-r.Ends:
 				moved(u)
@@ -212,8 +270,41 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 				return stopped()
 			}
 		}
-		backoff = min(2*backoff, 10*time.Second)
+		if werr == nil {
+			backoff = min(2*backoff, 10*time.Second)
+		}
 	}
+}
+
+// spaceCheck is how often a recording that could not be written looks for
+// room again.
+const spaceCheck = 5 * time.Second
+
+// minFree is the room a recording needs before it writes again.
+const minFree = 1 << 20
+
+// writable says whether the recording's directory has room to write again.
+func (r *recording) writable() bool {
+	free, err := FreeSpace(filepath.Dir(r.path))
+	return err != nil || free >= minFree // unknown: try
+}
+
+// cutToWholeFrames cuts the .part back to its last whole frame, after a
+// write that failed part-way, and counts again what it holds.
+func (r *recording) cutToWholeFrames() error {
+	if r.file == nil {
+		return nil
+	}
+	part := r.path + ".part"
+	prev, end, err := wholeFrames(part, r.format)
+	if err != nil {
+		return err
+	}
+	if err := os.Truncate(part, end); err != nil {
+		return err
+	}
+	r.fr.bytes, r.fr.samples, r.fr.rate = prev.bytes, prev.samples, prev.rate
+	return nil
 }
 
 // finish closes the .part, and, if it holds anything, finishes it and
@@ -244,7 +335,29 @@ func (rc *Recorder) finish(ctx context.Context, rec *recording, res Result, last
 		return res, fmt.Errorf("record %s: nothing was recorded from %s: %v", rec.path, rec.URL, lastErr)
 	}
 	if err := errors.Join(resetErr, syncErr, closeErr); err != nil {
-		return res, fmt.Errorf("record %s: %w", rec.path, err)
+		var werr *WriteError
+		if !errors.As(resetErr, &werr) {
+			return res, fmt.Errorf("record %s: %w", rec.path, err)
+		}
+		// The disk filled as the airing ended: keep its whole frames.
+		res.WriteErr = werr.Err.Error()
+		if err := rec.cutToWholeFrames(); err != nil {
+			return res, fmt.Errorf("record %s: %w", rec.path, err)
+		}
+		res.Audio = rec.fr.duration()
+	}
+	if rec.Keep != nil {
+		if err := rec.Keep(); err != nil {
+			os.Remove(part)
+			return res, fmt.Errorf("record %s: not published: %w", rec.path, err)
+		}
+	}
+	if want := rec.Until.Sub(rec.Start); !rec.Start.IsZero() && want > res.Audio {
+		res.Missing = want - res.Audio
+	}
+	res.Verdict = Complete
+	if res.Missing > Tolerance {
+		res.Verdict = Partial
 	}
 	done, ffErr := rc.ffmpeg(ctx, rec, part)
 	switch {

@@ -3,7 +3,9 @@ package playout
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/testlog"
 	"github.com/onair-radio/onair/internal/testmedia"
 )
 
@@ -425,5 +428,153 @@ func TestRecordPartWhenStreamDown(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, frames(5)) {
 		t.Errorf("recorded %d bytes", len(b))
+	}
+}
+
+// tmpfs mounts a filesystem of size bytes for the test (root only; on CI,
+// where ONAIR_REQUIRE_AIR is set, it must work).
+func tmpfs(t *testing.T, size int) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
+	if err != nil {
+		if os.Getenv("ONAIR_REQUIRE_AIR") != "" {
+			t.Fatalf("mount a tmpfs: %v: %s", err, out)
+		}
+		t.Skipf("mount a tmpfs (as root): %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// TestRecordDiskFull: a disk that fills mid-airing is a write error, not
+// a drop: the recording is cut back to its last whole frame, the stream
+// is left (not joined again and again), joined again once there is room,
+// and the recording is partial, with its missing seconds.
+func TestRecordDiskFull(t *testing.T) {
+	dir := tmpfs(t, 4<<20)
+	free, err := FreeSpace(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(dir, "filler")
+	// Room for some 200 frames (tmpfs counts whole pages).
+	if err := os.WriteFile(filler, make([]byte, free-32<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	src := newStream()
+	srv := httptest.NewServer(src)
+	defer srv.Close()
+	path := filepath.Join(dir, "prn-2026-11-29.mp3")
+	var logs testlog.Buffer
+	rc := &Recorder{Clock: clk, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // before the stream closes: a failing test leaves a recording running
+	done := recordAsync(ctx, rc, Recording{URL: srv.URL, Path: at(path), Start: t0, Until: t0.Add(time.Minute)})
+	<-src.joins
+	src.chunks <- frames(1000) // more than there is room for
+	waitTimers(t, clk, 2) // the end, and the wait for room
+	info, _ := os.Stat(path + ".part")
+	if info.Size()%int64(testmedia.FrameBytes) != 0 || info.Size() == 0 {
+		t.Errorf("the .part holds %d bytes: not whole frames", info.Size())
+	}
+	// Still full: the stream is not joined again.
+	clk.Advance(spaceCheck)
+	select {
+	case <-src.joins:
+		t.Fatal("the stream was joined again while the disk was full")
+	case <-time.After(100 * time.Millisecond):
+	}
+	// Room again: joined, and written.
+	os.Remove(filler)
+	waitTimers(t, clk, 2)
+	clk.Advance(spaceCheck)
+	select {
+	case <-src.joins:
+	case <-time.After(5 * time.Second):
+		t.Fatal("not joined again once there was room")
+	}
+	src.chunks <- frames(11)
+	waitSize(t, path+".part", info.Size()+int64(10*testmedia.FrameBytes))
+	clk.AdvanceTo(t0.Add(time.Minute))
+	o := <-done
+	if o.err != nil || o.res.Drops != 0 || o.res.WriteErr == "" || o.res.Verdict != Partial {
+		t.Fatalf("%+v %v", o.res, o.err)
+	}
+	if want := time.Minute - o.res.Audio; o.res.Missing != want || o.res.Audio != time.Duration(o.res.Size/int64(testmedia.FrameBytes))*testmedia.FrameDuration {
+		t.Errorf("missing %v of a minute, with %v of audio in %d bytes", o.res.Missing, o.res.Audio, o.res.Size)
+	}
+	if n := strings.Count(logs.String(), "could not write the recording"); n != 1 {
+		t.Errorf("the write error logged %d times, want once:\n%s", n, logs.String())
+	}
+	if strings.Contains(logs.String(), "dropped") {
+		t.Errorf("a full disk was taken for a drop:\n%s", logs.String())
+	}
+	b, _ := os.ReadFile(path)
+	if _, end, err := wholeFrames(path, MP3); err != nil || end != int64(len(b)) {
+		t.Errorf("the recording does not end in a whole frame: %d of %d bytes (%v)", end, len(b), err)
+	}
+}
+
+// TestRecordVerdicts: a recording that holds its airing is complete; one
+// that lacks more than Tolerance is partial; one Keep refuses is removed.
+func TestRecordVerdicts(t *testing.T) {
+	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	n := 100
+	long := time.Duration(n) * testmedia.FrameDuration
+	for _, tc := range []struct {
+		name    string
+		airing  time.Duration
+		keep    error
+		verdict string
+	}{
+		{"whole", long + time.Second, nil, Complete},
+		{"short by a minute", long + time.Minute, nil, Partial},
+		{"no studio", long, ErrNoStudio, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := clock.NewFake(t0)
+			src := newStream()
+			srv := httptest.NewServer(src)
+			defer srv.Close()
+			path := filepath.Join(t.TempDir(), "prn-2026-11-29.mp3")
+			done := recordAsync(context.Background(), &Recorder{Clock: clk}, Recording{URL: srv.URL, Path: at(path), Start: t0, Until: t0.Add(tc.airing),
+				Keep: func() error { return tc.keep }})
+			<-src.joins
+			src.chunks <- frames(n + 1)
+			waitSize(t, path+".part", int64(n*testmedia.FrameBytes))
+			clk.AdvanceTo(t0.Add(tc.airing))
+			o := <-done
+			if tc.keep != nil {
+				if !errors.Is(o.err, tc.keep) {
+					t.Errorf("err %v, want %v", o.err, tc.keep)
+				}
+				if _, err := os.Stat(path); err == nil {
+					t.Error("a refused recording bears its name")
+				}
+				if _, err := os.Stat(path + ".part"); err == nil {
+					t.Error("a refused recording's .part is left")
+				}
+				return
+			}
+			if o.err != nil || o.res.Verdict != tc.verdict || o.res.Missing != max(tc.airing-o.res.Audio, 0) {
+				t.Errorf("%+v %v, want %s", o.res, o.err, tc.verdict)
+			}
+		})
+	}
+}
+
+// waitTimers waits (in real time, bounded) until the code under test has
+// set n timers on clk.
+func waitTimers(t *testing.T, clk *clock.Fake, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for clk.Timers() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d timers set, want %d", clk.Timers(), n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -38,7 +38,8 @@ type air struct {
 
 	recording map[string]*recJob // by airing id
 	recDone   chan recResult
-	recErr    string // the last recording that failed
+	last      *playout.Verdict // the last recording's
+	diskWarn  string           // the last recording that may not fit on its disk
 
 	// unfinished are .part files no recording continues.
 	unfinished       []string
@@ -87,9 +88,10 @@ func (o *studioSeen) observe(connected bool) {
 func (o *studioSeen) none() bool { return o.answered.Load() > 0 && o.connected.Load() == 0 }
 
 type recResult struct {
-	id, path string
-	res      playout.Result
-	err      error
+	airing scheduler.Airing
+	path   string
+	res    playout.Result
+	err    error
 }
 
 // Timing of the air chain's checks.
@@ -371,14 +373,26 @@ func (s *Service) startRecording(a scheduler.Airing) {
 	set := s.st.Show(a.Show.ID)
 	path := name("mp3")
 	if err := os.MkdirAll(set.Recordings.Dir, 0o755); err != nil {
-		s.recordingFailed(a.ID, path, err)
+		s.verdict(a, path, playout.Result{}, err)
 		return
 	}
+	s.checkSpace(a, set.Recordings.Dir)
 	ctx, cancel := s.acting()
 	job := &recJob{airing: a, path: path, name: name, cancel: cancel, until: a.End, ends: make(chan time.Time, 1)}
 	s.air.recording[a.ID] = job
 	pod := set.Podcast
-	rec := playout.Recording{URL: pod.StreamURL, Path: name, Until: a.End, Ends: job.ends, Normalize: set.Normalize,
+	// With an air chain, Liquidsoap says whether a studio was on air: a
+	// live airing without one recorded the fallback, not the show.
+	keep := func() error { return nil }
+	if s.st.Playout != nil {
+		keep = func() error {
+			if job.studio.none() {
+				return playout.ErrNoStudio
+			}
+			return nil
+		}
+	}
+	rec := playout.Recording{URL: pod.StreamURL, Path: name, Start: a.Start, Until: a.End, Ends: job.ends, Normalize: set.Normalize, Keep: keep,
 		Tags: playout.Tags{
 			Title:  pod.TitleOf(a.Episode, a.Start),
 			Artist: cmp.Or(pod.Author, s.st.Name),
@@ -390,7 +404,7 @@ func (s *Service) startRecording(a scheduler.Airing) {
 	go func() {
 		defer s.recWG.Done()
 		res, err := s.recorder.Record(ctx, rec)
-		s.air.recDone <- recResult{a.ID, path, res, err}
+		s.air.recDone <- recResult{a, path, res, err}
 	}()
 }
 
@@ -480,26 +494,63 @@ func (s *Service) findUnfinished(at time.Time) {
 
 // recorded is a recording's end, in Run.
 func (s *Service) recorded(r recResult) {
-	if j := s.air.recording[r.id]; j != nil {
+	if j := s.air.recording[r.airing.ID]; j != nil {
 		j.cancel() // frees its context (and, with a lease, its watch on the lease)
 	}
-	delete(s.air.recording, r.id)
-	switch {
-	case errors.Is(r.err, context.Canceled):
+	delete(s.air.recording, r.airing.ID)
+	if errors.Is(r.err, context.Canceled) {
 		s.log.Info("recording stopped; its .part is continued when the service comes back during the airing", "file", r.path)
-	case r.err != nil:
-		s.recordingFailed(r.id, r.path, r.err)
-	default:
-		s.metrics.recorded(true)
-		s.air.recErr = ""
-		s.log.Info("recorded", "airing", r.id, "file", r.res.Path, "format", r.res.Format, "bytes", r.res.Size, "audio", r.res.Audio.Round(time.Millisecond), "drops", r.res.Drops, "finished", r.res.Finished)
+		return
 	}
+	s.verdict(r.airing, r.path, r.res, r.err)
 }
 
-func (s *Service) recordingFailed(id, path string, err error) {
-	s.metrics.recorded(false)
-	s.air.recErr = err.Error()
-	s.log.Error("recording failed", "airing", id, "file", path, "err", err)
+// verdict says what became of an airing's recording, in every place the
+// station looks: the log, /healthz, /metrics, the directory's verdict log
+// (which check reads) and, unless complete, a webhook event.
+func (s *Service) verdict(a scheduler.Airing, path string, res playout.Result, err error) {
+	v := playout.Verdict{File: filepath.Base(cmp.Or(res.Path, path)), Airing: a.ID, Verdict: res.Verdict, Missing: res.Missing.Round(time.Millisecond).Seconds(), At: s.clock.Now()}
+	if err != nil {
+		v.Verdict, v.Error = playout.Failed, err.Error()
+	}
+	attrs := []any{"airing", a.ID, "file", cmp.Or(res.Path, path), "verdict", v.Verdict, "audio", res.Audio.Round(time.Millisecond), "missing", res.Missing.Round(time.Millisecond), "drops", res.Drops}
+	switch {
+	case err != nil:
+		s.log.Error("recording failed: nothing is published", append(attrs, "err", err)...)
+	case v.Verdict == playout.Partial:
+		s.log.Warn("recording partial: published, but part of the airing is missing", append(attrs, "write_error", nullable(res.WriteErr))...)
+	default:
+		s.log.Info("recorded", append(attrs, "format", res.Format, "bytes", res.Size, "finished", res.Finished)...)
+	}
+	s.metrics.recorded(v.Verdict)
+	s.air.last = &v
+	if set := s.st.Show(a.Show.ID); set != nil && set.Recordings != nil {
+		if err := playout.LogVerdict(set.Recordings.Dir, v); err != nil {
+			s.log.Warn("recording: could not keep its verdict for onair check", "dir", set.Recordings.Dir, "err", err)
+		}
+	}
+	s.notifyRecording(a, v)
+}
+
+// streamBytesPerSecond is what a recording is taken to need of its disk:
+// the air chain's 128 kbit/s (the script's), twice over, for finishing it
+// writes a copy.
+const streamBytesPerSecond = 2 * 128_000 / 8
+
+// checkSpace warns, at a recording's start, when its disk lacks the room
+// the airing needs at the stream's bit rate.
+func (s *Service) checkSpace(a scheduler.Airing, dir string) {
+	free, err := playout.FreeSpace(dir)
+	if err != nil {
+		return
+	}
+	need := int64(a.End.Sub(s.clock.Now()).Seconds()) * streamBytesPerSecond
+	if free >= need {
+		s.air.diskWarn = ""
+		return
+	}
+	s.air.diskWarn = fmt.Sprintf("%s: %d MB free, and recording %s needs about %d MB", dir, free>>20, a.ID, need>>20)
+	s.log.Warn("recording: the disk may fill before the airing ends", "airing", a.ID, "dir", dir, "free_bytes", free, "needs_bytes", need)
 }
 
 // stopRecordings stops every recording in progress (their .part files
@@ -521,7 +572,10 @@ func (s *Service) airStatus() map[string]any {
 		recording = append(recording, j.path)
 	}
 	slices.Sort(recording)
-	m := map[string]any{"recording": recording, "last_recording_error": nullable(s.air.recErr), "unfinished_recordings": s.air.unfinished}
+	m := map[string]any{"recording": recording, "last_recording": s.air.last, "last_recording_error": nil, "unfinished_recordings": s.air.unfinished, "disk_warning": nullable(s.air.diskWarn)}
+	if l := s.air.last; l != nil && l.Error != "" {
+		m["last_recording_error"] = l.Error
+	}
 	if po := s.st.Playout; po != nil {
 		playing := ""
 		if s.air.have.play != "" {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/catcher"
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/fakels"
 	"github.com/onair-radio/onair/internal/testmedia"
 	"github.com/onair-radio/onair/internal/teststation"
+	"github.com/onair-radio/onair/notify"
+	"github.com/onair-radio/onair/playout"
 	"github.com/onair-radio/onair/publish"
 )
 
@@ -52,6 +56,7 @@ func TestOnTheAir(t *testing.T) {
 `)
 	h := start(t, path)
 	ls.SetClock(h.clk.Now)
+	ls.SetStudio(true)
 	state := func() string {
 		live, playing := ls.State()
 		return fmt.Sprintf("live=%v playing=%q", live, playing)
@@ -481,4 +486,82 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestRecordingVerdicts: a live airing during which no studio was on air
+// is not published (its recording holds the fallback); one that lacks
+// part of its airing is published, partial; each says so in the log,
+// /healthz, /metrics, the verdict log and a webhook.
+func TestRecordingVerdicts(t *testing.T) {
+	t.Parallel()
+	c := catcher.New(t)
+	ls := fakels.Start(t)
+	stream, _ := mp3Stream(t, testmedia.MP3(100, "")) // 3.6 s, then nothing
+	dir := t.TempDir()
+	archiveDir := filepath.Join(dir, "archive")
+	os.MkdirAll(archiveDir, 0o755)
+	yaml := c.Station(`  - id: t
+    title: Test Hour
+    recordings: {dir: archive}
+    slots:
+      - {kind: live, once: 2026-11-27 13:00, duration: 1h}
+      - {kind: live, once: 2026-11-27 15:00, duration: 1h}
+`)
+	yaml = strings.Replace(yaml, "  stream_url: https://radio.example.org/live.mp3\n", fmt.Sprintf("  stream_url: %s/air\n  playout:\n    liquidsoap: %s\n    icecast: {host: 127.0.0.1, password: hackme}\n    harbor: {password: studio}\n", stream.URL, ls.Addr()), 1)
+	path := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(path, []byte(yaml), 0o644)
+	h := notified(t, path, t.TempDir(), t0)
+	ls.SetClock(h.clk.Now)
+	airing := func(start time.Time) {
+		h.clk.AdvanceTo(start)
+		for range 3 { // Liquidsoap is asked every second
+			h.clk.Advance(time.Second)
+			h.wait("air check")
+		}
+		h.clk.AdvanceTo(start.Add(time.Hour))
+		h.wait("recorded")
+	}
+
+	// No studio connected all through the first airing.
+	airing(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC))
+	if _, err := os.Stat(filepath.Join(archiveDir, "t-2026-11-27.mp3")); err == nil {
+		t.Error("an airing with no studio on air was published")
+	}
+	health := h.health()
+	last, _ := health["air"].(map[string]any)["last_recording"].(map[string]any)
+	if health["status"] != "degraded" || last["verdict"] != "failed" || !strings.Contains(fmt.Sprint(last["error"]), "no studio") {
+		t.Errorf("/healthz after a recording with no studio: %v, %v", health["status"], last)
+	}
+	waitFor(t, func() bool { return strings.Contains(c.Hooks(), "recording.failed") })
+
+	// A studio, but a stream that gave 3.6 s of the hour.
+	ls.SetStudio(true)
+	airing(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
+	if _, err := os.Stat(filepath.Join(archiveDir, "t-2026-11-27-2.mp3")); err != nil {
+		t.Errorf("a partial recording was not kept: %v", err)
+	}
+	last, _ = h.health()["air"].(map[string]any)["last_recording"].(map[string]any)
+	if last["verdict"] != "partial" || last["missing"].(float64) < 3596 {
+		t.Errorf("/healthz after a partial recording: %v", last)
+	}
+	for _, m := range []string{`onair_recordings_total{result="complete"} 0`, `onair_recordings_total{result="partial"} 1`, `onair_recordings_total{result="failed"} 1`} {
+		if !strings.Contains(h.metrics(), m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
+	waitFor(t, func() bool { return strings.Contains(c.Hooks(), "recording.partial") })
+	for _, r := range c.Caught("/hook") {
+		var e notify.Event
+		json.Unmarshal([]byte(r.Body), &e)
+		if e.Type == notify.RecordingPartial && (e.Recording == nil || e.Recording.File != "t-2026-11-27-2.mp3" || e.Recording.Missing < 3596) {
+			t.Errorf("the webhook's recording: %+v", e.Recording)
+		}
+	}
+	vs, err := playout.Verdicts(archiveDir)
+	if err != nil || len(vs) != 2 || vs[0].Verdict != "failed" || vs[1].Verdict != "partial" {
+		t.Errorf("the verdict log: %+v %v", vs, err)
+	}
+	if log := h.logs.String(); !strings.Contains(log, "recording failed: nothing is published") || !strings.Contains(log, "recording partial: published") {
+		t.Errorf("the log does not say:\n%s", log)
+	}
 }

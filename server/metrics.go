@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/onair-radio/onair/playout"
 	"io"
 	"net/http"
 	"slices"
@@ -31,7 +32,7 @@ type Metrics struct {
 	reloadFailed uint64
 	writeFailed  uint64
 	playoutFail  uint64
-	recordings   [2]uint64 // failed, made
+	recordings   [3]uint64 // complete, partial, failed
 	publishTime  histogram
 	nextAiring   time.Time
 	air          airGauges
@@ -119,12 +120,16 @@ func (m *Metrics) playoutFailure() {
 	m.mu.Unlock()
 }
 
-func (m *Metrics) recorded(ok bool) {
+// recordingResults are onair_recordings_total's results, as
+// m.recordings counts them.
+var recordingResults = [3]string{playout.Complete, playout.Partial, playout.Failed}
+
+func (m *Metrics) recorded(verdict string) {
 	m.mu.Lock()
-	if ok {
-		m.recordings[1]++
-	} else {
-		m.recordings[0]++
+	for i, r := range recordingResults {
+		if r == verdict {
+			m.recordings[i]++
+		}
 	}
 	m.mu.Unlock()
 }
@@ -159,7 +164,10 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "# HELP onair_reload_failures_total Edits of the configuration that were refused.\n# TYPE onair_reload_failures_total counter\nonair_reload_failures_total %d\n", m.reloadFailed)
 	fmt.Fprintf(&b, "# HELP onair_write_failures_total Writes of the site to --out that failed (each is tried again).\n# TYPE onair_write_failures_total counter\nonair_write_failures_total %d\n", m.writeFailed)
 	fmt.Fprintf(&b, "# HELP onair_playout_failures_total Commands to Liquidsoap that failed (each is tried again).\n# TYPE onair_playout_failures_total counter\nonair_playout_failures_total %d\n", m.playoutFail)
-	fmt.Fprintf(&b, "# HELP onair_recordings_total Recordings of live airings, by result.\n# TYPE onair_recordings_total counter\nonair_recordings_total{result=\"made\"} %d\nonair_recordings_total{result=\"failed\"} %d\n", m.recordings[1], m.recordings[0])
+	b.WriteString("# HELP onair_recordings_total Recordings of live airings, by verdict: complete, partial (published, with seconds missing), failed (not published).\n# TYPE onair_recordings_total counter\n")
+	for i, r := range recordingResults {
+		fmt.Fprintf(&b, "onair_recordings_total{result=%q} %d\n", r, m.recordings[i])
+	}
 	fmt.Fprintf(&b, "# HELP onair_leader 1 while this replica acts (always, without --lease).\n# TYPE onair_leader gauge\nonair_leader %d\n", b01(m.leading))
 	fmt.Fprintf(&b, "# HELP onair_lease_changes_total Changes of this replica's role.\n# TYPE onair_lease_changes_total counter\nonair_lease_changes_total %d\n", m.leaseChanges)
 	fmt.Fprintf(&b, "# HELP onair_recordings_in_progress Live airings being recorded now.\n# TYPE onair_recordings_in_progress gauge\nonair_recordings_in_progress %d\n", m.air.recording)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/notify"
+	"github.com/onair-radio/onair/playout"
+	"github.com/onair-radio/onair/scheduler"
 )
 
 // notifier is what the service keeps of its notifications: the state the
@@ -108,4 +110,26 @@ func (s *Service) notifyStatus(st *Status) map[string]any {
 		stats = []notify.EndpointStats{}
 	}
 	return map[string]any{"endpoints": stats, "last_error": nullable(st.NotifyError)}
+}
+
+// notifyRecording records a recording.partial or recording.failed event in
+// the outbox, for the webhooks: once, however often the service restarts.
+func (s *Service) notifyRecording(a scheduler.Airing, v playout.Verdict) {
+	if s.opts.Outbox == nil || v.Verdict == playout.Complete || !s.fence("notify") {
+		return
+	}
+	typ := notify.RecordingFailed
+	if v.Verdict == playout.Partial {
+		typ = notify.RecordingPartial
+	}
+	e := notify.Event{ID: typ + ":" + a.ID, Type: typ, At: v.At, Station: s.st.Name, Show: a.Show.ID, Airing: a.ID, Episode: a.Episode,
+		Recording: &notify.Recording{File: v.File, Verdict: v.Verdict, Missing: v.Missing, Error: v.Error}}
+	n, err := s.opts.Outbox.Commit(context.WithoutCancel(s.ctx), s.clock.Now(), []notify.Event{e}, notify.Endpoints(s.st.Notify), s.notify.state, s.notify.state)
+	if err != nil {
+		s.log.Error("notify: could not record the recording's verdict", "airing", a.ID, "err", err)
+		return
+	}
+	if n > 0 {
+		s.notify.sender.Wake()
+	}
 }

@@ -786,6 +786,10 @@ func (s *Service) health() any {
 	if n := s.notifyStatus(st); n != nil {
 		h["notify"] = n
 	}
+	if v, _ := st.Air["last_recording"].(*playout.Verdict); v != nil && v.Verdict != playout.Complete {
+		status = "degraded" // until a recording is complete again
+		h["status"] = status
+	}
 	if st.Air["liquidsoap_error"] != nil || st.Air["held_by"] != nil {
 		status = "degraded"
 		h["status"] = status
