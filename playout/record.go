@@ -24,7 +24,7 @@ type Recording struct {
 	// Path is the file the recording becomes, given the extension of the
 	// stream's format (mp3, m4a): the show's recordings pattern. It is
 	// written as Path+".part" until Until.
-	Path  func(ext string) string
+	Path func(ext string) string
 	// Start and Until are the airing's: what the recording should hold.
 	Start, Until time.Time
 	// Ends moves Until: an edit of the schedule made during the airing.

@@ -475,7 +475,7 @@ func TestRecordDiskFull(t *testing.T) {
 	done := recordAsync(ctx, rc, Recording{URL: srv.URL, Path: at(path), Start: t0, Until: t0.Add(time.Minute)})
 	<-src.joins
 	src.chunks <- frames(1000) // more than there is room for
-	waitTimers(t, clk, 2) // the end, and the wait for room
+	waitTimers(t, clk, 2)      // the end, and the wait for room
 	info, _ := os.Stat(path + ".part")
 	if info.Size()%int64(testmedia.FrameBytes) != 0 || info.Size() == 0 {
 		t.Errorf("the .part holds %d bytes: not whole frames", info.Size())
