@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/playout"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/ready"
 	"github.com/onair-radio/onair/scheduler"
@@ -108,6 +110,38 @@ busy station takes seconds and little memory.`,
 				}
 				for _, s := range archive.Strays(*set.Recordings) {
 					fmt.Fprintf(w, "%s: warning: %s\n", s.Path, s.Why)
+				}
+			}
+			// Recordings that lack part of their airing, or failed: what
+			// the service found as each airing ended. The newest few a
+			// show, then a count.
+			const shownVerdicts = 3
+			for _, set := range st.Shows {
+				if set.Recordings == nil {
+					continue
+				}
+				vs, err := playout.Verdicts(set.Recordings.Dir)
+				if err != nil {
+					fmt.Fprintf(w, "%s: warning: %v\n", filepath.Join(set.Recordings.Dir, playout.VerdictLog), err)
+				}
+				var bad []playout.Verdict
+				for _, v := range vs {
+					_, exists := os.Stat(filepath.Join(set.Recordings.Dir, v.File))
+					if v.Verdict == playout.Failed || v.Verdict == playout.Partial && exists == nil {
+						bad = append(bad, v)
+					}
+				}
+				for i, v := range slices.Backward(bad) {
+					if len(bad)-i > shownVerdicts {
+						fmt.Fprintf(w, "%s: warning: and %s of show %s partial or failed before these\n", set.Recordings.Dir, plural(i+1, "more recording"), set.ID)
+						break
+					}
+					file := filepath.Join(set.Recordings.Dir, v.File)
+					if v.Verdict == playout.Partial {
+						fmt.Fprintf(w, "%s: warning: partial: %.0f s of airing %s are missing (published as it is)\n", file, v.Missing, v.Airing)
+					} else {
+						fmt.Fprintf(w, "%s: warning: the recording of airing %s failed, at %s: %s\n", file, v.Airing, v.At.In(st.Location).Format(time.RFC3339), v.Error)
+					}
 				}
 			}
 			// Recordings dated a day the show does not air live: a wrong
