@@ -323,3 +323,60 @@ func TestPatternName(t *testing.T) {
 		t.Error("{n} named a first episode")
 	}
 }
+
+// TestScanRefusesLinksOutside: a recording or a sidecar that is a link to
+// a file outside the recordings directory (a secret the service may read)
+// is refused, and nothing of that file reaches a message; a link that
+// stays inside is read.
+func TestScanRefusesLinksOutside(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	secret := write(t, elsewhere, "shadow", []byte("root:$6$secret-hash-marker:19000:0:99999:7:::\nnotes: fine\n"))
+	audio := write(t, elsewhere, "other.mp3", testmedia.MP3(20, ""))
+	write(t, dir, "prn-2026-11-22.mp3", testmedia.MP3(20, ""))
+	write(t, dir, "kept.mp3", testmedia.MP3(20, ""))
+	for link, target := range map[string]string{
+		"prn-2026-11-22.yaml": secret,                                                   // a sidecar
+		"prn-2026-11-29.mp3":  audio,                                                    // a recording
+		"prn-2026-11-15.mp3":  filepath.Join(dir, "kept.mp3"),                           // inside: read
+		"prn-2026-11-08.mp3":  filepath.Join(dir, "..", filepath.Base(dir), "kept.mp3"), // inside, by way of ..
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, probs := Scan(context.Background(), source(t, dir), nil, nil)
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.File)
+	}
+	if strings.Join(got, " ") != "prn-2026-11-08.mp3 prn-2026-11-15.mp3" {
+		t.Errorf("recordings read: %v", got)
+	}
+	if len(probs) != 2 {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, p := range probs {
+		if !errors.Is(p.Err, ErrOutside) {
+			t.Errorf("%s: %v, want ErrOutside", p.Path, p.Err)
+		}
+		if strings.Contains(p.Error(), "marker") || strings.Contains(p.Error(), "root") {
+			t.Errorf("a message quotes the file behind the link: %v", p)
+		}
+	}
+}
+
+// TestSidecarQuotesLittle: a sidecar's unknown key, or text that is not
+// keys at all, is quoted short and escaped, if at all.
+func TestSidecarQuotesLittle(t *testing.T) {
+	for in, want := range map[string]string{
+		strings.Repeat("k", 100) + ": 1\n":  `line 1: unknown key "kkkkkkkkkkkkkkkk" (and 84 bytes more)`,
+		"root:$6$secret-hash-marker:1:::\n": `line 1: unknown key "root:$6$secret-h" (and 14 bytes more)`,
+		"- a list\n":                        "line 1: want key: value lines",
+		"\"a\\x1b[2Jb\": 1\n":               `line 1: unknown key "a\x1b[2Jb"`,
+	} {
+		_, err := ParseSidecar(strings.NewReader(in))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "marker") || strings.ContainsRune(err.Error(), 0x1b) {
+			t.Errorf("ParseSidecar(%q): %v, want %s", in, err, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -82,7 +83,13 @@ func Scan(ctx context.Context, src Source, cache *Cache, progress Progress) ([]R
 			continue
 		}
 		path := filepath.Join(src.Dir, e.Name())
-		info, err := os.Stat(path) // follows a symlink
+		if e.Type()&os.ModeSymlink != 0 {
+			if err := insideReal(src.Dir, path); err != nil {
+				problems = append(problems, Problem{path, err})
+				continue
+			}
+		}
+		info, err := os.Stat(path) // follows a symlink, inside the directory
 		if err != nil {
 			problems = append(problems, Problem{path, err})
 			continue
@@ -167,6 +174,9 @@ func load(rec Recording, info os.FileInfo, cache *Cache) (Recording, error) {
 	rec.Probe = p
 	for _, ext := range []string{".yaml", ".yml"} {
 		side := strings.TrimSuffix(rec.Path, filepath.Ext(rec.Path)) + ext
+		if err := Inside(filepath.Dir(rec.Path), side); errors.Is(err, ErrOutside) {
+			return rec, fmt.Errorf("sidecar %s: %w", filepath.Base(side), err)
+		}
 		info, err := os.Stat(side)
 		if os.IsNotExist(err) {
 			continue

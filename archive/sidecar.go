@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/onair-radio/onair/internal/suggest"
@@ -56,9 +55,14 @@ func ParseSidecar(r io.Reader) (*Sidecar, error) {
 			msgs := make([]string, len(te.Errors))
 			for i, m := range te.Errors {
 				// "line 2: field colour not found in type archive.Sidecar"
-				if k, ok := strings.CutPrefix(m[strings.Index(m, ": ")+2:], "field "); ok && strings.Contains(k, " not found in type ") {
+				line, rest, _ := strings.Cut(m, ": ")
+				if k, ok := strings.CutPrefix(rest, "field "); ok && strings.Contains(k, " not found in type ") {
 					key := k[:strings.Index(k, " ")]
-					m = m[:strings.Index(m, ": ")] + ": unknown key " + strconv.Quote(key) + keyHint(key)
+					m = line + ": unknown key " + suggest.Excerpt(key) + keyHint(key)
+				} else {
+					// "cannot unmarshal !!str `...`": the text is not
+					// quoted, for it may be anything (a file behind a link).
+					m = line + ": want key: value lines (a sidecar's keys, such as title: and notes:)"
 				}
 				msgs[i] = m
 			}

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/onair-radio/onair/internal/suggest"
@@ -327,6 +328,9 @@ func (w *walker) mapping(n *yaml.Node, t reflect.Type, p keyPath) map[string]any
 			continue // a holder of YAML anchors, as in Compose files
 		}
 		if !known {
+			if strconv.Quote(k.Value) != `"`+k.Value+`"` || len(k.Value) > 16 {
+				kp = p.key(suggest.Excerpt(k.Value)) // quoted: it may be anything
+			}
 			w.errorf(k, kp, false, "unknown key%s", w.hint(k.Value, fields))
 			continue
 		}

@@ -273,15 +273,23 @@ func media(st *station.Station, recs Recordings) map[string]string {
 				out[prefix+name] = filepath.Join(src.Dir, name)
 			}
 		}
+		// The recordings were checked by the scan; the other files a
+		// document links to are checked here: none that leads outside
+		// the directory is published.
+		addChecked := func(name string) {
+			if name != "" && archive.Inside(src.Dir, filepath.Join(src.Dir, name)) == nil {
+				add(name)
+			}
+		}
 		if set.ImageFile != "" {
-			add(filepath.Base(set.ImageFile))
+			addChecked(filepath.Base(set.ImageFile))
 		}
 		for _, r := range recs[set.ID] {
 			add(r.File)
 			if r.Sidecar != nil {
 				for _, link := range []string{r.Sidecar.Image, r.Sidecar.Transcript, r.Sidecar.Chapters} {
 					if name, ok := strings.CutPrefix(link, st.BaseURL+"/"+prefix); ok {
-						add(name)
+						addChecked(name)
 					}
 				}
 			}

@@ -7,6 +7,7 @@ package ready
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -112,6 +113,9 @@ func localArtwork(st *station.Station, set *station.Show) string {
 
 // artworkFile checks an artwork file; "" when Apple would take it.
 func artworkFile(path string) string {
+	if err := archive.Inside(filepath.Dir(path), path); errors.Is(err, archive.ErrOutside) {
+		return fmt.Sprintf("the artwork is %v", err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Sprintf("the artwork cannot be read: %v", err)

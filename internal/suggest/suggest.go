@@ -2,6 +2,12 @@
 // mistyped: the configuration's keys and zones, the sidecars' keys.
 package suggest
 
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
 // Nearest returns the candidate nearest to s, if it is near enough to be
 // what the user meant ("timezon" → "timezone"); "" otherwise.
 func Nearest(s string, candidates []string) string {
@@ -33,4 +39,22 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// maxExcerpt is how much of a word a message quotes.
+const maxExcerpt = 16
+
+// Excerpt is s as a message may quote it: Go-quoted (control characters
+// escaped), and cut to its first maxExcerpt bytes (at a character's
+// boundary) when longer, so that a file that is not what it seems (a
+// secret, say, behind a link) is not copied into logs.
+func Excerpt(s string) string {
+	if len(s) <= maxExcerpt {
+		return strconv.Quote(s)
+	}
+	cut := maxExcerpt
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + fmt.Sprintf(" (and %d bytes more)", len(s)-cut)
 }
