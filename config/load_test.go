@@ -240,7 +240,7 @@ func TestBadInput(t *testing.T) {
 				`t.yaml:8:15: station.playout.fallback "m\x01": a path with a control character ('\x01' at byte 1) cannot reach Liquidsoap as it is: remove it`,
 			}},
 		{"a key that is no name", "station: {name: T, timezone: UTC, \"root:$6$secret-hash-marker\\e[2J\": 1}\n",
-			[]string{`t.yaml:1:35: station."root:$6$secret-h" (and 14 bytes more): unknown key (known keys here: `}},
+			[]string{`t.yaml:1:35: station."root:$6$secret-h" (and 14 bytes more): unknown key (known keys here: base_url, image, language, name, notify, owner, playout, schedule_days, skip, stream_url, timezone)`}},
 		{"of: mistakes", "station: {name: T, timezone: UTC}\nshows:\n  - id: best\n    title: Best\n    slots:\n      - {kind: rebroadcast, of: nope, cron: \"0 1 * * *\", duration: 1h}\n      - {kind: live, of: best, cron: \"0 2 * * *\", duration: 1h}\n      - {kind: rebroadcast, of: r, cron: \"0 3 * * *\", duration: 1h}\n  - id: r\n    title: R\n    slots: [{kind: rebroadcast, of: best, cron: \"0 4 * * *\", duration: 1h}]\n",
 			[]string{
 				`t.yaml:6:33: shows[best].slots[0].of "nope": no show has this id`,
