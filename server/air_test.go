@@ -516,7 +516,9 @@ func TestRecordingVerdicts(t *testing.T) {
 		h.clk.AdvanceTo(start)
 		// The recording starts (at a publish for air time, or for files
 		// that settled at the same instant).
-		waitFor(t, func() bool { return h.svc.Status().Air["recording"].([]string) != nil && len(h.svc.Status().Air["recording"].([]string)) == 1 })
+		waitFor(t, func() bool {
+			return h.svc.Status().Air["recording"].([]string) != nil && len(h.svc.Status().Air["recording"].([]string)) == 1
+		})
 		for range 3 { // Liquidsoap is asked every second
 			h.clk.Advance(time.Second)
 			h.wait("air check")
