@@ -141,45 +141,28 @@ func (o *rootOptions) loader(path, base string) func([]byte) (*station.Station, 
 	}
 }
 
-// atTime is a --at: an instant, a wall time still to be read in a zone,
-// or unset (the clock).
-type atTime struct {
-	instant time.Time
-	wall    *scheduler.DateTime
-}
+// atTime is a --at: a scheduler.When, or unset (the clock).
+type atTime struct{ scheduler.When }
 
-// at reads --at: an RFC 3339 time, or a local date and time
-// ("2027-03-14 10:00", "2027-03-14T10:00", with seconds or not) or a bare
-// date (its midnight), read later in a zone with the rule slots are read
-// with (scheduler.Resolve).
+// at reads --at with scheduler.ParseWhen: an RFC 3339 time, or a local
+// date and time ("2027-03-14 10:00", "2027-03-14T10:00", with seconds or
+// not) or a bare date (its midnight), read later in a zone.
 func (o *rootOptions) at(flag string) (atTime, error) {
 	if flag == "" {
-		return atTime{instant: o.env.Now()}, nil
+		return atTime{scheduler.When{Instant: o.env.Now()}}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, flag); err == nil {
-		return atTime{instant: t}, nil
+	w, err := scheduler.ParseWhen(flag)
+	if err != nil {
+		return atTime{}, usagef("--at %q: %v", flag, err)
 	}
-	if dt, err := scheduler.ParseDateTime(flag); err == nil {
-		return atTime{wall: &dt}, nil
-	}
-	if d, err := scheduler.ParseDate(flag); err == nil {
-		return atTime{wall: &scheduler.DateTime{Date: d}}, nil
-	}
-	return atTime{}, usagef("--at %q: want an RFC 3339 time (2026-11-29T13:00:00-06:00), or a date and time in the station's zone (2026-11-29 13:00, 2026-11-29T13:00, 2026-11-29)", flag)
+	return atTime{w}, nil
 }
 
-// in is the instant, reading a wall time in loc: a time in a
-// spring-forward gap in the offset before it, one in a fall-back overlap at
-// its first occurrence, as slots are read.
-func (a atTime) in(loc *time.Location) time.Time {
-	if a.wall != nil {
-		return scheduler.Resolve(*a.wall, loc).In(loc)
-	}
-	return a.instant
-}
+// in is the instant, reading a wall time in loc.
+func (a atTime) in(loc *time.Location) time.Time { return a.In(loc) }
 
 // wallOnly says whether the time needs a zone to be an instant.
-func (a atTime) wallOnly() bool { return a.wall != nil }
+func (a atTime) wallOnly() bool { return a.IsWall() }
 
 // question is what next, now and week share: the instant asked at (--at),
 // the schedule, and the zone to show times in (--tz, else the station's).

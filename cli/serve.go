@@ -21,6 +21,7 @@ import (
 	"github.com/onair-radio/onair/internal/dirlock"
 	"github.com/onair-radio/onair/lease"
 	"github.com/onair-radio/onair/notify"
+	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/server"
 )
 
@@ -85,9 +86,9 @@ restarts.`,
 					if err != nil {
 						return err
 					}
-					at.instant = at.in(cfg.Station.Location)
+					at.When = scheduler.When{Instant: at.in(cfg.Station.Location)}
 				}
-				offset = at.instant.Sub(o.env.Now())
+				offset = at.Instant.Sub(o.env.Now())
 			}
 			var c *archive.Cache
 			if !noCache {

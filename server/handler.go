@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/publish"
+	"github.com/onair-radio/onair/scheduler"
 )
 
 // Handler serves the current snapshot. Swap replaces it atomically.
@@ -81,6 +82,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	byteRanges(r)
 	// The hot path: a published document, without the mux.
 	if r.URL.RawQuery == "" {
 		if d := h.current.Load().docs[p[1:]]; d != nil {
@@ -348,19 +350,23 @@ func (h *Handler) computeSchedule(snap *Snapshot, q url.Values) ([]byte, *queryE
 		}
 		loc = l
 	}
+	// from and to are read as --at is: an RFC 3339 time (its '+' may come
+	// unencoded, as a space), or a date and time, or a date, in tz (else
+	// the station's zone).
 	from := h.Now()
 	if v := q.Get("from"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
+		w, err := scheduler.ParseWhen(v)
 		if err != nil {
-			return nil, &queryError{http.StatusBadRequest, "from: want an RFC 3339 time, such as 2026-11-29T00:00:00-06:00"}
+			return nil, &queryError{http.StatusBadRequest, "from: " + err.Error()}
 		}
-		from = t
+		from = w.In(loc)
 	}
 	days, to := st.ScheduleDays, from.Add(st.Days())
 	if v := q.Get("to"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
+		w, err := scheduler.ParseWhen(v)
+		t := w.In(loc)
 		if err != nil || !t.After(from) || t.Sub(from) > maxQueryWindow {
-			return nil, &queryError{http.StatusBadRequest, "to: want an RFC 3339 time after from, within a year of it"}
+			return nil, &queryError{http.StatusBadRequest, "to: " + strings.TrimPrefix(scheduler.ErrWhen.Error(), "want ") + ", after from and within a year of it"}
 		}
 		days, to = 0, t
 	}
@@ -408,6 +414,24 @@ const maxRanges = 16
 
 // rangesOK refuses a Range header that asks for more than maxRanges
 // ranges, or for none ("bytes=-0"), with 416; true lets it through.
+// byteRanges leaves a request's Range header to http.ServeContent only
+// when its unit is bytes: a range of another unit is ignored, as RFC 9110
+// §14.2 asks (the whole body, 200), where ServeContent would answer 416.
+// The unit is read without regard to case.
+func byteRanges(r *http.Request) {
+	h := r.Header.Get("Range")
+	if h == "" {
+		return
+	}
+	unit, spec, ok := strings.Cut(h, "=")
+	switch {
+	case !ok || !strings.EqualFold(strings.TrimSpace(unit), "bytes"):
+		r.Header.Del("Range")
+	case unit != "bytes":
+		r.Header.Set("Range", "bytes="+spec)
+	}
+}
+
 func rangesOK(w http.ResponseWriter, r *http.Request, size int64) bool {
 	h := r.Header.Get("Range")
 	spec, ok := strings.CutPrefix(h, "bytes=")

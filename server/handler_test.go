@@ -193,6 +193,9 @@ func TestMediaRanges(t *testing.T) {
 		{many, 416},
 		{"bytes=-0", 416},
 		{"bytes=-10", 206},
+		{"Bytes=0-9", 206}, // the unit is case-insensitive
+		{"items=0-9", 200}, // another unit: ignored (RFC 9110 §14.2)
+		{"pages", 200},     // no unit at all
 	} {
 		w := get(h, "GET", "/media/prn/prn-2026-11-22.mp3", "Range", tc.rng)
 		if w.Code != tc.code {
@@ -305,6 +308,17 @@ func TestScheduleForOtherSites(t *testing.T) {
 	w := get(h, "GET", "/schedule.json?show=prn&count=1&tz=Europe/Berlin&from=2026-11-29T00:00:00-06:00")
 	if m := decode(w); !strings.Contains(w.Body.String(), `"start": "2026-11-29T20:00:00+01:00"`) || m["at"] != "2026-11-29T07:00:00+01:00" {
 		t.Errorf("?tz=Europe/Berlin:\n%s", w.Body)
+	}
+	// The same from, written as people and forms do: a '+' left
+	// unencoded (a space once decoded), a date, a date and time in tz.
+	for _, from := range []string{"2026-11-29T07:00:00+01:00", "2026-11-29T07:00:00%2B01:00", "2026-11-29T06:00:00Z", "2026-11-29%2007:00", "2026-11-29T07:00"} {
+		w := get(h, "GET", "/schedule.json?show=prn&count=1&tz=Europe/Berlin&from="+from)
+		if m := decode(w); m["at"] != "2026-11-29T07:00:00+01:00" {
+			t.Errorf("from=%s: at %v (%d %v)", from, m["at"], w.Code, m["error"])
+		}
+	}
+	if m := decode(get(h, "GET", "/schedule.json?show=prn&count=1&from=2026-11-29")); m["at"] != "2026-11-29T00:00:00-06:00" {
+		t.Errorf("from=2026-11-29 (a date, in the station's zone): at %v", m["at"])
 	}
 	for _, tc := range []struct{ query, code, says string }{
 		{"?show=nope", "404", `no show \"nope\"`},
