@@ -21,6 +21,7 @@ import (
 	"github.com/onair-radio/onair/internal/dirlock"
 	"github.com/onair-radio/onair/lease"
 	"github.com/onair-radio/onair/notify"
+	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/server"
 )
@@ -119,6 +120,25 @@ restarts.`,
 			// The air chain's claim: this service, restarted, is itself;
 			// another (another --listen, another host) is refused.
 			opts.AirGroup, opts.AirHolder = server.DefaultAirClaim(path, ln.Addr().String())
+			if leaseURL == "" {
+				leaseURL = o.env.Getenv("ONAIR_LEASE")
+			}
+			if output.IsBucketURL(out) || leaseURL != "" {
+				// Published for others to fetch, from replicas that must
+				// write the same bytes: links to this replica's own
+				// address would be wrong for everyone else.
+				cfg, err := o.load()
+				if err != nil {
+					return err
+				}
+				if !cfg.BaseURLSet {
+					what := "--out " + out
+					if leaseURL != "" {
+						what = "--lease"
+					}
+					return fmt.Errorf("serve: with %s, station.base_url must be set (in %s, or $ONAIR_STATION_BASE_URL) to the address listeners fetch feeds and media from, such as https://radio.example.org: without it, each replica would link to its own listen address", what, cfg.File)
+				}
+			}
 			if out != "" {
 				d, err := openOut(cmd.Context(), out)
 				if err != nil {
@@ -126,9 +146,6 @@ restarts.`,
 				}
 				defer d.Close()
 				opts.Out = d
-			}
-			if leaseURL == "" {
-				leaseURL = o.env.Getenv("ONAIR_LEASE")
 			}
 			if state == "" {
 				state = o.statePath()

@@ -230,3 +230,22 @@ func TestConnectionBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestServeNeedsBaseURL: publishing to a bucket, or as a replica, without
+// station.base_url is refused before anything is written: every replica
+// would link to its own listen address.
+func TestServeNeedsBaseURL(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "onair.yaml")
+	os.WriteFile(cfg, []byte("station: {name: T, timezone: UTC}\nshows: [{id: a, title: A, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}]\n"), 0o644)
+	for _, args := range [][]string{
+		{"--out", "s3://bucket?endpoint=http://127.0.0.1:1&region=us-east-1"},
+		{"--lease", "postgres://127.0.0.1:1/onair"},
+	} {
+		var stderr bytes.Buffer
+		all := append([]string{"serve", "--config", cfg, "--no-cache", "--listen", "127.0.0.1:0"}, args...)
+		code := Run(context.Background(), all, Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Now: time.Now})
+		if code != ExitFailure || !strings.Contains(stderr.String(), "station.base_url must be set (in "+cfg+", or $ONAIR_STATION_BASE_URL)") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
+		}
+	}
+}

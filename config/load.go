@@ -43,8 +43,11 @@ type Config struct {
 	File    string
 	Dir     string // the file's directory, against which relative paths resolve
 	Station *station.Station
-	pos     map[string]pos
-	labels  map[string]string // show id → index path prefix ("shows[3]")
+	// BaseURLSet says whether the file or the environment set
+	// station.base_url (else it is Options.BaseURL's).
+	BaseURLSet bool
+	pos        map[string]pos
+	labels     map[string]string // show id → index path prefix ("shows[3]")
 }
 
 // Load reads and validates the configuration at path, with Parse. Its error

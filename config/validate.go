@@ -116,7 +116,7 @@ func (v *validator) config(raw *rawConfig, c *Config) {
 		}
 		st.Shows = append(st.Shows, v.podcast(keyPath{}.key("shows").item(i, label), &raw.Shows[i], sh, d, c.Dir))
 	}
-	c.Station = st
+	c.Station, c.BaseURLSet = st, raw.Station.BaseURL != ""
 }
 
 // station reads the station's own keys and its shows' schedules.
