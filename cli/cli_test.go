@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,20 @@ func TestNextJSONContract(t *testing.T) {
 		if a["kind"] == "rebroadcast" && a["episode"] == nil {
 			t.Errorf("rebroadcast %s replays nothing", id)
 		}
+	}
+}
+
+// TestVersion: onair version and onair --version say the same, from the
+// build information.
+func TestVersion(t *testing.T) {
+	code, a, _ := run(t, nil, "version")
+	code2, b, _ := run(t, nil, "--version")
+	if code != 0 || code2 != 0 || a != b || !strings.HasPrefix(a, "onair ") || !strings.Contains(a, "go1.") {
+		t.Errorf("version %q (%d), --version %q (%d)", a, code, b, code2)
+	}
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "9e10734abcdef0123456789"}, {Key: "vcs.time", Value: "2026-11-28T11:01:16Z"}, {Key: "vcs.modified", Value: "true"}}}
+	if got, want := version(info, true), "v1.2.3, commit 9e10734abcde+modified, 2026-11-28T11:01:16Z, go1.26.8"; got != want {
+		t.Errorf("version = %q, want %q", got, want)
 	}
 }

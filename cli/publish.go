@@ -83,8 +83,12 @@ Probes of the recordings are cached by path, size and modification time.`,
 			for _, r := range recs {
 				episodes += len(r)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s, the guide (XMLTV, M3U) and %s to %s as of %s\n",
-				plural(len(cfg.Station.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Station.Shows)+1, "calendar"),
+			guide := "XMLTV"
+			if _, ok := site.Files["station.m3u"]; ok {
+				guide = "XMLTV, M3U" // only with a stream to list
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s, the guide (%s) and %s to %s as of %s\n",
+				plural(len(cfg.Station.Shows), "feed"), plural(episodes, "episode"), plural(len(cfg.Station.Shows)+1, "calendar"), guide,
 				plural(len(web.Pages(cfg.Station)), "web page"), out, when.In(cfg.Station.Location).Format("2006-01-02T15:04:05Z07:00"))
 			if len(problems) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s left out (see above)\n", plural(len(problems), "recording"))

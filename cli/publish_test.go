@@ -160,3 +160,19 @@ func TestPublishToBucket(t *testing.T) {
 		t.Error("the same feed was uploaded again")
 	}
 }
+
+// TestPublishSaysWhatItWrote: a station without a stream has no M3U, and
+// publish does not say it wrote one.
+func TestPublishSaysWhatItWrote(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "onair.yaml")
+	os.WriteFile(cfg, []byte("station: {name: T, timezone: UTC}\nshows: [{id: a, title: A, slots: [{kind: live, cron: \"0 1 * * *\", duration: 1h}]}]\n"), 0o644)
+	out := filepath.Join(dir, "public")
+	code, stdout, stderr := run(t, nil, "publish", "--config", cfg, "--out", out, "--no-cache", "--at", "2026-11-29T13:30:00Z")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "station.m3u")); err == nil || !strings.Contains(stdout, "the guide (XMLTV) and") {
+		t.Errorf("stdout %q (station.m3u: %v)", stdout, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -104,12 +105,14 @@ func newRootCmd(env Env) *cobra.Command {
 The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(debug.ReadBuildInfo()),
 	}
+	root.SetVersionTemplate("onair {{.Version}}\n")
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o), newLiquidsoapCmd(o), newNotifyCmd(o))
+	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o), newLiquidsoapCmd(o), newNotifyCmd(o), newVersionCmd(o))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }
