@@ -415,7 +415,12 @@ func (s *Service) moveRecordings(at time.Time) {
 	for _, j := range s.air.recording {
 		until := at
 		sched := s.st.Schedule
-		for _, a := range sched.LiveAirings(at.Add(-sched.MaxDuration()), at.Add(time.Nanosecond), j.airing.Show.ID) {
+		// The show's live airings that start from a while before the
+		// recording's (an edit may move its start earlier) until now: at
+		// its end (or just after it, on a clock that is not a test's) the
+		// airing is still found, and is no edit.
+		from := j.airing.Start.Add(-sched.MaxDuration())
+		for _, a := range sched.LiveAirings(from, at.Add(time.Nanosecond), j.airing.Show.ID) {
 			if a.Episode == j.airing.Episode && !a.Start.After(at) {
 				until = a.End
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/onair-radio/onair/internal/catcher"
 	"github.com/onair-radio/onair/internal/clock"
 	"github.com/onair-radio/onair/internal/fakels"
+	"github.com/onair-radio/onair/internal/testlog"
 	"github.com/onair-radio/onair/internal/testmedia"
 	"github.com/onair-radio/onair/internal/teststation"
 	"github.com/onair-radio/onair/notify"
@@ -566,7 +568,41 @@ func TestRecordingVerdicts(t *testing.T) {
 	if err != nil || len(vs) != 2 || vs[0].Verdict != "failed" || vs[1].Verdict != "partial" {
 		t.Errorf("the verdict log: %+v %v", vs, err)
 	}
+	if strings.Contains(h.logs.String(), "its airing was edited") {
+		t.Error("an airing that was not edited is logged as edited")
+	}
 	if log := h.logs.String(); !strings.Contains(log, "recording failed: nothing is published") || !strings.Contains(log, "recording partial: published") {
 		t.Errorf("the log does not say:\n%s", log)
 	}
 }
+
+// TestRecordingNotEditedAtItsEnd: a publish just after an airing's end
+// (the real clock's air timer fires late, and its recording is finishing)
+// is no edit of it: its end stays, and the log says nothing of an edit.
+func TestRecordingNotEditedAtItsEnd(t *testing.T) {
+	dir := t.TempDir()
+	path := recordingStation(t, dir, "http://127.0.0.1:1", "      - {kind: live, once: 2026-11-27 13:00, duration: 1h}\n")
+	st, err := teststation.Loader(path)(readFileBytes(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs testlog.Buffer
+	s := &Service{st: st, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	a := st.Schedule.OnAir(time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC))[0]
+	j := &recJob{airing: a, until: a.End, ends: make(chan time.Time, 1)}
+	s.air.recording = map[string]*recJob{a.ID: j}
+	for _, at := range []time.Time{a.End, a.End.Add(300 * time.Millisecond), a.End.Add(time.Second)} {
+		s.moveRecordings(at)
+		if !j.until.Equal(a.End) || len(j.ends) != 0 || strings.Contains(logs.String(), "edited") {
+			t.Errorf("at %s: the recording ends at %s; the log says\n%s", at.Format(time.TimeOnly), j.until.Format(time.TimeOnly), logs.String())
+		}
+	}
+	// An edit that shortens it, after all, is one.
+	s.st, _ = teststation.Loader(path)([]byte(strings.Replace(readFile(t, path), "duration: 1h", "duration: 30m", 1)))
+	s.moveRecordings(a.Start.Add(10 * time.Minute))
+	if want := a.Start.Add(30 * time.Minute); !j.until.Equal(want) || !strings.Contains(logs.String(), "edited") {
+		t.Errorf("after an edit: ends at %s, want %s", j.until, want)
+	}
+}
+
+func readFileBytes(t *testing.T, path string) []byte { return []byte(readFile(t, path)) }
