@@ -477,7 +477,9 @@ func (s *Service) watchDir(d string) error {
 
 // watchArchives watches every show's recordings directory. One that does
 // not exist yet is waited for: its nearest existing parent is watched, and
-// appeared tells when it is made.
+// appeared tells when a level below it is made. A level made between the
+// look and the watch (mkdir -p makes them all at once) is found by looking
+// again once the watch is set, level by level.
 func (s *Service) watchArchives() {
 	clear(s.pending)
 	for _, set := range s.st.Shows {
@@ -485,21 +487,30 @@ func (s *Service) watchArchives() {
 			continue
 		}
 		d := filepath.Clean(set.Recordings.Dir)
-		err := s.watchDir(d)
-		if err == nil {
-			continue
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			s.log.Warn("watch", "dir", d, "err", err)
-			continue
-		}
-		s.pending[d] = true
-		for p := filepath.Dir(d); ; p = filepath.Dir(p) {
-			if s.watchDir(p) == nil || p == filepath.Dir(p) {
+		for tries := 0; ; tries++ {
+			err := s.watchDir(d)
+			if err == nil {
 				break
 			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				s.log.Warn("watch", "dir", d, "err", err)
+				break
+			}
+			// Watch the nearest level that exists; then, if the level
+			// below it was made meanwhile, go round again.
+			below := d
+			for p := filepath.Dir(d); ; below, p = p, filepath.Dir(p) {
+				if s.watchDir(p) == nil || p == filepath.Dir(p) {
+					break
+				}
+			}
+			if _, err := os.Stat(below); err == nil && tries < 64 { // 64: a level that exists but cannot be watched ends it
+				continue
+			}
+			s.pending[d] = true
+			s.log.Info("waiting for the recordings directory to be made", "show", set.ID, "dir", d)
+			break
 		}
-		s.log.Info("waiting for the recordings directory to be made", "show", set.ID, "dir", d)
 	}
 }
 

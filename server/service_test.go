@@ -633,3 +633,26 @@ func TestArchiveMadeAfterStart(t *testing.T) {
 		t.Errorf("%d items after a second recording, want 2", n)
 	}
 }
+
+// TestArchiveMadeDeepAfterStart: a recordings directory whose parent does
+// not exist either, both made at once (mkdir -p) after the service
+// started, is watched: a recording that lands in it later is published.
+func TestArchiveMadeDeepAfterStart(t *testing.T) {
+	t.Parallel()
+	for i := range 5 { // the levels are made faster than a watch is set: try it more than once
+		dir := t.TempDir()
+		path := filepath.Join(dir, "onair.yaml")
+		os.WriteFile(path, []byte(strings.Replace(configText("Later", "0 13 * * SUN", "1h"), "dir: archive", "dir: later/new-show", 1)), 0o644)
+		h := start(t, path)
+		if err := os.MkdirAll(filepath.Join(dir, "later", "new-show"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		h.settle("archive appeared")
+		os.WriteFile(filepath.Join(dir, "later", "new-show", "t-2026-11-22.mp3"), testmedia.MP3(50, ""), 0o644)
+		h.settle("recordings")
+		if n := len(h.feed().Items); n != 1 {
+			t.Fatalf("try %d: %d items after a recording landed in a directory made with its parent, want 1", i, n)
+		}
+		h.stop()
+	}
+}
