@@ -349,7 +349,7 @@ func TestRecordTagsAndLoudness(t *testing.T) {
 
 // recordWhole records audio, sent at once, finished by ffmpeg, and says
 // how long finishing took.
-func recordWhole(t *testing.T, ffmpeg string, audio []byte, path string, tags Tags, normalize bool) (outcome, time.Duration) {
+func recordWhole(t testing.TB, ffmpeg string, audio []byte, path string, tags Tags, normalize bool) (outcome, time.Duration) {
 	t.Helper()
 	t0 := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(t0)
@@ -387,21 +387,37 @@ func loudness(t *testing.T, ffmpeg, path string) float64 {
 	return v
 }
 
-// TestFinishHour measures how long ffmpeg takes to finish an hour's
-// recording, tagged and normalized: the wait between an airing's end and
-// its episode. It makes an hour of 128 kbit/s audio first; run it with
-// ONAIR_FINISH_HOUR=1 go test ./playout -run TestFinishHour -v.
-func TestFinishHour(t *testing.T) {
-	if os.Getenv("ONAIR_FINISH_HOUR") == "" {
-		t.Skip("set ONAIR_FINISH_HOUR=1 to measure")
+// BenchmarkFinishHour measures how long ffmpeg takes to finish an hour's
+// recording, tagged, and tagged and normalized: the wait between an
+// airing's end and its episode. It makes an hour of 128 kbit/s audio
+// first (not timed):
+//
+//	go test ./playout -run XXX -bench FinishHour -benchtime 1x
+func BenchmarkFinishHour(b *testing.B) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		b.Skip("no ffmpeg")
 	}
-	ffmpeg := needFFmpeg(t)
-	dir := t.TempDir()
-	audio := makeAudio(t, ffmpeg, filepath.Join(dir, "hour.mp3"), "anoisesrc=d=3600:c=pink:r=44100:a=0.05",
-		"-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0")
+	dir := b.TempDir()
+	hour := filepath.Join(dir, "hour.mp3")
+	if out, err := exec.Command(ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=d=3600:c=pink:r=44100:a=0.05",
+		"-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", hour).CombinedOutput(); err != nil {
+		b.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	audio, err := os.ReadFile(hour)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, normalize := range []bool{false, true} {
-		o, took := recordWhole(t, ffmpeg, audio, filepath.Join(dir, fmt.Sprintf("prn-%v.mp3", normalize)), Tags{Title: "An Hour"}, normalize)
-		t.Logf("normalize=%v: an hour (%d bytes, %.1f s of audio) finished (%s) in %.2f s", normalize, o.res.Size, o.res.Audio.Seconds(), o.res.Finished, took.Seconds())
+		b.Run(fmt.Sprintf("normalize=%v", normalize), func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				o, took := recordWhole(b, ffmpeg, audio, filepath.Join(dir, fmt.Sprintf("prn-%v-%d.mp3", normalize, i)), Tags{Title: "An Hour"}, normalize)
+				if o.err != nil || o.res.Finished == "" {
+					b.Fatalf("%+v %v", o.res, o.err)
+				}
+				b.ReportMetric(took.Seconds(), "s/hour")
+			}
+		})
 	}
 }
 
