@@ -84,10 +84,10 @@ func Scan(ctx context.Context, src Source, cache *Cache, progress Progress) ([]R
 		}
 		path := filepath.Join(src.Dir, e.Name())
 		if e.Type()&os.ModeSymlink != 0 {
-			if err := insideReal(src.Dir, path); err != nil {
+			if err := insideReal(src.Dir, path); errors.Is(err, ErrOutside) {
 				problems = append(problems, Problem{path, err})
 				continue
-			}
+			} // a link to nothing: the stat below says so
 		}
 		info, err := os.Stat(path) // follows a symlink, inside the directory
 		if err != nil {
