@@ -214,6 +214,9 @@ func TestRecordEndMoves(t *testing.T) {
 // needFFmpeg is ffmpeg's path, or skips the test.
 func needFFmpeg(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: this test runs ffmpeg")
+	}
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
 		if os.Getenv("ONAIR_REQUIRE_AIR") != "" {

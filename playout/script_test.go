@@ -18,6 +18,9 @@ import (
 // the test skips, unless ONAIR_REQUIRE_AIR is set (as on CI).
 func needs(t *testing.T, programs ...string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: this test runs %s", strings.Join(programs, ", "))
+	}
 	for _, p := range programs {
 		if _, err := exec.LookPath(p); err != nil {
 			if os.Getenv("ONAIR_REQUIRE_AIR") != "" {

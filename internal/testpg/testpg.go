@@ -70,6 +70,7 @@ func bin(name string) string {
 // need be.
 func Start(t testing.TB) string {
 	t.Helper()
+	skipShort(t)
 	server.Lock()
 	defer server.Unlock()
 	if !server.running {
@@ -109,6 +110,7 @@ func Start(t testing.TB) string {
 // test ends. It returns its URL on 127.0.0.1.
 func StartListening(t testing.TB, also, clients string) string {
 	t.Helper()
+	skipShort(t)
 	url, stop, missing, err := startServer("127.0.0.1,"+also, "host all all "+clients+" trust\n")
 	if missing {
 		if os.Getenv("ONAIR_REQUIRE_PG") != "" {
@@ -220,4 +222,13 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// skipShort skips a test under -short, the quick loop of fakes and the
+// fake clock: PostgreSQL is a real server (the whole suite, and CI, run
+// these tests).
+func skipShort(t testing.TB) {
+	if testing.Short() {
+		t.Skip("-short: this test runs a real PostgreSQL")
+	}
 }
