@@ -74,16 +74,21 @@ func TestOnTheAirEndToEnd(t *testing.T) {
 	}
 	ffmpeg(t, "-f", "lavfi", "-i", "sine=frequency=880:duration=60", "-c:a", "libmp3lame", "-b:a", "128k", filepath.Join(dir, "music", "fallback.mp3"))
 
-	os.WriteFile(filepath.Join(dir, "icecast.xml"), []byte(fmt.Sprintf(`<icecast>
-  <limits><sources>4</sources><burst-on-connect>0</burst-on-connect><burst-size>0</burst-size></limits>
-  <authentication><source-password>%s</source-password><admin-password>adminpw</admin-password></authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>%d</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <paths><basedir>/usr/share/icecast2</basedir><logdir>%s</logdir><webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
-  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
-  <security><chroot>0</chroot></security>
-</icecast>
-`, xmlText(icecastPassword), icePort, filepath.Join(dir, "logs"))), 0o644)
+	// The README's Icecast configuration, as it is but for its port, its
+	// logs, its source password and loopback.
+	ice, err := os.ReadFile("contrib/icecast.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iceConfig := strings.NewReplacer(
+		"<port>8000</port>", fmt.Sprintf("<port>%d</port><bind-address>127.0.0.1</bind-address>", icePort),
+		"<logdir>/var/log/icecast2</logdir>", "<logdir>"+filepath.Join(dir, "logs")+"</logdir>",
+		"<source-password>change-me-source</source-password>", "<source-password>"+xmlText(icecastPassword)+"</source-password>",
+	).Replace(string(ice))
+	if strings.Count(iceConfig, "127.0.0.1") != 1 || !strings.Contains(iceConfig, "onair-air-") || !strings.Contains(iceConfig, "process.run") {
+		t.Fatalf("contrib/icecast.xml is not what the test fills in:\n%s", iceConfig)
+	}
+	os.WriteFile(filepath.Join(dir, "icecast.xml"), []byte(iceConfig), 0o644)
 	icecast := start(t, dir, "icecast", unprivileged("icecast2", "-c", filepath.Join(dir, "icecast.xml"))...)
 	waitListening(t, icePort, icecast)
 
