@@ -207,7 +207,7 @@ shows:
 	// The episode: in the feed within seconds of the live airing's end.
 	episodeURL := fmt.Sprintf(`<enclosure url="%s/media/t/t-%s.mp3"`, listening, t0.Format("2006-01-02"))
 	inFeed := make(chan time.Duration, 1)
-	feedBody := make(chan string, 1)
+	feedBody, metricsBody := make(chan string, 1), make(chan string, 1)
 	go func() {
 		end := t0.Add(liveFor)
 		time.Sleep(time.Until(end))
@@ -215,12 +215,15 @@ shows:
 			if body, err := httpGet(listening + "/feeds/t.xml"); err == nil && strings.Contains(body, episodeURL) {
 				inFeed <- time.Since(end)
 				feedBody <- body
+				m, _ := httpGet(listening + "/metrics")
+				metricsBody <- m
 				return
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		inFeed <- time.Hour
 		feedBody <- ""
+		metricsBody <- ""
 	}()
 
 	// The second studio, for the second live airing: it connects a second
@@ -262,7 +265,7 @@ shows:
 		t.Errorf("the studio: %v\n%s", err, out)
 	}
 	delay := <-inFeed
-	feed := <-feedBody
+	feed, metrics := <-feedBody, <-metricsBody
 	if err := <-studio2; err != nil {
 		t.Errorf("the second studio: %v", err)
 	}
@@ -408,6 +411,20 @@ shows:
 	}
 	if p.Duration < liveFor-time.Second || p.Duration > liveFor+time.Second {
 		t.Errorf("the recording lasts %v, for a %v airing", p.Duration, liveFor)
+	}
+	// What onair said of it (the log, /metrics) is what ffprobe finds.
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", rec).Output()
+	probed, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	said := regexp.MustCompile(`msg=recorded .*verdict=complete audio=([0-9.]+)s`).FindStringSubmatch(logs.String())
+	if err != nil || said == nil {
+		t.Errorf("ffprobe %v; the log's verdict: %v", err, said)
+	} else if audio, _ := strconv.ParseFloat(said[1], 64); audio-probed > 0.1 || probed-audio > 0.1 {
+		t.Errorf("the log says %.3f s of audio, ffprobe finds %.3f s", audio, probed)
+	} else {
+		t.Logf("the log says %.3f s of audio (complete), ffprobe finds %.3f s", audio, probed)
+	}
+	if !strings.Contains(metrics, `onair_recordings_total{result="complete"} 1`) || !strings.Contains(metrics, `onair_recordings_total{result="partial"} 0`) {
+		t.Errorf("/metrics after the recording:\n%s", metrics)
 	}
 	t.Logf("the episode was in the feed %.2f s after the airing's end", delay.Seconds())
 	if delay > 5*time.Second {
