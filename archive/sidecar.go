@@ -95,8 +95,8 @@ func ParseSidecar(r io.Reader) (*Sidecar, error) {
 var sidecarKeys = []string{"title", "notes", "explicit", "image", "transcript", "transcript_type", "chapters", "guests", "episode_type", "name", "role", "img", "href"}
 
 func keyHint(key string) string {
-	if s := suggest.Nearest(strings.ToLower(key), sidecarKeys); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
+	if h := suggest.Hint(key, sidecarKeys); h != "" {
+		return h
 	}
 	return ""
 }

@@ -190,3 +190,28 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version = %q, want %q", got, want)
 	}
 }
+
+// TestSuggestions: every name a person types, mistyped, is answered with
+// the name meant, by one mechanism (suggest.Nearest): show ids, zones,
+// flags, subcommands.
+func TestSuggestions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"next", "pnr", "-c", "config.example.yaml"}, ExitUsage, `no show "pnr" (did you mean "prn"?)`},
+		{[]string{"next", "PRN", "-c", "config.example.yaml"}, ExitUsage, `no show "PRN" (did you mean "prn"?)`},
+		{[]string{"next", "--tz", "utc", "-c", "config.example.yaml"}, ExitUsage, `--tz "utc": unknown time zone (did you mean "UTC"?)`},
+		{[]string{"next", "--tz", "Europe/Berln", "-c", "config.example.yaml"}, ExitUsage, `(did you mean "Europe/Berlin"?)`},
+		{[]string{"next", "--cout", "3", "-c", "config.example.yaml"}, ExitUsage, `unknown flag: --cout (did you mean "--count"?)`},
+		{[]string{"notify", "stat"}, ExitUsage, `onair notify: no command "stat" (did you mean "status"?)`},
+		{[]string{"notify"}, ExitUsage, `onair notify needs a command: status`},
+		{[]string{"nxt"}, ExitUsage, `unknown command "nxt" for "onair" (did you mean "next"?)`},
+	} {
+		code, stdout, stderr := run(t, nil, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.says) {
+			t.Errorf("onair %s: exit %d, stderr %q, stdout %.80q; want %d and %s", strings.Join(tc.args, " "), code, stderr, stdout, tc.code, tc.says)
+		}
+	}
+}

@@ -15,7 +15,8 @@ func newNotifyCmd(o *rootOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "notify",
 		Short: "Look at the notifications' outbox",
-		Args:  cobra.NoArgs,
+		Args:  cobra.ArbitraryArgs,
+		RunE:  needsCommand,
 	}
 	cmd.AddCommand(newNotifyStatusCmd(o))
 	return cmd

@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
+	"github.com/onair-radio/onair/internal/suggest"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
@@ -66,19 +68,20 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "onair: %v\n", err)
 		return ExitUsage
 	case strings.HasPrefix(err.Error(), "unknown command"):
-		// Cobra's own, with suggestions on further lines: make it one line.
-		lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
-		var suggestions []string
-		for _, l := range lines[1:] {
-			if strings.HasPrefix(l, "\t") {
-				suggestions = append(suggestions, strings.TrimSpace(l))
+		// Cobra's own (its suggestions are off): one line, with the one
+		// way onair suggests a name.
+		line, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+		hint := " (see onair --help)"
+		if word, _, ok := strings.Cut(strings.TrimPrefix(line, `unknown command "`), `"`); ok {
+			var names []string
+			for _, c := range root.Commands() {
+				names = append(names, c.Name())
+			}
+			if h := suggest.Hint(word, names); h != "" {
+				hint = h
 			}
 		}
-		hint := "see onair --help"
-		if len(suggestions) > 0 {
-			hint = "did you mean " + strings.Join(suggestions, " or ") + "?"
-		}
-		fmt.Fprintf(env.Stderr, "onair: %s (%s)\n", lines[0], hint)
+		fmt.Fprintf(env.Stderr, "onair: %s%s\n", line, hint)
 		return ExitUsage
 	case errors.As(err, &ce):
 		fmt.Fprintln(env.Stderr, ce.Error())
@@ -103,18 +106,47 @@ func newRootCmd(env Env) *cobra.Command {
 "what airs next, and when?".
 
 The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Version:       version(debug.ReadBuildInfo()),
+		SilenceUsage:       true,
+		SilenceErrors:      true,
+		DisableSuggestions: true, // suggest.Nearest, as for every name
+		Version:            version(debug.ReadBuildInfo()),
 	}
 	root.SetVersionTemplate("onair {{.Version}}\n")
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newNextCmd(o), newNowCmd(o), newWeekCmd(o), newCheckCmd(o), newPublishCmd(o), newServeCmd(o), newLiquidsoapCmd(o), newNotifyCmd(o), newVersionCmd(o))
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
+}
+
+// flagError is a mistake in a command's flags, with the flag meant when
+// one is near ("unknown flag: --cout (did you mean \"--count\"?)").
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var names []string
+		cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if n := suggest.Nearest(name, names); n != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", "--"+n)
+		}
+	}
+	return usageError{msg}
+}
+
+// needsCommand is the RunE of a command that only groups others: a word
+// that names none of them is a mistake (with the one meant, when one is
+// near), not a reason to print help and succeed.
+func needsCommand(cmd *cobra.Command, args []string) error {
+	var names []string
+	for _, c := range cmd.Commands() {
+		names = append(names, c.Name())
+	}
+	if len(args) == 0 {
+		return usagef("%s needs a command: %s", cmd.CommandPath(), strings.Join(names, ", "))
+	}
+	return usagef("%s: no command %q%s (it has %s)", cmd.CommandPath(), args[0], suggest.Hint(args[0], names), strings.Join(names, ", "))
 }
 
 // load reads and validates the configuration, with the command's
@@ -261,7 +293,7 @@ func zone(flag string, def *time.Location) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(flag)
 	if err != nil {
-		return nil, usagef("--tz %q: unknown time zone; want an IANA name, such as Europe/Berlin", flag)
+		return nil, usagef("--tz %q: unknown time zone%s; want an IANA name, such as Europe/Berlin", flag, suggest.Hint(flag, config.KnownZones()))
 	}
 	return loc, nil
 }
@@ -274,7 +306,7 @@ func checkShows(st *station.Station, ids []string) error {
 			for _, sh := range st.Shows {
 				known = append(known, sh.ID)
 			}
-			return usagef("no show %q (the station has %s)", id, strings.Join(known, ", "))
+			return usagef("no show %q%s (the station has %s)", id, suggest.Hint(id, known), strings.Join(known, ", "))
 		}
 	}
 	return nil

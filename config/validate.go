@@ -83,11 +83,7 @@ func (v *validator) zone(p keyPath, name string) *time.Location {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		hint := ""
-		if s := suggest.Nearest(name, knownZones()); s != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		v.fail(p, name, "unknown time zone%s; want an IANA name such as America/Chicago", hint)
+		v.fail(p, name, "unknown time zone%s; want an IANA name such as America/Chicago", suggest.Hint(name, KnownZones()))
 		return nil
 	}
 	return loc
@@ -168,7 +164,7 @@ func (v *validator) station(raw *rawConfig) (*station.Station, []*scheduler.Show
 			k, ok := ids[sl.Of]
 			switch {
 			case !ok:
-				v.fail(sp.item(i, sh.ID).key("slots").item(j, "").key("of"), sl.Of, "no show has this id")
+				v.fail(sp.item(i, sh.ID).key("slots").item(j, "").key("of"), sl.Of, "no show has this id%s", suggest.Hint(sl.Of, showIDs(shows)))
 			case !shows[k].HasLive():
 				v.fail(sp.item(i, sh.ID).key("slots").item(j, "").key("of"), sl.Of, "that show has no live slot: it has no episodes to replay")
 			}
@@ -448,4 +444,12 @@ func (v *validator) exception(p keyPath, re *rawException, replays []string) (sc
 		v.fail(p, "", "the exception changes nothing: set cancel, move_to, replay, duration or title")
 	}
 	return e, ok
+}
+
+func showIDs(shows []*scheduler.Show) []string {
+	ids := make([]string, len(shows))
+	for i, sh := range shows {
+		ids[i] = sh.ID
+	}
+	return ids
 }

@@ -359,8 +359,8 @@ func (w *walker) hint(key string, fields map[string]reflect.StructField) string 
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if s := suggest.Nearest(strings.ToLower(key), names); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
+	if h := suggest.Hint(key, names); h != "" {
+		return h
 	}
 	return " (known keys here: " + strings.Join(names, ", ") + ")"
 }

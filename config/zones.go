@@ -15,6 +15,7 @@ import (
 //go:embed zones.txt
 var zonesTxt string
 
-// knownZones splits the list when a suggestion is first needed, not at
-// every start.
-var knownZones = sync.OnceValue(func() []string { return strings.Fields(zonesTxt) })
+// KnownZones are the zone names onair knows, for suggesting the one a
+// misspelled name meant (the YAML's, --tz's). The list is split when a
+// suggestion is first needed, not at every start.
+var KnownZones = sync.OnceValue(func() []string { return strings.Fields(zonesTxt) })

@@ -45,6 +45,10 @@ func serveIn(t *testing.T, prefix []string, args string) (*exec.Cmd, string, *st
 	argv := append(prefix, os.Args[0])
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "ONAIR_MAIN_ARGS=serve "+args)
+	if strings.Contains(args, "--lease") {
+		// Replicas publish one site, linked from one address.
+		cmd.Env = append(cmd.Env, "ONAIR_STATION_BASE_URL=https://radio.example.org")
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -5,12 +5,29 @@ package suggest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
 // Nearest returns the candidate nearest to s, if it is near enough to be
-// what the user meant ("timezon" → "timezone"); "" otherwise.
+// what the user meant; "" otherwise. It is the one way onair guesses at a
+// name a person typed (keys, zones, show ids, flags, commands): a
+// candidate that differs only in case ("utc" → "UTC"), then one that
+// means the same (synonyms: "time" → "at"), then the nearest by edits
+// ("timezon" → "timezone").
 func Nearest(s string, candidates []string) string {
+	for _, c := range candidates {
+		if strings.EqualFold(s, c) && s != c {
+			return c
+		}
+	}
+	if syn, ok := synonyms[strings.ToLower(s)]; ok {
+		for _, c := range candidates {
+			if c == syn {
+				return c
+			}
+		}
+	}
 	best, bestD := "", len(s)/3+2
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestD {
@@ -18,6 +35,28 @@ func Nearest(s string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// Hint is Nearest as a message says it, " (did you mean \"x\"?)", or ""
+// when nothing is near.
+func Hint(s string, candidates []string) string {
+	if n := Nearest(s, candidates); n != "" {
+		return fmt.Sprintf(" (did you mean %q?)", n)
+	}
+	return ""
+}
+
+// synonyms are words people write for a name onair spells otherwise: the
+// YAML's keys, mostly, that edits alone would guess wrong ("time" is two
+// edits from "title").
+var synonyms = map[string]string{
+	"time": "at", "start": "at", "starts": "at", "hour": "at",
+	"length": "duration", "runtime": "duration", "for": "duration",
+	"tz": "timezone", "zone": "timezone", "time_zone": "timezone",
+	"type": "kind", "name": "title", "days": "weekly",
+	"exception": "exceptions", "except": "exceptions",
+	"url": "base_url", "baseurl": "base_url",
+	"stat": "status", "state": "status",
 }
 
 // editDistance is the Levenshtein distance between a and b (bytes).
