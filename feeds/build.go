@@ -251,15 +251,20 @@ func (e *Episode) title(sh *scheduler.Show, side *archive.Sidecar, titles *title
 		title = e.Title
 	}
 	if title == "" {
-		title = titles.render(e.Episode, aired.In(sh.Location))
+		airing := sh.Title
+		if e.Airing != nil {
+			airing = e.Airing.Title // a special's own title
+		}
+		title = titles.render(e.Episode, aired.In(sh.Location), airing)
 	}
 	return clean(title)
 }
 
-// TitleOf is the title the show's template gives an episode that
-// aired at aired: what a recording's title tag holds.
-func (p *Podcast) TitleOf(episode string, aired time.Time) string {
-	return clean(p.titleTemplate().render(episode, aired.In(p.Show.Location)))
+// TitleOf is the title the show's template gives an episode whose airing
+// (titled airingTitle: a special's own, else the show's) began at aired:
+// what a recording's title tag holds.
+func (p *Podcast) TitleOf(episode string, aired time.Time, airingTitle string) string {
+	return clean(p.titleTemplate().render(episode, aired.In(p.Show.Location), cmp.Or(airingTitle, p.Show.Title)))
 }
 
 // EpisodeSummary is what the feed says of an episode, for other renderings
@@ -287,7 +292,7 @@ func (p *Podcast) Summarize(episodes []Episode) []EpisodeSummary {
 }
 
 func (p *Podcast) titleTemplate() *titleTemplate {
-	t := strings.ReplaceAll(cmp.Or(p.EpisodeTitle, DefaultEpisodeTitle), "{title}", p.Show.Title)
+	t := cmp.Or(p.EpisodeTitle, DefaultEpisodeTitle)
 	tt := &titleTemplate{}
 	for t != "" {
 		i := strings.IndexByte(t, '{')
@@ -295,7 +300,7 @@ func (p *Podcast) titleTemplate() *titleTemplate {
 			tt.parts = append(tt.parts, t)
 			break
 		}
-		for _, ph := range []string{"{date}", "{episode}"} {
+		for _, ph := range []string{"{title}", "{date}", "{episode}"} {
 			if strings.HasPrefix(t[i:], ph) {
 				tt.parts = append(tt.parts, t[:i], ph)
 				t = t[i+len(ph):]
@@ -311,17 +316,27 @@ func (p *Podcast) titleTemplate() *titleTemplate {
 	return tt
 }
 
-func (tt *titleTemplate) render(episode string, pub time.Time) string {
+// render is the title of episode, whose airing is titled title and began
+// at pub. A second or third live episode of a day is told from the first,
+// (2), when the template names no {episode}.
+func (tt *titleTemplate) render(episode string, pub time.Time, title string) string {
 	var b strings.Builder
+	numbered := false
 	for _, part := range tt.parts {
 		switch part {
+		case "{title}":
+			b.WriteString(title)
 		case "{date}":
 			b.WriteString(pub.Format("January 2, 2006"))
 		case "{episode}":
 			b.WriteString(episode)
+			numbered = true
 		default:
 			b.WriteString(part)
 		}
+	}
+	if _, _, n, err := scheduler.ParseEpisodeID(episode); err == nil && n > 1 && !numbered {
+		fmt.Fprintf(&b, " (%d)", n)
 	}
 	return b.String()
 }

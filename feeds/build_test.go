@@ -225,3 +225,24 @@ func TestNotifyTags(t *testing.T) {
 		t.Errorf("parsed: %v, self %q", err, feed.FeedLink)
 	}
 }
+
+// TestTitleOf: an episode's title is its airing's (a special's own title),
+// and a day's second live episode is told from its first.
+func TestTitleOf(t *testing.T) {
+	loc, _ := time.LoadLocation("America/Chicago")
+	p := &Podcast{Show: &scheduler.Show{ID: "prn", Title: "News Hour", Location: loc}}
+	at := time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ episode, airing, want string }{
+		{"prn-2026-11-29", "", "News Hour, November 29, 2026"},
+		{"prn-2026-11-29", "Election Night Special", "Election Night Special, November 29, 2026"},
+		{"prn-2026-11-29-2", "News Hour", "News Hour, November 29, 2026 (2)"},
+	} {
+		if got := p.TitleOf(tc.episode, at, tc.airing); got != tc.want {
+			t.Errorf("TitleOf(%s, %q) = %q, want %q", tc.episode, tc.airing, got, tc.want)
+		}
+	}
+	p.EpisodeTitle = "{title}: {episode}"
+	if got := p.TitleOf("prn-2026-11-29-2", at, ""); got != "News Hour: prn-2026-11-29-2" {
+		t.Errorf("a template with {episode}: %q", got)
+	}
+}

@@ -394,7 +394,7 @@ func (s *Service) startRecording(a scheduler.Airing) {
 	}
 	rec := playout.Recording{URL: pod.StreamURL, Path: name, Start: a.Start, Until: a.End, Ends: job.ends, Normalize: set.Normalize, Keep: keep,
 		Tags: playout.Tags{
-			Title:  pod.TitleOf(a.Episode, a.Start),
+			Title:  pod.TitleOf(a.Episode, a.Start, a.Title),
 			Artist: cmp.Or(pod.Author, s.st.Name),
 			Album:  a.Show.Title,
 			Date:   a.Start.In(a.Show.Location).Format(time.DateOnly),

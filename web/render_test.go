@@ -285,3 +285,4 @@ func TestJSONLD(t *testing.T) {
 		}
 	}
 }
+

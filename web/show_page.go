@@ -56,10 +56,23 @@ func replays(episode string, titles map[string]string) string {
 	if title, ok := titles[episode]; ok {
 		return "of “" + title + "”"
 	}
-	if _, d, _, err := scheduler.ParseEpisodeID(episode); err == nil {
-		return "of the episode of " + d.Weekday().String() + ", " + d.Month.String() + " " + strconv.Itoa(d.Day)
+	if _, d, n, err := scheduler.ParseEpisodeID(episode); err == nil {
+		which := ""
+		if n > 1 { // the day's second (or third) live episode
+			which = " (" + ordinal(n) + " that day)"
+		}
+		return "of the episode of " + d.Weekday().String() + ", " + d.Month.String() + " " + strconv.Itoa(d.Day) + which
 	}
 	return ""
+}
+
+// ordinal is n as "second", "third", ...: n is a day's live episode's
+// number, a few at most.
+func ordinal(n int) string {
+	if words := []string{"", "first", "second", "third", "fourth", "fifth"}; n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n) + "th"
 }
 
 type episode struct {

@@ -105,3 +105,17 @@ func TestMark(t *testing.T) {
 		t.Errorf("%d now, %d next", len(now), len(next))
 	}
 }
+
+// TestReplaysSaysWhich: a rebroadcast of a day's second live episode says
+// which of the day's it replays, before it is recorded.
+func TestReplaysSaysWhich(t *testing.T) {
+	for ep, want := range map[string]string{
+		"prn-2026-12-06":   "of the episode of Sunday, December 6",
+		"prn-2026-12-06-2": "of the episode of Sunday, December 6 (second that day)",
+		"prn-2026-11-29":   "of “Called Title”",
+	} {
+		if got := replays(ep, map[string]string{"prn-2026-11-29": "Called Title"}); got != want {
+			t.Errorf("replays(%s) = %q, want %q", ep, got, want)
+		}
+	}
+}
