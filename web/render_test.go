@@ -285,4 +285,3 @@ func TestJSONLD(t *testing.T) {
 		}
 	}
 }
-
