@@ -93,6 +93,9 @@ type span struct {
 	p          *showPlan
 	slot       int32
 	moved      bool
+	// exc is the exception that moved it (an index into the show's
+	// exceptions), -1 for an airing where its slot puts it.
+	exc int32
 }
 
 func spanLess(a, b *span) int {
@@ -129,7 +132,15 @@ func (p *showPlan) spans(from, to time.Time, lists [][]span) {
 		if moved {
 			l = len(p.Slots)
 		}
-		lists[l] = append(lists[l], span{start: st, end: st + int64(d/time.Second), wall: w.Unix(), p: p, slot: int32(slot), moved: moved})
+		excIdx := int32(-1)
+		if moved {
+			for i := range p.Exceptions {
+				if &p.Exceptions[i] == exc {
+					excIdx = int32(i)
+				}
+			}
+		}
+		lists[l] = append(lists[l], span{start: st, end: st + int64(d/time.Second), wall: w.Unix(), p: p, slot: int32(slot), moved: moved, exc: excIdx})
 	})
 	less := func(a, b span) int { return spanLess(&a, &b) }
 	for i, l := range lists {
@@ -245,12 +256,23 @@ func (c *checker) overlapProblems() []Problem {
 	var out []Problem
 	for _, key := range c.order {
 		g := c.groups[key]
-		b, a := g.first[0].airing(), g.first[1].airing()
-		msg := fmt.Sprintf("%s overlaps %s", describe(b), describe(a))
+		sb, sa := g.first[0], g.first[1]
+		b, a := sb.airing(), sa.airing()
+		// An airing an exception moved is told as moved, at the
+		// exception's line, whichever of the two it is.
+		at, moved := sa, sa
+		if !sa.moved && sb.moved {
+			at, moved = sb, sb
+		}
+		msg := fmt.Sprintf("%s overlaps %s", describeSpan(sb, b), describeSpan(sa, a))
 		if g.count > 1 {
 			msg += fmt.Sprintf(" (and %d more times through %s)", g.count-1, time.Unix(g.last, 0).In(a.Show.Location).Format(time.DateOnly))
 		}
-		out = append(out, Problem{Severity: Error, Show: a.Show.ID, Slot: a.Slot, Exception: -1, Message: msg})
+		pr := Problem{Severity: Error, Show: at.p.ID, Slot: int(at.slot), Exception: -1, Message: msg}
+		if moved.moved && moved.exc >= 0 {
+			pr.Slot, pr.Exception = -1, int(moved.exc)
+		}
+		out = append(out, pr)
 	}
 	return out
 }
@@ -285,6 +307,17 @@ func (s *Schedule) checkSkips() []Problem {
 		}
 	}
 	return out
+}
+
+// describeSpan is describe, for an airing that an exception may have
+// moved: where from, and by which exception.
+func describeSpan(sp span, a Airing) string {
+	if !sp.moved || sp.exc < 0 {
+		return describe(a)
+	}
+	from := time.Unix(sp.wall, 0).UTC() // the slot's wall time, kept as if in UTC
+	return fmt.Sprintf("%s %s moved by exceptions[%d] from %s to %s-%s", a.Show.ID, a.Kind, sp.exc,
+		from.Format("Mon 2006-01-02 15:04"), formatLocal(a.Start), a.End.Format("15:04 MST"))
 }
 
 func describe(a Airing) string {

@@ -351,3 +351,22 @@ func TestReplayOfAnotherShow(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestOverlapOfAMovedAiring: an airing an exception moved onto another is
+// told as moved (from where, by which exception), at the exception.
+func TestOverlapOfAMovedAiring(t *testing.T) {
+	jazz := &Show{ID: "jazz", Title: "Jazz", Location: mustLoc(t, "America/Chicago"), Slots: []Slot{
+		{Kind: Live, Rule: mustCron(t, "0 20 * * SAT"), Duration: time.Hour},
+	}}
+	news := prn(t)
+	to := mustDateTime(t, "2026-12-05 20:30")
+	news.Exceptions = []Exception{{Airing: mustDateTime(t, "2026-12-06 13:00"), MoveTo: &to}}
+	probs := station(t, news, jazz).Check(instant(t, "2026-11-27T00:00:00Z"), instant(t, "2026-12-31T00:00:00Z"))
+	if len(probs) != 1 {
+		t.Fatalf("problems = %+v, want one overlap", probs)
+	}
+	want := "jazz live (slot 0) Sat 2026-12-05 20:00 CST-21:00 CST overlaps prn live moved by exceptions[0] from Sun 2026-12-06 13:00 to Sat 2026-12-05 20:30 CST-21:30 CST"
+	if p := probs[0]; p.Message != want || p.Show != "prn" || p.Exception != 0 || p.Slot != -1 {
+		t.Errorf("got  %+v\nwant %q at prn's exceptions[0]", p, want)
+	}
+}
