@@ -174,6 +174,23 @@ busy station takes seconds and little memory.`,
 					}
 				}
 			}
+			// A best-of show (rebroadcasts of another's episodes) has none
+			// of its own: its feed stays empty, and its page says whose
+			// podcast to subscribe to.
+			for _, set := range st.Shows {
+				if set.Show.HasLive() {
+					continue
+				}
+				of := set.ID
+				for _, sl := range set.Show.Slots {
+					if sl.Of != "" {
+						of = sl.Of
+						break
+					}
+				}
+				fmt.Fprintf(w, "%s: warning: show %s has no live slot, so its feed has no episodes of its own: its page offers the podcast of %s, whose episodes it replays, instead\n",
+					cfg.Locate(scheduler.Problem{Show: set.ID, Slot: -1, Exception: -1}), set.ID, of)
+			}
 			// What Apple Podcasts and Spotify would refuse.
 			refused := ready.Check(st, recs)
 			if online {

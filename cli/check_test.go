@@ -83,3 +83,14 @@ shows:
 		t.Errorf("an unreachable site:\n%s", stdout)
 	}
 }
+
+// TestCheckBestOf: check says that a best-of show's feed has no episodes
+// of its own.
+func TestCheckBestOf(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onair.yaml")
+	os.WriteFile(path, []byte("station: {name: T, timezone: UTC}\nshows:\n  - {id: t, title: T, slots: [{kind: live, cron: \"0 13 * * SUN\", duration: 1h}]}\n  - {id: best, title: Best, slots: [{kind: rebroadcast, of: t, cron: \"0 17 * * FRI\", duration: 1h}]}\n"), 0o644)
+	_, stdout, _ := run(t, nil, "check", "-c", path, "--at", "2026-12-01", "--days", "7")
+	if !strings.Contains(stdout, "shows[best]: warning: show best has no live slot, so its feed has no episodes of its own: its page offers the podcast of t") {
+		t.Errorf("check:\n%s", stdout)
+	}
+}

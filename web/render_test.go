@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -283,5 +284,31 @@ func TestJSONLD(t *testing.T) {
 		if w := ev["workPerformed"].(map[string]any); w["@type"] != "RadioSeries" || w["url"] != st.BaseURL+"/shows/"+day[i].Show.ID+"/" {
 			t.Errorf("event %d performs %v", i, w)
 		}
+	}
+}
+
+// TestBestOfPage: a show with no live slot has no episodes of its own: its
+// page offers the podcast of the show it replays, not an empty feed.
+func TestBestOfPage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onair.yaml")
+	if err := os.WriteFile(path, []byte(`station: {name: T, timezone: UTC, base_url: "https://radio.example.org"}
+shows:
+  - id: t
+    title: Test Hour
+    slots: [{kind: live, cron: "0 13 * * SUN", duration: 1h}]
+  - id: best
+    title: Best Of
+    slots: [{kind: rebroadcast, of: t, cron: "0 17 * * FRI", duration: 1h}]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	at, _ := time.Parse(time.RFC3339, liveAt)
+	_, site := site(t, path, at)
+	best, own := string(site.Files["shows/best/index.html"]), string(site.Files["shows/t/index.html"])
+	if strings.Contains(best, `id="feed-url"`) || strings.Contains(best, "overcast://") || !strings.Contains(best, `replays episodes of <a href="../t/">Test Hour</a>`) {
+		t.Errorf("the best-of show's page:\n%s", best)
+	}
+	if !strings.Contains(own, `id="feed-url"`) {
+		t.Errorf("the live show's page offers no feed")
 	}
 }

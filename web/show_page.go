@@ -29,6 +29,10 @@ type showPage struct {
 	Hosts                  []string
 	FeedURL                string
 	Apps                   []app
+	// ReplaysOf, for a show with no live slot (a best-of), is the show
+	// whose episodes it replays: its own feed has none, so its page
+	// offers that show's podcast, not its own.
+	ReplaysOf *showLink
 	Webcal                 template.URL
 	ICS                    string
 	Zone                   string
@@ -133,8 +137,17 @@ func (r *Renderer) Show(set *station.Show) *ShowPage {
 	for _, h := range pod.Hosts {
 		p.Hosts = append(p.Hosts, h.Name)
 	}
-	for _, a := range SubscribeLinks(pod.FeedURL, sh.Title) {
-		p.Apps = append(p.Apps, app{a.Name, template.URL(a.URL)})
+	if !sh.HasLive() {
+		for _, sl := range sh.Slots {
+			if of := st.Show(sl.Of); of != nil && p.ReplaysOf == nil {
+				p.ReplaysOf = &showLink{Title: of.Show.Title, Href: "../" + of.ID + "/"}
+			}
+		}
+	}
+	if p.ReplaysOf == nil {
+		for _, a := range SubscribeLinks(pod.FeedURL, sh.Title) {
+			p.Apps = append(p.Apps, app{a.Name, template.URL(a.URL)})
+		}
 	}
 
 	// What is on the air now, then what comes next: an airing leaves the
