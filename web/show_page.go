@@ -33,12 +33,12 @@ type showPage struct {
 	// whose episodes it replays: its own feed has none, so its page
 	// offers that show's podcast, not its own.
 	ReplaysOf *showLink
-	Webcal                 template.URL
-	ICS                    string
-	Zone                   string
-	Upcoming               []upcoming
-	Episodes               []episode
-	More                   int // episodes in the feed and not on the page
+	Webcal    template.URL
+	ICS       string
+	Zone      string
+	Upcoming  []upcoming
+	Episodes  []episode
+	More      int // episodes in the feed and not on the page
 }
 
 // app is a subscribe link; its URL may have an app's own scheme, which
