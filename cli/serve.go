@@ -123,14 +123,16 @@ restarts.`,
 			if leaseURL == "" {
 				leaseURL = o.env.Getenv("ONAIR_LEASE")
 			}
+			// The configuration as the command reads it, for what serve
+			// decides before the service loads it: read once.
+			var cfg *config.Config
 			if output.IsBucketURL(out) || leaseURL != "" {
+				if cfg, err = o.load(); err != nil {
+					return err
+				}
 				// Published for others to fetch, from replicas that must
 				// write the same bytes: links to this replica's own
 				// address would be wrong for everyone else.
-				cfg, err := o.load()
-				if err != nil {
-					return err
-				}
 				if !cfg.BaseURLSet {
 					what := "--out " + out
 					if leaseURL != "" {
@@ -155,10 +157,6 @@ restarts.`,
 				// Replicas of a station share the lock of its name, and
 				// the outbox of notifications, in the lease's database:
 				// a new leader neither repeats nor loses an event.
-				cfg, err := o.load()
-				if err != nil {
-					return err
-				}
 				key := lease.Key(cfg.Station.Name)
 				opts.Lease = lease.New(leaseURL, key, clock.System(0), log)
 				// ...and the air chain's claim: the leader of the moment
