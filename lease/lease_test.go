@@ -23,8 +23,13 @@ type replica struct {
 }
 
 func start(t *testing.T, url string, key int64) *replica {
+	return startOn(t, url, key, clock.System(0))
+}
+
+// startOn starts a replica whose clock is clk.
+func startOn(t *testing.T, url string, key int64, clk clock.Clock) *replica {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &replica{l: New(url, key, clock.System(0), nil), cancel: cancel, done: make(chan struct{})}
+	r := &replica{l: New(url, key, clk, nil), cancel: cancel, done: make(chan struct{})}
 	go func() { r.l.Run(ctx); close(r.done) }()
 	var once sync.Once
 	t.Cleanup(func() { once.Do(func() { cancel(); <-r.done }) })
@@ -217,6 +222,43 @@ func TestHoldRunsOut(t *testing.T) {
 		t.Errorf("the new generation's act: %v", context.Cause(act2))
 	} else {
 		cancel2()
+	}
+}
+
+// TestHoldOnTheFakeClock: on the fake clock, the leader acts until
+// exactly Hold after the last check that passed: not a moment less, not
+// a moment more, however slow the machine (TestHoldRunsOut is the same on
+// the real clock).
+func TestHoldOnTheFakeClock(t *testing.T) {
+	url := testpg.Start(t)
+	clk := clock.NewFake(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+	a := startOn(t, url, Key("Test Radio"), clk)
+	// The first generation leads at once (no Grace): the loop's first
+	// timer fires at once, and the lock is taken in real time.
+	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
+	if err := a.l.Fence(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	confirmed := clk.Mono()
+	act, cancel := a.l.Context(context.Background())
+	defer cancel()
+	a.l.mu.Lock() // no check gets through
+	clk.Advance(Hold - time.Millisecond)
+	time.Sleep(50 * time.Millisecond) // the watchdog, had it fired, would have by now
+	if act.Err() != nil {
+		a.l.mu.Unlock()
+		t.Fatalf("acting ended %s after the last check, before Hold (%s): %v", clk.Mono()-confirmed, Hold, context.Cause(act))
+	}
+	clk.Advance(time.Millisecond)
+	select {
+	case <-act.Done():
+	case <-time.After(5 * time.Second):
+		a.l.mu.Unlock()
+		t.Fatalf("still acting at Hold (%s) after the last check", Hold)
+	}
+	a.l.mu.Unlock()
+	if err := a.l.Fence(context.Background()); !errors.Is(err, ErrLost) {
+		t.Errorf("the fence after Hold ran out: %v", err)
 	}
 }
 
