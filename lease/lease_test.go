@@ -267,7 +267,9 @@ func TestHoldOnTheFakeClock(t *testing.T) {
 func TestGuard(t *testing.T) {
 	url := testpg.Start(t)
 	key := Key("Test Radio")
-	a := start(t, url, key)
+	// On the fake clock: the leadership lasts while the test runs,
+	// however slow the machine (no Hold runs out unasked).
+	a := startOn(t, url, key, clock.NewFake(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)))
 	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
 	db, err := sql.Open("pgx", url)
 	if err != nil {
