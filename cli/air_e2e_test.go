@@ -92,9 +92,9 @@ func TestOnTheAirEndToEnd(t *testing.T) {
 	icecast := start(t, dir, "icecast", unprivileged("icecast2", "-c", filepath.Join(dir, "icecast.xml"))...)
 	waitListening(t, icePort, icecast)
 
-	// The live airing starts a while from now, long enough for the chain
-	// to start; its rebroadcast follows once the recording is in.
-	t0 := time.Now().UTC().Truncate(time.Second).Add(14 * time.Second)
+	// The airings' times are set once the chain is up and a listener
+	// hears it (on a busy machine that can take many seconds): the script
+	// does not depend on them.
 	// The rebroadcast is shorter than the recording it plays: Liquidsoap
 	// must cut it at its end (onair is down then).
 	const liveFor, rebroAfter, rebroFor = 8 * time.Second, 14 * time.Second, 6 * time.Second
@@ -102,7 +102,8 @@ func TestOnTheAirEndToEnd(t *testing.T) {
 	// rebroadcast: onair is stopped during it.
 	const live2After, live2For = 24 * time.Second, 4 * time.Second
 	cfg := filepath.Join(dir, "onair.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`station:
+	writeConfig := func(t0 time.Time) {
+		os.WriteFile(cfg, []byte(fmt.Sprintf(`station:
   name: %q
   timezone: UTC
   stream_url: http://127.0.0.1:%d/air
@@ -122,7 +123,9 @@ shows:
     title: Second Hour
     slots: [{kind: live, once: "%s", duration: %s}]
 `, stationName, icePort, lsPort, icePort, harborPort, t0.Format("2006-01-02 15:04:05"), liveFor, t0.Add(rebroAfter).Format("2006-01-02 15:04:05"), rebroFor,
-		t0.Add(live2After).Format("2006-01-02 15:04:05"), live2For)), 0o644)
+			t0.Add(live2After).Format("2006-01-02 15:04:05"), live2For)), 0o644)
+	}
+	writeConfig(time.Now().UTC().Add(24 * time.Hour))
 	var script strings.Builder
 	if code := Run(context.Background(), []string{"liquidsoap", "-c", cfg}, Env{Stdout: &script, Stderr: os.Stderr, Getenv: secrets, Now: time.Now}); code != 0 {
 		t.Fatalf("onair liquidsoap exited %d", code)
@@ -148,6 +151,7 @@ shows:
 	}
 	t.Cleanup(func() { listen.Process.Kill(); listen.Wait() })
 	heard := make(chan []int16, 1)
+	hearing := make(chan struct{})
 	// firstSample is when the first sample aired: of all the reads, the one
 	// that came soonest after its samples did tells it best (a sample
 	// arrives after it aired, never before).
@@ -161,6 +165,9 @@ shows:
 				samples = append(samples, int16(binary.LittleEndian.Uint16(buf[i:])))
 			}
 			if n > 0 {
+				if firstSample.IsZero() {
+					close(hearing)
+				}
 				aired := time.Now().Add(-time.Duration(len(samples)) * time.Second / 8000)
 				if firstSample.IsZero() || aired.Before(firstSample) {
 					firstSample = aired
@@ -172,6 +179,17 @@ shows:
 			}
 		}
 	}()
+
+	select {
+	case <-hearing:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no audio on the air mount within a minute of the chain's start")
+	}
+	// The live airing starts long enough from now for onair to start and
+	// the studio to connect 4 s early; its rebroadcast follows once the
+	// recording is in.
+	t0 := time.Now().UTC().Truncate(time.Second).Add(7 * time.Second)
+	writeConfig(t0)
 
 	// onair serve, on the real clock, stopped (in order) and started again
 	// around air times: the air must not need it there.
@@ -269,7 +287,7 @@ shows:
 	if err := <-studio2; err != nil {
 		t.Errorf("the second studio: %v", err)
 	}
-	time.Sleep(time.Until(t0.Add(live2After + live2For + 3*time.Second)))
+	time.Sleep(time.Until(t0.Add(live2After + live2For + 4*time.Second)))
 	listen.Process.Kill()
 	samples := <-heard
 
@@ -333,12 +351,14 @@ shows:
 		atLeast  float64
 	}{
 		{"the studio connected early, before the live airing", "880", live.Add(-3 * time.Second), live.Add(-200 * time.Millisecond), 0.9},
-		{"the live airing", "440", live.Add(time.Second), liveEnd, 0.9},
-		{"between the live airing and its rebroadcast", "880", liveEnd.Add(time.Second), rebro, 0.9},
-		{"the rebroadcast of its recording, onair stopped and started again in it", "440", rebro.Add(time.Second), rebroEnd.Add(-300 * time.Millisecond), 0.9},
-		{"after the rebroadcast, onair down", "880", rebroEnd.Add(500 * time.Millisecond), live2, 0.9},
-		{"the second live airing, onair stopped in it", "440", live2.Add(time.Second), live2End, 0.9},
-		{"after the second live airing, onair down, the studio still sending", "880", live2End.Add(500 * time.Millisecond), live2End.Add(2 * time.Second), 0.9},
+		// Each from 2 s after a switch: what a listener hears lags what
+		// aired by the buffers, and more on a busy machine (see below).
+		{"the live airing", "440", live.Add(2 * time.Second), liveEnd, 0.9},
+		{"between the live airing and its rebroadcast", "880", liveEnd.Add(2 * time.Second), rebro, 0.9},
+		{"the rebroadcast of its recording, onair stopped and started again in it", "440", rebro.Add(2 * time.Second), rebroEnd.Add(-300 * time.Millisecond), 0.9},
+		{"after the rebroadcast, onair down", "880", rebroEnd.Add(2 * time.Second), live2, 0.9},
+		{"the second live airing, onair stopped in it", "440", live2.Add(2 * time.Second), live2End, 0.9},
+		{"after the second live airing, onair down, the studio still sending", "880", live2End.Add(1500 * time.Millisecond), live2End.Add(3 * time.Second), 0.9},
 	}
 	for _, c := range checks {
 		if got := share(c.tone, c.from, c.to); got < c.atLeast {
