@@ -535,7 +535,7 @@ func start(t *testing.T, dir, name string, args ...string) *started {
 
 func waitListening(t *testing.T, port int, s *started) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second) // Liquidsoap takes its time to start on a busy machine
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 			c.Close()
