@@ -648,6 +648,7 @@ func TestArchiveMadeDeepAfterStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.settle("archive appeared")
+		h.settle("recordings") // the new directory read, empty
 		os.WriteFile(filepath.Join(dir, "later", "new-show", "t-2026-11-22.mp3"), testmedia.MP3(50, ""), 0o644)
 		h.settle("recordings")
 		if n := len(h.feed().Items); n != 1 {
