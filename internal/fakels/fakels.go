@@ -172,8 +172,6 @@ func (s *Server) answer(cmd string) string {
 	case "rebroadcast.flush_and_skip":
 		s.playing = ""
 		return "Done."
-	case "uptime":
-		return "0d 00h 00m 01s"
 	}
 	return "ERROR: unknown command, type \"help\" to get a list of commands."
 }
