@@ -94,9 +94,4 @@ func ParseSidecar(r io.Reader) (*Sidecar, error) {
 // sidecarKeys are the keys a sidecar may hold, for suggestions.
 var sidecarKeys = []string{"title", "notes", "explicit", "image", "transcript", "transcript_type", "chapters", "guests", "episode_type", "name", "role", "img", "href"}
 
-func keyHint(key string) string {
-	if h := suggest.Hint(key, sidecarKeys); h != "" {
-		return h
-	}
-	return ""
-}
+func keyHint(key string) string { return suggest.Hint(key, sidecarKeys) }

@@ -147,14 +147,9 @@ func (r *recording) openAs(f Format) (io.Writer, error) {
 	part := r.path + ".part"
 	fr := &framer{f: f}
 	if _, err := os.Stat(part); err == nil {
-		prev, end, err := wholeFrames(part, f)
-		if err != nil {
+		if err := cutPart(part, fr); err != nil {
 			return nil, fmt.Errorf("continue %s: %w", part, err)
 		}
-		if err := os.Truncate(part, end); err != nil {
-			return nil, err
-		}
-		fr.bytes, fr.samples, fr.rate = prev.bytes, prev.samples, prev.rate
 	}
 	file, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -295,15 +290,20 @@ func (r *recording) cutToWholeFrames() error {
 	if r.file == nil {
 		return nil
 	}
-	part := r.path + ".part"
-	prev, end, err := wholeFrames(part, r.format)
+	return cutPart(r.path+".part", r.fr)
+}
+
+// cutPart cuts a .part back to its last whole frame (a run stopped, or a
+// write failed, part-way through one), and sets fr to count what it holds.
+func cutPart(part string, fr *framer) error {
+	prev, end, err := wholeFrames(part, fr.f)
 	if err != nil {
 		return err
 	}
 	if err := os.Truncate(part, end); err != nil {
 		return err
 	}
-	r.fr.bytes, r.fr.samples, r.fr.rate = prev.bytes, prev.samples, prev.rate
+	fr.bytes, fr.samples, fr.rate = prev.bytes, prev.samples, prev.rate
 	return nil
 }
 

@@ -73,19 +73,19 @@ type recJob struct {
 // studioSeen is whether a studio was on air during a live airing, as the
 // claims of each second said: the loop observes, the recorder reads.
 type studioSeen struct {
-	answered, connected atomic.Int64 // seconds
+	answered, connected atomic.Bool
 }
 
 func (o *studioSeen) observe(connected bool) {
-	o.answered.Add(1)
+	o.answered.Store(true)
 	if connected {
-		o.connected.Add(1)
+		o.connected.Store(true)
 	}
 }
 
 // none says whether Liquidsoap answered during the airing and never had a
 // studio connected: the recording holds the fallback, not the show.
-func (o *studioSeen) none() bool { return o.answered.Load() > 0 && o.connected.Load() == 0 }
+func (o *studioSeen) none() bool { return o.answered.Load() && !o.connected.Load() }
 
 type recResult struct {
 	airing scheduler.Airing
@@ -297,13 +297,9 @@ func (s *Service) claimAir(ctx context.Context) {
 	if c.Fresh {
 		s.air.known = false
 	}
-	if s.air.err != "" && s.air.known {
-		s.log.Info("liquidsoap answers again", "liquidsoap", po.Liquidsoap)
-		s.air.err = ""
-	}
-	if s.air.err != "" {
-		s.air.known = false // the next apply tells it what is on air, at once
-	}
+	// After an error, known is false: the apply that follows this event
+	// asks Liquidsoap what it has, tells it the rest, and says it answers
+	// again.
 	s.air.studio = c.Status.Studio
 	now := s.clock.Now()
 	for _, j := range s.air.recording {

@@ -27,8 +27,7 @@ type Server struct {
 	studio    bool    // a studio's encoder is connected
 	// playing is the queue's request ("annotate:...:path"), "" when empty.
 	playing    string
-	n          int
-	pushes     int
+	pushes     int // the last request's id
 	claimGroup string
 	claimBy    string
 	claimUntil float64
@@ -166,9 +165,8 @@ func (s *Server) answer(cmd string) string {
 		return "not held"
 	case "rebroadcast.push":
 		s.playing = arg
-		s.n++
 		s.pushes++
-		return fmt.Sprint(s.n)
+		return fmt.Sprint(s.pushes)
 	case "rebroadcast.flush_and_skip":
 		s.playing = ""
 		return "Done."
