@@ -365,6 +365,8 @@ func (l *Lease) watch(ctx context.Context) {
 				l.stopAct(fmt.Errorf("%w: no check passed for %s", ErrLost, Hold))
 				l.log.Warn("lease: no check passed in time; acting no more", "hold", Hold)
 			}
+		} else {
+			t.Stop() // no act to watch: no wake-up for nothing
 		}
 		l.actMu.Unlock()
 	}
@@ -418,6 +420,10 @@ func (l *Lease) drop(why string) {
 	if l.act != nil {
 		l.stopAct(fmt.Errorf("%w: %s", ErrLost, why))
 		l.act, l.stopAct, l.expires = nil, nil, 0
+		select {
+		case l.armed <- struct{}{}: // the watchdog has nothing to watch
+		default:
+		}
 	}
 	l.actMu.Unlock()
 	l.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -52,16 +53,86 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 	return time.Since(start)
 }
 
+// step moves the fake clock to its earliest timer, unless done holds
+// first, once every running
+// replica waits: its loop on its timer, and a leader's watchdog on its
+// Hold (its timer set from its last check). The replicas' work with the
+// database runs in real time between steps, so a busy machine slows the
+// test, not its bounds.
+func step(t *testing.T, clk *clock.Fake, rs []*replica, what string, done func() bool) {
+	t.Helper()
+	want := func() int {
+		n := 0
+		for _, r := range rs {
+			select {
+			case <-r.done:
+				continue
+			default:
+			}
+			n++
+			if r.l.State().Leader {
+				n++
+			}
+		}
+		return n
+	}
+	// The same count three times running: no replica is between its
+	// timer firing and setting the next.
+	same := 0
+	waitFor(t, fmt.Sprintf("the replicas wait on their timers (%s)", what), 30*time.Second, func() bool {
+		if done() {
+			return true
+		}
+		if clk.Timers() == want() {
+			same++
+		} else {
+			same = 0
+		}
+		return same >= 3
+	})
+	if done() {
+		return
+	}
+	next, _ := clk.Next()
+	clk.AdvanceTo(next)
+}
+
+// drive steps the clock until cond holds, and fails when within passes
+// on clk first; it says how long cond took on clk.
+func drive(t *testing.T, clk *clock.Fake, rs []*replica, what string, within time.Duration, cond func() bool) time.Duration {
+	t.Helper()
+	start := clk.Mono()
+	for !cond() {
+		if clk.Mono()-start > within {
+			t.Fatalf("not within %s: %s", within, what)
+		}
+		step(t, clk, rs, what, cond)
+	}
+	return clk.Mono() - start
+}
+
+// driveFor steps the clock until d has passed on it.
+func driveFor(t *testing.T, clk *clock.Fake, rs []*replica, d time.Duration) {
+	t.Helper()
+	for end := clk.Mono() + d; clk.Mono() < end; {
+		step(t, clk, rs, fmt.Sprintf("%s of the clock", d), func() bool { return false })
+	}
+}
+
 // TestOneLeader: of two replicas one leads; when it stops, or its session
 // is killed, or another generation takes over, it stops leading, and the
-// other leads, in a new generation, within the retry.
+// other leads, in a new generation, within the retry. On the fake clock
+// (drive): each bound is exact, however busy the machine; TestNoOverlap
+// is the real clock's.
 func TestOneLeader(t *testing.T) {
 	url := testpg.Start(t)
 	key := Key("Test Radio")
-	a := start(t, url, key)
+	clk := clock.NewFake(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+	a := startOn(t, url, key, clk)
 	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
-	b := start(t, url, key)
-	time.Sleep(Retry + 500*time.Millisecond)
+	b := startOn(t, url, key, clk)
+	// Two of b's retries, and a's checks between them.
+	driveFor(t, clk, []*replica{a, b}, 2*Retry+time.Second)
 	if b.l.State().Leader || b.l.State().Taking {
 		t.Fatal("two leaders")
 	}
@@ -79,10 +150,10 @@ func TestOneLeader(t *testing.T) {
 	}
 	a.l.mu.Unlock()
 
-	// a stops in order: b takes over in generation 2, without waiting
-	// Grace (a's acts are over).
+	// a stops in order: b takes over in generation 2, at its next retry,
+	// without waiting Grace (a's acts are over).
 	a.stop()
-	took := waitFor(t, "b leads", Retry+2*time.Second, func() bool { return b.l.State().Leader })
+	took := drive(t, clk, []*replica{a, b}, "b leads", Retry, func() bool { return b.l.State().Leader })
 	t.Logf("after a stopped, b led in %.2f s", took.Seconds())
 	if g := b.l.State().Generation; g != 2 {
 		t.Errorf("generation %d, want 2", g)
@@ -90,25 +161,26 @@ func TestOneLeader(t *testing.T) {
 
 	// b's session is killed (as a lost connection would be): b stops
 	// leading at its next check, and c leads.
-	c := start(t, url, key)
+	c := startOn(t, url, key, clk)
+	waitFor(t, "c tried once", 30*time.Second, func() bool { return clk.Timers() == 3 })
 	admin, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close(context.Background())
 	was := b.l.State()
-	killed := time.Now()
+	killed := clk.Mono()
 	if _, err := admin.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`); err != nil {
 		t.Fatal(err)
 	}
 	// b notices at its next check (and may take the free lock again at
 	// once, in a new generation: then c stays a standby).
-	waitFor(t, "b notices", 3*time.Second, func() bool { return b.l.State().Changes > was.Changes })
-	t.Logf("b knew it had lost %.2f s after its session was killed", time.Since(killed).Seconds())
-	waitFor(t, "b or c leads again, in a new generation", Takeover+time.Second, func() bool {
+	drive(t, clk, []*replica{b, c}, "b notices", check, func() bool { return b.l.State().Changes > was.Changes })
+	t.Logf("b knew it had lost %.2f s after its session was killed", (clk.Mono() - killed).Seconds())
+	drive(t, clk, []*replica{b, c}, "b or c leads again, in a new generation", Takeover, func() bool {
 		return (b.l.State().Leader && b.l.State().Generation > was.Generation) || c.l.State().Leader
 	})
-	if since := time.Since(killed); since < Grace {
+	if since := clk.Mono() - killed; since < Grace {
 		t.Errorf("led again %s after b's session was killed: sooner than Grace (%s)", since, Grace)
 	}
 	if b.l.State().Leader && c.l.State().Leader {
@@ -132,7 +204,7 @@ func TestOneLeader(t *testing.T) {
 	}
 	// It steps down at its next check (and, the lock being free, may
 	// take it again at once, in a new generation).
-	waitFor(t, "the fenced leader steps down", 3*time.Second, func() bool {
+	drive(t, clk, []*replica{b, c}, "the fenced leader steps down", check, func() bool {
 		s := leader.l.State()
 		return s.Changes > before.Changes && (!s.Leader || s.Generation > before.Generation+1)
 	})
@@ -186,49 +258,9 @@ func TestNoOverlap(t *testing.T) {
 	}
 }
 
-// TestHoldRunsOut: a leader whose checks cannot run (here, held up in
-// this process; a database that does not answer is the same) stops acting
-// when Hold has passed since its last check, whatever its loop is doing.
-func TestHoldRunsOut(t *testing.T) {
-	url := testpg.Start(t)
-	a := start(t, url, Key("Test Radio"))
-	waitFor(t, "a leads", 30*time.Second, func() bool { return a.l.State().Leader })
-	if err := a.l.Fence(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	confirmed := time.Now()
-	act, cancel := a.l.Context(context.Background())
-	defer cancel()
-	a.l.mu.Lock() // no check gets through
-	select {
-	case <-act.Done():
-	case <-time.After(Hold + time.Second):
-	}
-	ended := time.Since(confirmed)
-	a.l.mu.Unlock()
-	if act.Err() == nil {
-		t.Fatalf("still acting %s after the last check", ended)
-	}
-	if ended > Hold+300*time.Millisecond {
-		t.Errorf("acted for %s after the last check; Hold is %s", ended, Hold)
-	}
-	if err := a.l.Fence(context.Background()); !errors.Is(err, ErrLost) {
-		t.Errorf("the fence after Hold ran out: %v", err)
-	}
-	// The loop drops it, and (the lock being free) it takes it again,
-	// in a new generation.
-	waitFor(t, "a leads again", Takeover+2*time.Second, func() bool { return a.l.State().Leader && a.l.State().Generation == 2 })
-	if act2, cancel2 := a.l.Context(context.Background()); act2.Err() != nil {
-		t.Errorf("the new generation's act: %v", context.Cause(act2))
-	} else {
-		cancel2()
-	}
-}
-
 // TestHoldOnTheFakeClock: on the fake clock, the leader acts until
 // exactly Hold after the last check that passed: not a moment less, not
-// a moment more, however slow the machine (TestHoldRunsOut is the same on
-// the real clock).
+// a moment more, however slow the machine.
 func TestHoldOnTheFakeClock(t *testing.T) {
 	url := testpg.Start(t)
 	clk := clock.NewFake(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
@@ -259,6 +291,19 @@ func TestHoldOnTheFakeClock(t *testing.T) {
 	a.l.mu.Unlock()
 	if err := a.l.Fence(context.Background()); !errors.Is(err, ErrLost) {
 		t.Errorf("the fence after Hold ran out: %v", err)
+	}
+	// The loop drops it, and (the lock being free) it takes it again, in
+	// a new generation, after Grace: no one knows that its own acts
+	// ended.
+	dropped := clk.Mono()
+	drive(t, clk, []*replica{a}, "a leads again", Takeover, func() bool { return a.l.State().Leader && a.l.State().Generation == 2 })
+	if took := clk.Mono() - dropped; took < Grace {
+		t.Errorf("led again %s after its Hold ran out: sooner than Grace (%s)", took, Grace)
+	}
+	if act2, cancel2 := a.l.Context(context.Background()); act2.Err() != nil {
+		t.Errorf("the new generation's act: %v", context.Cause(act2))
+	} else {
+		cancel2()
 	}
 }
 
