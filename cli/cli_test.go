@@ -189,6 +189,14 @@ func TestVersion(t *testing.T) {
 	if got, want := version(info, true), "v1.2.3, commit 9e10734abcde+modified, 2026-11-28T11:01:16Z, go1.26.8"; got != want {
 		t.Errorf("version = %q, want %q", got, want)
 	}
+	// This test binary links no object storage (output/cloud is not
+	// imported by cli), as the default build's does not.
+	if !strings.Contains(a, "object storage: none in this build (go build -tags cloud ./cmd/onair") {
+		t.Errorf("version says nothing of object storage: %q", a)
+	}
+	if got, want := storage([]string{"file", "s3"}), "object storage: file://, s3://"; got != want {
+		t.Errorf("storage = %q, want %q", got, want)
+	}
 }
 
 // TestSuggestions: every name a person types, mistyped, is answered with

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -66,7 +65,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 			if err != nil {
 				return err
 			}
-			d, err := openOut(cmd.Context(), out)
+			d, err := output.Open(cmd.Context(), out)
 			if err != nil {
 				return err
 			}
@@ -97,7 +96,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&out, "out", "o", "", "the directory to write (replaced whole), or object storage: s3://bucket?region=…, gs://bucket, azblob://container, file:///dir")
+	f.StringVarP(&out, "out", "o", "", "the directory to write (replaced whole), or object storage in the cloud build (-tags cloud): s3://bucket?region=…, gs://bucket, azblob://container, file:///dir")
 	f.StringVar(&atFlag, "at", "", "as of this time: RFC 3339, or a date and time in the station's zone (default now)")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "probe every recording, and keep no cache")
@@ -135,13 +134,4 @@ func progressTo(w io.Writer) archive.Progress {
 			fmt.Fprint(f, "\r\033[K")
 		}
 	}
-}
-
-// openOut opens --out: object storage for a gocloud.dev URL (s3://,
-// gs://, azblob://, file://), else a directory replaced whole.
-func openOut(ctx context.Context, out string) (output.Output, error) {
-	if output.IsBucketURL(out) {
-		return output.OpenBucket(ctx, out)
-	}
-	return output.OpenDir(out)
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/onair-radio/onair/output"
 	"github.com/spf13/pflag"
 
 	"github.com/onair-radio/onair/archive"
@@ -111,7 +113,7 @@ The configuration is read from --config, else $ONAIR_CONFIG, else ./onair.yaml.`
 		DisableSuggestions: true, // suggest.Nearest, as for every name
 		Version:            version(debug.ReadBuildInfo()),
 	}
-	root.SetVersionTemplate("onair {{.Version}}\n")
+	root.SetVersionTemplate("onair {{.Version}}\n" + storage(output.Schemes()) + "\n")
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.PersistentFlags().StringVarP(&o.config, "config", "c", "", "the station's YAML (default $ONAIR_CONFIG, else ./onair.yaml)")

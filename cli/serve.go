@@ -142,7 +142,7 @@ restarts.`,
 				}
 			}
 			if out != "" {
-				d, err := openOut(cmd.Context(), out)
+				d, err := output.Open(cmd.Context(), out)
 				if err != nil {
 					return err
 				}
@@ -207,7 +207,7 @@ restarts.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "the address to serve on")
-	f.StringVarP(&out, "out", "o", "", "also write every publish to this directory, or to object storage (s3://, gs://, azblob://, file://)")
+	f.StringVarP(&out, "out", "o", "", "also write every publish to this directory, or to object storage in the cloud build (-tags cloud: s3://, gs://, azblob://, file://)")
 	f.StringVar(&atFlag, "at", "", "run the clock shifted to start at this time: RFC 3339, or a date and time in the station's zone")
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/onair-radio/onair/output"
 )
 
 func newVersionCmd(o *rootOptions) *cobra.Command {
@@ -14,7 +16,7 @@ func newVersionCmd(o *rootOptions) *cobra.Command {
 		Short: "Print onair's version: the module's, the commit it was built from, the Go it was built with",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "onair %s\n", version(debug.ReadBuildInfo()))
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "onair %s\n%s\n", version(debug.ReadBuildInfo()), storage(output.Schemes()))
 			return err
 		},
 	}
@@ -54,4 +56,14 @@ func version(info *debug.BuildInfo, ok bool) string {
 	}
 	parts = append(parts, info.GoVersion)
 	return strings.Join(parts, ", ")
+}
+
+// storage says which object storage --out opens in this build: none in
+// the default build, which leaves the drivers out (go build -tags cloud
+// puts them in).
+func storage(schemes []string) string {
+	if len(schemes) == 0 {
+		return "object storage: none in this build (go build -tags cloud ./cmd/onair adds s3://, gs://, azblob://, file://)"
+	}
+	return "object storage: " + strings.Join(schemes, "://, ") + "://"
 }

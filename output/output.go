@@ -1,7 +1,8 @@
-// Package output is where a published site goes besides memory: today a
+// Package output is where a published site goes besides memory: a
 // directory on disk for nginx or a CDN (Dir), replaced whole and atomically
-// on every publish. Building the site is the publish package's, and pure;
-// writing it is this package's.
+// on every publish, or object storage, whose drivers output/cloud
+// registers (Open, Register) in the build that carries them. Building the
+// site is the publish package's, and pure; writing it is this package's.
 package output
 
 import (

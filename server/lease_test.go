@@ -23,7 +23,7 @@ import (
 	"github.com/onair-radio/onair/internal/testpg"
 	"github.com/onair-radio/onair/lease"
 	"github.com/onair-radio/onair/notify"
-	"github.com/onair-radio/onair/output"
+	"github.com/onair-radio/onair/output/cloud"
 )
 
 // TestReplicas: two replicas on one lease and one bucket: one leads and
@@ -34,8 +34,8 @@ func TestReplicas(t *testing.T) {
 	url := testpg.Start(t)
 	bucketURL := "file://" + t.TempDir()
 	path := oneShowStation(t, "Replica Radio")
-	replica := func() (*harness, *output.Bucket) {
-		b, err := output.OpenBucket(context.Background(), bucketURL)
+	replica := func() (*harness, *cloud.Bucket) {
+		b, err := cloud.Open(context.Background(), bucketURL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestLiveItemInBucket(t *testing.T) {
 	startAt := time.Now().UTC().Add(3 * time.Second).Truncate(time.Second)
 	dir := t.TempDir()
 	bucketDir := t.TempDir()
-	b, err := output.OpenBucket(context.Background(), "file://"+bucketDir)
+	b, err := cloud.Open(context.Background(), "file://"+bucketDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestBucketDown(t *testing.T) {
 	defer srv.Close()
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	b, err := output.OpenBucket(context.Background(), "s3://onair?endpoint="+url.QueryEscape(srv.URL)+"&region=us-east-1&use_path_style=true")
+	b, err := cloud.Open(context.Background(), "s3://onair?endpoint="+url.QueryEscape(srv.URL)+"&region=us-east-1&use_path_style=true")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package output
+package cloud
 
 import (
 	"context"
@@ -131,7 +131,7 @@ func TestBucket(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			site := bucketSite(t, t.TempDir())
-			b, err := OpenBucket(ctx, tc.url)
+			b, err := Open(ctx, tc.url)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +173,7 @@ func TestBucket(t *testing.T) {
 				t.Errorf("the same site again: %+v, %v", b.Last, err)
 			}
 			b.Close()
-			b, err = OpenBucket(ctx, tc.url)
+			b, err = Open(ctx, tc.url)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func TestBucket(t *testing.T) {
 func TestBucketOrder(t *testing.T) {
 	s3 := newFakeS3(t)
 	ctx := context.Background()
-	b, err := OpenBucket(ctx, s3.url)
+	b, err := Open(ctx, s3.url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestBucketOrder(t *testing.T) {
 func TestBucketParallel(t *testing.T) {
 	s3 := newFakeS3(t)
 	s3.delay = 20 * time.Millisecond
-	b, err := OpenBucket(context.Background(), s3.url)
+	b, err := Open(context.Background(), s3.url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,14 +262,6 @@ func TestBucketParallel(t *testing.T) {
 	for i, op := range ops {
 		if s := stage(strings.TrimPrefix(op, "PUT ")); s > 0 && i < last[s-1] {
 			t.Fatalf("%s (stage %d) went before the last of stage %d", op, s, s-1)
-		}
-	}
-}
-
-func TestIsBucketURL(t *testing.T) {
-	for s, want := range map[string]bool{"s3://b?region=x": true, "gs://b": true, "azblob://c": true, "file:///srv/x": true, "/srv/www": false, "public": false, "C:\\x": false} {
-		if IsBucketURL(s) != want {
-			t.Errorf("IsBucketURL(%q) = %v", s, !want)
 		}
 	}
 }

@@ -1,4 +1,12 @@
-package output
+// Package cloud is object storage as an output, through gocloud.dev/blob:
+// Amazon S3 and every store that speaks its API (MinIO, Cloudflare R2,
+// Backblaze B2, Google Cloud Storage's interoperability mode), Google
+// Cloud Storage, Azure Blob Storage, a directory (file://) and memory
+// (mem://, for tests). Importing it registers those schemes with
+// output.Open; cmd/onair imports it only when built with -tags cloud, as
+// its drivers (and the gRPC, OpenTelemetry and cloud SDKs they bring)
+// would make every other command start slower and heavier.
+package cloud
 
 import (
 	"context"
@@ -22,14 +30,12 @@ import (
 	"gocloud.dev/gcerrors"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/publish"
 )
 
-// IsBucketURL says whether an --out names object storage (s3://, gs://,
-// azblob://, file://, mem://) rather than a directory.
-func IsBucketURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && len(u.Scheme) > 1 && strings.Contains(s, "://")
+func init() {
+	output.Register(func(ctx context.Context, u string) (output.Output, error) { return Open(ctx, u) }, "s3", "gs", "azblob", "file", "mem")
 }
 
 // opTimeout bounds one object's upload or deletion; a recording's
@@ -74,9 +80,9 @@ type WriteStats struct {
 	Bytes                        int64 // uploaded
 }
 
-// OpenBucket opens the bucket at u (a gocloud.dev URL; credentials come
+// Open opens the bucket at u (a gocloud.dev URL; credentials come
 // from each cloud's usual environment) and lists what it holds.
-func OpenBucket(ctx context.Context, u string) (*Bucket, error) {
+func Open(ctx context.Context, u string) (*Bucket, error) {
 	b, err := blob.OpenBucket(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("out %s: %w", redactURL(u), err)

@@ -1,4 +1,4 @@
-package output
+package cloud
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // in-process one): its first publish, every document; a publish at the
 // next air time, only what changed. Media are not counted (each recording
 // is uploaded once, when it first appears). Run it with
-// ONAIR_SCALE=1 go test ./output -run TestBucketScale -v; with
+// ONAIR_SCALE=1 go test ./output/cloud -run TestBucketScale -v; with
 // ONAIR_SCALE_RTT=30ms each upload takes that much longer, as a real
 // store's round trip would.
 func TestBucketScale(t *testing.T) {
@@ -37,7 +37,7 @@ func TestBucketScale(t *testing.T) {
 		s3.delay = d
 		t.Logf("each upload takes %s more", d)
 	}
-	bucket, err := OpenBucket(context.Background(), s3.url)
+	bucket, err := Open(context.Background(), s3.url)
 	if err != nil {
 		t.Fatal(err)
 	}
