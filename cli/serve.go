@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/net/netutil"
 
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/config"
@@ -111,7 +110,7 @@ restarts.`,
 			// or accept a request: past the budget, new ones wait in the
 			// kernel's backlog.
 			conns := connectionBudget(fdLimit())
-			ln = netutil.LimitListener(ln, conns)
+			ln = server.LimitListener(ln, conns)
 			path := config.Path(o.config, o.env.Getenv)
 			opts := server.Options{
 				ConfigPath: path, Load: o.loader(path, listening), Clock: clock.System(offset), Logger: log, Cache: c,

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -37,6 +36,8 @@ type Handler struct {
 	// MediaSlots, when set, holds a place for each download in progress;
 	// a download finds none free is answered 503.
 	MediaSlots chan struct{}
+	// roots are the archive directories served, held open.
+	roots mediaRoots
 }
 
 // NewHandler serves snap.
@@ -60,7 +61,13 @@ func NewHandler(snap *Snapshot) *Handler {
 }
 
 // Swap makes snap the snapshot served from the next request on.
-func (h *Handler) Swap(snap *Snapshot) { h.current.Store(snap) }
+func (h *Handler) Swap(snap *Snapshot) {
+	h.current.Store(snap)
+	h.roots.close()
+}
+
+// Close lets go of the archive directories held open for serving.
+func (h *Handler) Close() { h.roots.close() }
 
 // Snapshot returns the snapshot being served.
 func (h *Handler) Snapshot() *Snapshot { return h.current.Load() }
@@ -466,25 +473,11 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	root, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	real, err := filepath.EvalSymlinks(filepath.Join(root, name))
-	if err != nil || filepath.Dir(real) != root {
-		http.NotFound(w, r) // missing, or a link that leaves the archive
-		return
-	}
-	// Only a regular file is opened: opening a FIFO would wait for a
-	// writer, holding the request (and a thread) for ever.
-	if info, err := os.Stat(real); err != nil || !info.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	} else if !rangesOK(w, r, info.Size()) {
-		return
-	}
-	f, err := os.Open(real)
+	// Opened in the archive's root: missing, or a link that leaves the
+	// archive, is not found. Opened without blocking, and served only if
+	// regular: a FIFO would wait for a writer, holding the request (and a
+	// thread) for ever.
+	f, err := h.roots.open(dir, name)
 	if err != nil {
 		http.NotFound(w, r)
 		return
@@ -493,6 +486,9 @@ func (h *Handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() {
 		http.NotFound(w, r)
+		return
+	}
+	if !rangesOK(w, r, info.Size()) {
 		return
 	}
 	// A download may hold only so many of the connections: the feeds and
@@ -533,7 +529,9 @@ func (w *steadyWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
-// ReadFrom keeps the server's sendfile path, a chunk at a time.
+// ReadFrom keeps the server's sendfile path (the metrics' wrapper and the
+// listener keep it too: statusWriter.ReadFrom, LimitListener), a chunk at
+// a time.
 func (w *steadyWriter) ReadFrom(src io.Reader) (int64, error) {
 	rf, ok := w.ResponseWriter.(io.ReaderFrom)
 	if !ok {

@@ -127,6 +127,19 @@ func TestConditionalAndGzip(t *testing.T) {
 	}
 }
 
+// copyArchive serves a copy of a show's archive directory, for a test to
+// add to (the example's own is read by other packages' tests at the same
+// time), and returns it.
+func copyArchive(t *testing.T, h *Handler, show string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), show)
+	if err := os.CopyFS(dir, os.DirFS(h.Snapshot().media[show])); err != nil {
+		t.Fatal(err)
+	}
+	h.Snapshot().media[show] = dir
+	return dir
+}
+
 func TestMedia(t *testing.T) {
 	h := exampleHandler(t)
 	file, _ := os.ReadFile("testdata/archive/prn/prn-2026-11-22.mp3")
@@ -150,13 +163,11 @@ func TestMedia(t *testing.T) {
 // archive answers 404 at once, without being opened; so does a link to one.
 func TestMediaNotRegular(t *testing.T) {
 	h := exampleHandler(t)
-	for _, name := range []string{"fifo.mp3", "link-to-fifo.mp3"} {
-		t.Cleanup(func() { os.Remove(filepath.Join("testdata", "archive", "prn", name)) })
-	}
-	if err := syscall.Mkfifo(filepath.Join("testdata", "archive", "prn", "fifo.mp3"), 0o644); err != nil {
+	dir := copyArchive(t, h, "prn")
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.mp3"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	os.Symlink("fifo.mp3", filepath.Join("testdata", "archive", "prn", "link-to-fifo.mp3"))
+	os.Symlink("fifo.mp3", filepath.Join(dir, "link-to-fifo.mp3"))
 	for _, p := range []string{"/media/prn/fifo.mp3", "/media/prn/link-to-fifo.mp3"} {
 		done := make(chan int, 1)
 		go func() { done <- get(h, "GET", p).Code }()
@@ -211,11 +222,13 @@ func TestMediaRanges(t *testing.T) {
 func TestNothingOutsideTheArchive(t *testing.T) {
 	h := exampleHandler(t)
 	// A link inside the archive that leads out of it.
-	link := filepath.Join("testdata", "archive", "prn", "escape.mp3")
-	if err := os.Symlink(filepath.Join("..", "..", "..", "config.example.yaml"), link); err != nil {
+	dir := copyArchive(t, h, "prn")
+	cfg, _ := filepath.Abs("config.example.yaml")
+	if err := os.Symlink(cfg, filepath.Join(dir, "escape.mp3")); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.Remove(link) })
+	os.Symlink("../outside.mp3", filepath.Join(dir, "up.mp3"))
+	os.WriteFile(filepath.Join(dir, "..", "outside.mp3"), []byte("outside"), 0o644)
 	for _, p := range []string{
 		"/media/prn/../../onair.yaml",
 		"/media/prn/../../../config.example.yaml",
@@ -224,6 +237,7 @@ func TestNothingOutsideTheArchive(t *testing.T) {
 		"/media/prn/..%2f..%2fconfig.example.yaml",
 		"/media/prn/prn-2026-11-22.yaml", // a sidecar: not media
 		"/media/prn/escape.mp3",
+		"/media/prn/up.mp3",
 		"/media/prn/.hidden.mp3",
 		"/media/nosuchshow/prn-2026-11-22.mp3",
 		"/media/prn//prn-2026-11-22.mp3",

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"github.com/onair-radio/onair/playout"
 	"io"
 	"net/http"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/notify"
+	"github.com/onair-radio/onair/playout"
 )
 
 // Metrics is what /metrics reports, in Prometheus' text exposition format.
@@ -241,6 +241,16 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// ReadFrom keeps the server's own ReadFrom, and with it sendfile for
+// media, reachable through the wrapper: http.ServeContent copies with
+// io.Copy, which uses it only when the writer it is given has one.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(struct{ io.Writer }{w.ResponseWriter}, src)
 }
 
 // Unwrap lets http.ResponseController reach the connection (media

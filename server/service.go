@@ -257,6 +257,7 @@ func (s *Service) HTTPHandler() http.Handler { return s.metrics.Instrument(s.han
 func (s *Service) Run(ctx context.Context) error {
 	s.ctx, s.running = ctx, true
 	defer s.watcher.Close()
+	defer s.handler.Close()
 	var leaseChanged <-chan lease.State
 	if s.opts.Lease != nil {
 		// The election runs beside the loop. It ends last, after every
