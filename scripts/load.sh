@@ -6,7 +6,8 @@
 # per second and p99 latency for /feeds/prn.xml as a plain 200, a gzip 200
 # and a 304, for both servers, and onair's ratio to nginx; and, as the
 # floor of Go's net/http on this machine, the same for a bare net/http
-# handler that answers with the same bytes and does nothing else.
+# handler that answers with the same bytes and does nothing else. Then a
+# recording, whole and as a Range, at 64 and 1,000 connections, from both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -23,7 +24,7 @@ trap 'kill $(jobs -p) 2>/dev/null; nginx -p "$tmp" -c "$tmp/nginx.conf" -s stop 
 go build -o "$tmp/onair" ./cmd/onair
 at=2026-11-29T13:30:00-06:00
 "$tmp/onair" publish --config config.example.yaml --out "$tmp/public" --at "$at" --no-cache >/dev/null
-"$tmp/onair" serve --config config.example.yaml --listen 127.0.0.1:18081 --at "$at" --no-cache 2>"$tmp/onair.log" &
+"$tmp/onair" serve --config config.example.yaml --listen 127.0.0.1:18081 --at "$at" --no-cache --state "$tmp/state-example" 2>"$tmp/onair.log" &
 
 # The floor: net/http with a handler that only picks the body (gzip or
 # not, 304 or not) from memory and writes it.
@@ -80,13 +81,17 @@ pid $tmp/nginx.pid;
 events { worker_connections 1024; }
 http {
 	access_log off;
-	types { application/rss+xml xml; }
+	types { application/rss+xml xml; audio/mpeg mp3; }
 	gzip on; gzip_types application/rss+xml; gzip_min_length 256;
 	etag on;
 	client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi; uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
 	server { listen 127.0.0.1:18082; root $tmp/public; }
 }
 NGINX
+# A directory publish links no media (the service serves them from the
+# archive); nginx gets a copy of the one recording asked for.
+mkdir -p "$tmp/public/media/prn"
+cp testdata/archive/prn/prn-2026-11-22.mp3 "$tmp/public/media/prn/"
 chmod -R a+rX "$tmp" # nginx's workers are not root
 nginx -p "$tmp" -c "$tmp/nginx.conf"
 
@@ -121,9 +126,32 @@ for c in plain gzip 304; do
 	awk -v a="${r[onair]}" -v b="${r[nginx]}" -v f="${r[net/http]}" -v c="$c" 'BEGIN { printf "%-10s onair/nginx = %.2f   bare net/http/nginx = %.2f\n", c, a/b, f/b }'
 done
 
+echo "== media: a recording (16 KB), whole and a range of it, onair and nginx, 64 and 1,000 connections"
+media=/media/prn/prn-2026-11-22.mp3
+for port in 18081 18082; do curl -sf -o /dev/null "http://127.0.0.1:$port$media"; done
+ulimit -n 65536 2>/dev/null || true
+printf '%-6s %-12s %-8s %12s %10s  %s\n' conns case server req/s p99 errors
+for conns in 64 1000; do
+	for c in whole range; do
+		declare -A r=()
+		for s in onair:18081 nginx:18082; do
+			name=${s%%:*}; port=${s##*:}
+			hdr=""
+			[ "$c" = range ] && hdr="Range: bytes=100-9999"
+			wrk -t2 -c"$conns" -d"${secs}s" --latency ${hdr:+-H "$hdr"} "http://127.0.0.1:$port$media" > "$tmp/wrk.txt"
+			rps=$(awk '/Requests\/sec/{print $2}' "$tmp/wrk.txt")
+			p99=$(awk '$1=="99%"{print $2}' "$tmp/wrk.txt")
+			errs=$(awk '/Socket errors/ || /Non-2xx/ {print}' "$tmp/wrk.txt" | tr '\n' ' ')
+			r[$name]=$rps
+			printf '%-6s %-12s %-8s %12s %10s  %s\n' "$conns" "$c" "$name" "$rps" "$p99" "${errs:-none}"
+		done
+		awk -v a="${r[onair]}" -v b="${r[nginx]}" -v c="$c" -v n="$conns" 'BEGIN { printf "%-6s %-12s onair/nginx = %.2f\n", n, c, a/b }'
+	done
+done
+
 echo "== memory: onair serve on a station of 1,000 shows (scripts/big-station.sh), under load"
 bash scripts/big-station.sh 1000 > "$tmp/big.yaml"
-"$tmp/onair" serve --config "$tmp/big.yaml" --listen 127.0.0.1:18083 --no-cache 2>"$tmp/big.log" &
+"$tmp/onair" serve --config "$tmp/big.yaml" --listen 127.0.0.1:18083 --no-cache --state "$tmp/state-big" 2>"$tmp/big.log" &
 pid=$!
 for i in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18083/healthz && break; sleep 0.1; done
 echo "started:      $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
