@@ -71,6 +71,11 @@ busy station takes seconds and little memory.`,
 			}
 			st, sched := cfg.Station, cfg.Station.Schedule
 			when := at.in(st.Location)
+			if err := sized(cfg, when); err != nil {
+				fmt.Fprintln(w, err)
+				fmt.Fprintf(w, "%s: 1 error\n", cfg.File)
+				return errReported
+			}
 			to := when.Add(time.Duration(days) * 24 * time.Hour)
 			problems, n := sched.CheckWindow(when, to)
 			errs := 0

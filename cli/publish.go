@@ -50,6 +50,9 @@ Probes of the recordings are cached by path, size and modification time.`,
 				return err
 			}
 			when := at.in(cfg.Station.Location)
+			if err := sized(cfg, when); err != nil {
+				return err
+			}
 			var c *archive.Cache
 			if !noCache {
 				if cache == "" {

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,5 +160,41 @@ func TestPublishSaysWhatItWrote(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "station.m3u")); err == nil || !strings.Contains(stdout, "the guide (XMLTV) and") {
 		t.Errorf("stdout %q (station.m3u: %v)", stdout, err)
+	}
+}
+
+// TestTooBigToPublish: a station that would publish past
+// publish.MaxAirings (20 shows each on the air every 15 minutes, a year
+// ahead) is refused by check, publish and the service's loader (start and
+// reload), at its schedule_days, before anything is built.
+func TestTooBigToPublish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("counts half a million airings, three times")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("station:\n  name: Busy Station\n  timezone: America/Chicago\n  schedule_days: 365\nshows:\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [{kind: live, cron: \"%d,%d,%d,%d * * * *\", duration: 10m}]}\n", i, i, i%15, 15+i%15, 30+i%15, 45+i%15)
+	}
+	cfg := filepath.Join(dir, "busy.yaml")
+	os.WriteFile(cfg, []byte(b.String()), 0o644)
+	want := cfg + ":4:18: station.schedule_days: the station would publish about 714240 airings in the calendars' 372 days (schedule_days and the week behind), about 785 MB of schedule, calendars and guide; the most is 500000: lower schedule_days, or air fewer slots"
+	code, stdout, _ := run(t, nil, "check", "--config", cfg, "--at", "2026-12-07T12:00:00Z")
+	if code != ExitFailure || stdout != want+"\n"+cfg+": 1 error\n" {
+		t.Errorf("check: exit %d:\n%s", code, stdout)
+	}
+	out := filepath.Join(dir, "public")
+	code, _, stderr := run(t, nil, "publish", "--config", cfg, "--out", out, "--no-cache", "--at", "2026-12-07T12:00:00Z")
+	if code != ExitFailure || !strings.Contains(stderr, want) {
+		t.Errorf("publish: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("publish wrote its output")
+	}
+	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }}}
+	data, _ := os.ReadFile(cfg)
+	if _, err := o.loader(cfg, "")(data); err == nil || err.Error() != want {
+		t.Errorf("the service's loader: %v", err)
 	}
 }

@@ -165,6 +165,16 @@ func (o *rootOptions) load() (*config.Config, error) {
 	return cfg, nil
 }
 
+// sized refuses a station whose publish at at would list more than
+// publish.MaxAirings, at its schedule_days: check, publish and serve (at
+// start and at each reload) say so before anything is built.
+func sized(cfg *config.Config, at time.Time) error {
+	if err := publish.CheckSize(cfg.Station, at); err != nil {
+		return fmt.Errorf("%s: %w", cfg.Locate(scheduler.Problem{Key: "schedule_days", Slot: -1, Exception: -1}), err)
+	}
+	return nil
+}
+
 // loader is how the service reads the configuration at path again: with
 // the command's environment, as load does, and base as the base_url when
 // none is set.
@@ -172,6 +182,9 @@ func (o *rootOptions) loader(path, base string) func([]byte) (*station.Station, 
 	return func(data []byte) (*station.Station, error) {
 		cfg, err := config.Parse(path, data, config.Options{Getenv: o.env.Getenv, BaseURL: base})
 		if err != nil {
+			return nil, err
+		}
+		if err := sized(cfg, o.env.Now()); err != nil {
 			return nil, err
 		}
 		return cfg.Station, nil

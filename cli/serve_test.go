@@ -25,7 +25,7 @@ import (
 // TestServeShutdownUnderLoad: a signal stops the listener, lets the requests
 // in flight finish, stops the cron, and serve returns without error.
 func TestServeShutdownUnderLoad(t *testing.T) {
-	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }}}
+	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }}}
 	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow)})
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestServeHangupAndCut(t *testing.T) {
 	t.Cleanup(func() { shutdownGrace = grace })
 	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }}}
+	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }}}
 	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow), Logger: log})
 	if err != nil {
 		t.Fatal(err)

@@ -224,3 +224,20 @@ func (s *Schedule) LiveAirings(from, to time.Time, show string) []Airing {
 	}
 	return nil
 }
+
+// Count says how many airings start in [from, to), counting no further
+// than limit+1: a day at a time, so that a caller asking whether a window
+// holds more than limit stops there, whatever the window holds.
+func (s *Schedule) Count(from, to time.Time, limit int) int {
+	n := 0
+	for day := from; day.Before(to) && n <= limit; day = day.Add(24 * time.Hour) {
+		end := day.Add(24 * time.Hour)
+		if end.After(to) {
+			end = to
+		}
+		for _, p := range s.shows {
+			n += len(p.generate(day, end, false))
+		}
+	}
+	return min(n, limit+1)
+}
