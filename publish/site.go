@@ -303,6 +303,7 @@ func media(st *station.Station, recs Recordings) map[string]string {
 // start of the live airing it replays.
 func programmes(st *station.Station, as []scheduler.Airing, at time.Time) []guide.Programme {
 	out := make([]guide.Programme, 0, len(as))
+	starts := liveStarts{sched: st.Schedule}
 	for _, a := range as {
 		if !a.End.After(at) {
 			continue
@@ -316,29 +317,51 @@ func programmes(st *station.Station, as []scheduler.Airing, at time.Time) []guid
 			}
 		}
 		if a.Kind == scheduler.Rebroadcast && a.Episode != "" {
-			p.Replays = liveStart(st.Schedule, a.Episode)
+			p.Replays = starts.of(a.Episode)
 		}
 		out = append(out, p)
 	}
 	return out
 }
 
-// liveStart is when the live airing of an episode started; zero when the
-// schedule does not know it.
-func liveStart(sched *scheduler.Schedule, episode string) time.Time {
+// liveStarts says when the live airing of an episode started; zero when
+// the schedule does not know it. It lists a show's live airings around a
+// date once, for every episode of that date: a guide's rebroadcasts replay
+// a few episodes many times.
+type liveStarts struct {
+	sched  *scheduler.Schedule
+	listed map[showDate]bool
+	start  map[string]time.Time
+}
+
+type showDate struct {
+	show string
+	date scheduler.Date
+}
+
+func (l *liveStarts) of(episode string) time.Time {
+	if t, ok := l.start[episode]; ok {
+		return t
+	}
 	show, d, _, err := scheduler.ParseEpisodeID(episode)
-	sh := sched.Show(show)
-	if err != nil || sh == nil {
+	sh := l.sched.Show(show)
+	if err != nil || sh == nil || l.listed[showDate{show, d}] {
 		return time.Time{}
 	}
+	if l.listed == nil {
+		l.listed, l.start = make(map[showDate]bool), make(map[string]time.Time)
+	}
+	l.listed[showDate{show, d}] = true
+	// An episode's date is its live airing's local date; the day either
+	// side covers a zone's offset and an airing moved across midnight.
 	from := scheduler.Resolve(scheduler.DateTime{Date: d.AddDays(-1)}, sh.Location)
 	to := scheduler.Resolve(scheduler.DateTime{Date: d.AddDays(2)}, sh.Location)
-	for _, a := range sched.LiveAirings(from, to, show) {
-		if a.Episode == episode {
-			return a.Start
+	for _, a := range l.sched.LiveAirings(from, to, show) {
+		if _, ok := l.start[a.Episode]; !ok {
+			l.start[a.Episode] = a.Start
 		}
 	}
-	return time.Time{}
+	return l.start[episode]
 }
 
 // renderPages is web.Render, reusing with a Builder the show pages whose
