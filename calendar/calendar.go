@@ -27,6 +27,18 @@ type Calendar struct {
 // calendar is published, so an unchanged calendar keeps its bytes and its
 // ETag, and subscribed apps are not made to download it again for nothing.
 func Build(c Calendar, airings []scheduler.Airing) []byte {
+	var ev Events
+	return ev.Build(c, airings)
+}
+
+// serial is how every part is written: RFC 5545 lines end in CRLF (the
+// library defaults to LF), folded at 75 octets.
+var serial = &ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}
+
+const tail = "END:VCALENDAR\r\n"
+
+// head is the calendar's lines before its events.
+func head(c Calendar) string {
 	cal := ics.NewCalendarFor("onair")
 	cal.SetProductId("-//onair//onair schedule//EN")
 	cal.SetMethod(ics.MethodPublish)
@@ -41,26 +53,83 @@ func Build(c Calendar, airings []scheduler.Airing) []byte {
 	// Ask subscribed apps to look again hourly.
 	cal.SetRefreshInterval("PT1H")
 	cal.SetXPublishedTTL("PT1H")
-	for _, a := range airings {
-		e := cal.AddEvent(a.ID + "@onair")
-		e.SetDtStampTime(a.Start)
-		e.SetStartAt(a.Start)
-		e.SetEndAt(a.End)
-		summary := a.Title
-		if a.Kind == scheduler.Rebroadcast {
-			summary += " (rebroadcast)"
-		}
-		e.SetSummary(clean(summary))
-		e.SetDescription(clean(describe(a)))
-		if u := c.URLs[a.Show.ID]; u != "" {
-			e.SetURL(u)
-		}
-		e.SetProperty(ics.ComponentPropertyCategories, string(a.Kind))
-		e.SetStatus(ics.ObjectStatusConfirmed)
-		e.SetTimeTransparency(ics.TransparencyTransparent)
+	s := cal.Serialize(serial)
+	return s[:len(s)-len(tail)]
+}
+
+// Events writes calendars out of VEVENTs it renders once an airing: an
+// event says nothing of the calendar it is in, so the station's calendar
+// and its shows' share them, and a service that keeps one Events for a
+// configuration renders at an air time only the airings new to the window.
+// It keeps the events of the last Build and of the one before it (the
+// station's and a show's are two calls). The zero value has no memory. Not
+// safe for concurrent use. Every calendar built with one Events has the
+// same URLs: the events remember the links they were rendered with.
+type Events struct {
+	now, last map[string][]byte
+	// Rendered counts the events rendered (not reused) since the last Turn.
+	Rendered int
+}
+
+// Reset forgets every event, as when the configuration changes.
+func (e *Events) Reset() { e.now, e.last, e.Rendered = nil, nil, 0 }
+
+// Turn ends a publish: events no calendar asked for since the last Turn
+// are forgotten at the next.
+func (e *Events) Turn() { e.last, e.now, e.Rendered = e.now, nil, 0 }
+
+// Build renders c with airings, reusing the events it has.
+func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
+	h := head(c)
+	n := len(h) + len(tail)
+	parts := make([][]byte, len(airings))
+	for i, a := range airings {
+		parts[i] = e.event(c.URLs, a)
+		n += len(parts[i])
 	}
-	// RFC 5545 lines end in CRLF; the library defaults to LF.
-	return []byte(cal.Serialize(ics.WithNewLine("\r\n")))
+	b := make([]byte, 0, n)
+	b = append(b, h...)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return append(b, tail...)
+}
+
+// event is a's VEVENT. An airing's ID and the configuration determine all
+// it says; urls is the configuration's.
+func (e *Events) event(urls map[string]string, a scheduler.Airing) []byte {
+	if e.now == nil {
+		e.now = make(map[string][]byte)
+	}
+	if b, ok := e.now[a.ID]; ok {
+		return b
+	}
+	if b, ok := e.last[a.ID]; ok {
+		e.now[a.ID] = b
+		return b
+	}
+	ev := ics.NewEvent(a.ID + "@onair")
+	ev.SetDtStampTime(a.Start)
+	ev.SetStartAt(a.Start)
+	ev.SetEndAt(a.End)
+	summary := a.Title
+	if a.Kind == scheduler.Rebroadcast {
+		summary += " (rebroadcast)"
+	}
+	ev.SetSummary(clean(summary))
+	ev.SetDescription(clean(describe(a)))
+	if u := urls[a.Show.ID]; u != "" {
+		ev.SetURL(u)
+	}
+	ev.SetProperty(ics.ComponentPropertyCategories, string(a.Kind))
+	ev.SetStatus(ics.ObjectStatusConfirmed)
+	ev.SetTimeTransparency(ics.TransparencyTransparent)
+	var sb strings.Builder
+	ev.SerializeTo(&sb, serial)
+	b := []byte(sb.String())
+	e.now[a.ID] = b
+	e.Rendered++
+	return b
 }
 
 func describe(a scheduler.Airing) string {

@@ -44,3 +44,33 @@ func TestBuild(t *testing.T) {
 		t.Errorf("summary %q description %q", summary, desc)
 	}
 }
+
+// TestEvents: calendars written from remembered events have Build's bytes;
+// the station's calendar and a show's share them; a publish renders only
+// the airings new to its window; and an event no calendar asked for in a
+// publish is forgotten at the next.
+func TestEvents(t *testing.T) {
+	loc, _ := time.LoadLocation("America/Chicago")
+	r, _, _ := scheduler.ParseCron("0 * * * *")
+	sh := &scheduler.Show{ID: "s", Title: "S", Location: loc, Slots: []scheduler.Slot{{Kind: scheduler.Live, Rule: r, Duration: time.Hour}}}
+	s := scheduler.New(&scheduler.Station{Shows: []*scheduler.Show{sh}})
+	c := Calendar{Name: "T", Zone: loc, URLs: map[string]string{"s": "https://radio.example.org/shows/s/"}}
+	at := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	var ev Events
+	for i, step := range []struct{ shift, rendered int }{{0, 24}, {1, 1}, {1, 1}, {30, 24}} {
+		at = at.Add(time.Duration(step.shift) * time.Hour)
+		as := s.Airings(at, at.Add(24*time.Hour))
+		got := ev.Build(c, as)
+		show := Calendar{Name: "T: S", URLs: c.URLs}
+		if shows := ev.Build(show, as); ev.Rendered != step.rendered || !bytes.Equal(shows, Build(show, as)) {
+			t.Errorf("publish %d: %d events rendered, want %d (the show's calendar shares them)", i, ev.Rendered, step.rendered)
+		}
+		if want := Build(c, as); !bytes.Equal(got, want) {
+			t.Fatalf("publish %d differs from Build's:\n%s\nwant\n%s", i, got, want)
+		}
+		ev.Turn()
+	}
+	if len(ev.last) != 24 {
+		t.Errorf("%d events kept, want the last publish's 24", len(ev.last))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/calendar"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
@@ -21,6 +22,8 @@ type Builder struct {
 	memo      map[string]*feedMemo
 	calendars map[string]*calendarMemo
 	pages     map[string]*pageMemo
+	events    calendar.Events
+	eventsSt  *station.Station // the configuration events were rendered for
 	// Rebuilt counts the feeds built (not reused) by the last Build, and
 	// RenderedShows the show pages rendered.
 	Rebuilt, RenderedShows int
@@ -73,6 +76,16 @@ func (b *Builder) showPage(st *station.Station, show string, recs []archive.Reco
 	b.RenderedShows++
 	b.pages[show] = &pageMemo{st: st, recs: recs, key: key, doc: doc}
 	return doc, nil
+}
+
+// eventsOf is the calendars' events for st, forgotten when the
+// configuration changes.
+func (b *Builder) eventsOf(st *station.Station) *calendar.Events {
+	if b.eventsSt != st {
+		b.events.Reset()
+		b.eventsSt = st
+	}
+	return &b.events
 }
 
 func (b *Builder) calendar(st *station.Station, show string, airings []scheduler.Airing, render func() []byte) []byte {

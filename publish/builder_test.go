@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"github.com/onair-radio/onair/internal/teststation"
 	"testing"
 	"time"
 )
@@ -45,5 +46,36 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	recs2, _ := Scan(context.Background(), st, nil, nil)
 	if _, err := b.Build(st, recs2, at); err != nil || b.Rebuilt != len(st.Shows) || b.RenderedShows != len(st.Shows) {
 		t.Errorf("after a new scan: rebuilt %d feeds and %d show pages, want %d (%v)", b.Rebuilt, b.RenderedShows, len(st.Shows), err)
+	}
+}
+
+// TestBuilderNewConfiguration: after an edit (a new configuration, here a
+// show renamed), the calendars' remembered events are rendered again, and
+// the site is Build's.
+func TestBuilderNewConfiguration(t *testing.T) {
+	st, _ := exampleSite(t, liveAt)
+	recs, _ := Scan(context.Background(), st, nil, nil)
+	var b Builder
+	if _, err := b.Build(st, recs, liveAt); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := teststation.Load("config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Shows[0].Show.Title = "Renamed"
+	recs, _ = Scan(context.Background(), edited, nil, nil)
+	got, err := b.Build(edited, recs, liveAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Build(edited, recs, liveAt)
+	for _, p := range want.Paths() {
+		if !bytes.Equal(got.Files[p], want.Files[p]) {
+			t.Errorf("%s differs from Build's", p)
+		}
+	}
+	if !bytes.Contains(got.Files["calendar.ics"], []byte("SUMMARY:Renamed")) {
+		t.Error("calendar.ics kept the old title")
 	}
 }

@@ -222,7 +222,14 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 	for _, set := range st.Shows {
 		urls[set.ID] = set.Podcast.Link
 	}
-	site.Files["calendar.ics"] = calendar.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
+	// The station's calendar and its shows' share their events, and a
+	// Builder keeps them for the next publish.
+	events := new(calendar.Events)
+	if b != nil {
+		events = b.eventsOf(st)
+		defer events.Turn()
+	}
+	site.Files["calendar.ics"] = events.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
 	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(st.Shows))
 	for _, a := range window {
 		byShow[a.Show] = append(byShow[a.Show], a)
@@ -232,7 +239,7 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 		mine := byShow[sh]
 		render := func() []byte {
 			c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
-			return calendar.Build(c, mine)
+			return events.Build(c, mine)
 		}
 		if b != nil {
 			site.Files["calendar/"+sh.ID+".ics"] = b.calendar(st, sh.ID, mine, render)
