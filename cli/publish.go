@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -50,7 +51,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 				return err
 			}
 			when := at.in(cfg.Station.Location)
-			if err := sized(cfg, when); err != nil {
+			if err := unlessStopped(cmd.Context(), func() error { return sized(cfg, when) }); err != nil {
 				return err
 			}
 			var c *archive.Cache
@@ -64,8 +65,11 @@ Probes of the recordings are cached by path, size and modification time.`,
 			for _, p := range problems {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", p)
 			}
-			site, err := publish.Build(cfg.Station, recs, when)
-			if err != nil {
+			var site *publish.Site
+			if err := unlessStopped(cmd.Context(), func() (err error) {
+				site, err = publish.Build(cmd.Context(), cfg.Station, recs, when)
+				return err
+			}); err != nil {
 				return err
 			}
 			d, err := output.Open(cmd.Context(), out)
@@ -104,6 +108,23 @@ Probes of the recordings are cached by path, size and modification time.`,
 	f.StringVar(&cache, "cache", "", "the probe cache file (default in the user's cache directory)")
 	f.BoolVar(&noCache, "no-cache", false, "probe every recording, and keep no cache")
 	return cmd
+}
+
+// unlessStopped runs f, and returns f's error, or ctx's cause as soon as
+// ctx is done (a signal): a build stops only between two documents, which
+// on a large station can be seconds apart, and a command that was told to
+// stop must not take them. Nothing has been written then (the output is
+// written after), and the process ends, with f's goroutine, when the
+// command returns.
+func unlessStopped(ctx context.Context, f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("publish: stopped before writing: %w", context.Cause(ctx))
+	}
 }
 
 // cachePath is the default probe cache, in the user's cache directory

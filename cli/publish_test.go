@@ -1,9 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,7 +180,7 @@ func TestTooBigToPublish(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("station:\n  name: Busy Station\n  timezone: America/Chicago\n  schedule_days: 365\nshows:\n")
-	for i := range 20 {
+	for i := range 10 {
 		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [{kind: live, cron: \"%d,%d,%d,%d * * * *\", duration: 10m}]}\n", i, i, i%15, 15+i%15, 30+i%15, 45+i%15)
 	}
 	cfg := filepath.Join(dir, "busy.yaml")
@@ -196,5 +202,92 @@ func TestTooBigToPublish(t *testing.T) {
 	data, _ := os.ReadFile(cfg)
 	if _, err := o.loader(cfg, "")(data); err == nil || err.Error() != want {
 		t.Errorf("the service's loader: %v", err)
+	}
+}
+
+// TestPublishStopped: a signal during a station's build ends publish
+// within a second, with the site before it whole and nothing beside it.
+// (That the command does not wait for the build, whose documents can be
+// seconds apart on a large station, is TestUnlessStopped's;
+// scripts/sigterm.sh measures it on scripts/busy-station.sh 200.)
+func TestPublishStopped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a large station")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("station: {name: Busy Station, timezone: America/Chicago}\nshows:\n")
+	for i := range 10 {
+		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [{kind: live, cron: \"%d * * * *\", duration: 10m}, {kind: rebroadcast, cron: \"%d,%d,%d * * * *\", duration: 10m}]}\n", i, i, i%15, 15+i%15, 30+i%15, 45+i%15)
+	}
+	cfg := filepath.Join(dir, "busy.yaml")
+	os.WriteFile(cfg, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "public")
+	args := []string{"publish", "--config", cfg, "--out", out, "--no-cache"}
+	start := time.Now()
+	if code, _, stderr := run(t, nil, append(args, "--at", "2026-12-07T12:00:00Z")...); code != ExitOK {
+		t.Fatalf("first publish: exit %d: %s", code, stderr)
+	}
+	first := time.Since(start)
+	before := treeSum(t, out)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Run(ctx, append(args, "--at", "2026-12-07T12:15:00Z"), Env{Stdout: io.Discard, Stderr: &stderr,
+			Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }})
+	}()
+	time.Sleep(first / 2) // into the second's build
+	cancel()
+	stopped := time.Now()
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("publish still running 5 s after the signal")
+	}
+	if took := time.Since(stopped); code != ExitFailure || took > time.Second || !strings.Contains(stderr.String(), "stopped") {
+		t.Errorf("exit %d, %v after the signal: %s", code, took, stderr.String())
+	}
+	if after := treeSum(t, out); after != before {
+		t.Error("the site before the stopped publish changed")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".public.new-*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+// treeSum is a digest of every file's path and bytes under dir.
+func treeSum(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		fmt.Fprintf(h, "%s %d\n", p, len(b))
+		h.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestUnlessStopped: a command told to stop returns at once, though what
+// it waits on has not ended (a build between two documents).
+func TestUnlessStopped(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	defer close(release)
+	time.AfterFunc(50*time.Millisecond, cancel)
+	err := unlessStopped(ctx, func() error { <-release; return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("unlessStopped = %v, want the stop", err)
+	}
+	if err := unlessStopped(context.Background(), func() error { return io.EOF }); err != io.EOF {
+		t.Errorf("unlessStopped = %v, want f's error", err)
 	}
 }

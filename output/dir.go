@@ -92,6 +92,9 @@ func (d *Dir) Write(ctx context.Context, site *publish.Site) error {
 		}
 	}()
 	for _, p := range site.Paths() {
+		if ctx.Err() != nil {
+			return fmt.Errorf("publish: not replacing %s: %w", dir, context.Cause(ctx))
+		}
 		if err := writeFile(tmp, dir, p, site.Files[p]); err != nil {
 			return fmt.Errorf("publish %s: %w", p, err)
 		}

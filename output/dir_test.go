@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -112,6 +113,53 @@ func TestWriteReplacesWhole(t *testing.T) {
 	}
 	if got := generations(t, dir); got[2] != 2 || got[1] != 1 {
 		t.Errorf("generations = %v", got)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".public.new-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("left behind: %v", leftovers)
+	}
+}
+
+// stopsAfter is a context that is done from its n+1th look on: a signal
+// that comes while a write is under way.
+type stopsAfter struct {
+	context.Context
+	n int
+}
+
+func (c *stopsAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestWriteStopped: a write stopped part way (a SIGTERM) leaves the site
+// before it whole and nothing beside it, and stops before syncing (a
+// large site's fsyncs take a while) what it will not publish.
+func TestWriteStopped(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	if err := writeTo(t, dir, site(1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	synced := 0
+	real := fsyncDir
+	fsyncDir = func(dir string) error { synced++; return real(dir) }
+	t.Cleanup(func() { fsyncDir = real })
+	d, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	err = d.Write(&stopsAfter{Context: context.Background(), n: 2}, site(2, 3))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Write = %v, want it stopped", err)
+	}
+	if got := generations(t, dir); got[1] != 4 || len(got) != 1 {
+		t.Errorf("generations = %v, want the first site whole", got)
+	}
+	if synced != 0 {
+		t.Errorf("%d directories synced after the stop", synced)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".public.new-*"))
 	if len(leftovers) != 0 {

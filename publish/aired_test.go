@@ -39,7 +39,7 @@ func TestRecordingWaitsForItsAiring(t *testing.T) {
 		{"2026-12-24T00:00:00Z", []string{"t-2026-11-22", "t-2026-11-29", "t-2026-12-24"}},
 	} {
 		at, _ := time.Parse(time.RFC3339, tc.at)
-		site, err := Build(st, recs, at)
+		site, err := Build(context.Background(), st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,7 @@ shows:
 	if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
 	}
-	site, err := Build(st, recs, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	site, err := Build(context.Background(), st, recs, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -46,12 +47,12 @@ type calendarMemo struct {
 }
 
 // Build is publish.Build, reusing what it can.
-func (b *Builder) Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
+func (b *Builder) Build(ctx context.Context, st *station.Station, recs Recordings, at time.Time) (*Site, error) {
 	if b.memo == nil {
 		b.memo, b.calendars, b.pages = make(map[string]*feedMemo), make(map[string]*calendarMemo), make(map[string]*pageMemo)
 	}
 	b.Rebuilt, b.RenderedShows = 0, 0
-	return build(st, recs, at, b)
+	return build(ctx, st, recs, at, b)
 }
 
 // pageMemo is a show's page and what it was made of: the configuration,

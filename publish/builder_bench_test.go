@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -14,11 +15,11 @@ func BenchmarkBuilderRepublish(b *testing.B) {
 	st, recs := teststation.Scale(b, 300)
 	at := time.Date(2026, 11, 29, 18, 59, 58, 0, time.UTC)
 	var bu Builder
-	if _, err := bu.Build(st, recs, at); err != nil {
+	if _, err := bu.Build(context.Background(), st, recs, at); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := bu.Build(st, recs, at.Add(2*time.Second)); err != nil {
+		if _, err := bu.Build(context.Background(), st, recs, at.Add(2*time.Second)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,11 +17,11 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	at := liveAt.Add(-48 * time.Hour)
 	total, rebuilt, rendered := 0, 0, 0
 	for at.Before(liveAt.Add(14 * 24 * time.Hour)) {
-		want, err := Build(st, recs, at)
+		want, err := Build(context.Background(), st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := b.Build(st, recs, at)
+		got, err := b.Build(context.Background(), st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	t.Logf("%d instants: %d of %d feeds rebuilt, %d show pages rendered", total/len(st.Shows), rebuilt, total, rendered)
 	// A new scan (a recording landed) rebuilds.
 	recs2, _ := Scan(context.Background(), st, nil, nil)
-	if _, err := b.Build(st, recs2, at); err != nil || b.Rebuilt != len(st.Shows) || b.RenderedShows != len(st.Shows) {
+	if _, err := b.Build(context.Background(), st, recs2, at); err != nil || b.Rebuilt != len(st.Shows) || b.RenderedShows != len(st.Shows) {
 		t.Errorf("after a new scan: rebuilt %d feeds and %d show pages, want %d (%v)", b.Rebuilt, b.RenderedShows, len(st.Shows), err)
 	}
 }
@@ -56,7 +56,7 @@ func TestBuilderNewConfiguration(t *testing.T) {
 	st, _ := exampleSite(t, liveAt)
 	recs, _ := Scan(context.Background(), st, nil, nil)
 	var b Builder
-	if _, err := b.Build(st, recs, liveAt); err != nil {
+	if _, err := b.Build(context.Background(), st, recs, liveAt); err != nil {
 		t.Fatal(err)
 	}
 	edited, err := teststation.Load("config.example.yaml")
@@ -65,11 +65,11 @@ func TestBuilderNewConfiguration(t *testing.T) {
 	}
 	edited.Shows[0].Show.Title = "Renamed"
 	recs, _ = Scan(context.Background(), edited, nil, nil)
-	got, err := b.Build(edited, recs, liveAt)
+	got, err := b.Build(context.Background(), edited, recs, liveAt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := Build(edited, recs, liveAt)
+	want, _ := Build(context.Background(), edited, recs, liveAt)
 	for _, p := range want.Paths() {
 		if !bytes.Equal(got.Files[p], want.Files[p]) {
 			t.Errorf("%s differs from Build's", p)

@@ -16,7 +16,7 @@ func TestNextChange(t *testing.T) {
 		t.Errorf("next change after %s = %s, want the live airing's end", liveAt, got)
 	}
 	build := func(at time.Time) *Site {
-		s, err := Build(st, recs, at)
+		s, err := Build(context.Background(), st, recs, at)
 		if err != nil {
 			t.Fatal(err)
 		}

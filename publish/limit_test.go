@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -45,7 +46,7 @@ func TestSizeEstimate(t *testing.T) {
 	if want := 5 * 96 * 21; size.Airings != want {
 		t.Errorf("airings %d, want %d", size.Airings, want)
 	}
-	site, err := Build(st, nil, december)
+	site, err := Build(context.Background(), st, nil, december)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestScale(t *testing.T) {
 	st, recs := teststation.Scale(t, n)
 	at := time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)
 	start := time.Now()
-	site, err := publish.Build(st, recs, at)
+	site, err := publish.Build(context.Background(), st, recs, at)
 	if err != nil {
 		t.Fatal(err)
 	}

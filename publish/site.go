@@ -173,19 +173,23 @@ func (s ScheduleJSON) Encode() []byte {
 const calendarLookback = 7 * 24 * time.Hour
 
 // Build renders the site as of instant at. It reads nothing: the recordings
-// come in scanned.
-func Build(st *station.Station, recs Recordings, at time.Time) (*Site, error) {
-	return build(st, recs, at, nil)
+// come in scanned. It stops, with ctx's cause, between two documents once
+// ctx is done.
+func Build(ctx context.Context, st *station.Station, recs Recordings, at time.Time) (*Site, error) {
+	return build(ctx, st, recs, at, nil)
 }
 
 // build is Build; with a Builder, it reuses the feeds and show calendars
 // that did not change.
-func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
+func build(ctx context.Context, st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	sched := st.Schedule
 	recs = Aired(st, recs, at)
 	site := &Site{At: at, Files: make(map[string][]byte), Recordings: recs, Media: media(st, recs)}
 
 	for _, set := range st.Shows {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		var doc []byte
 		var err error
 		if b != nil {
@@ -200,10 +204,16 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 		site.Files["feeds/"+set.ID+".xml"] = doc
 	}
 
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	days := st.Days()
 	upcoming := sched.Airings(at, at.Add(days))
 	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, recs, nil).Encode()
 
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	// The guide (XMLTV, and the playlist that points at it) lists what is
 	// on and what starts within the schedule's days.
 	ch := guide.Channel{ID: guide.ChannelID(st.Name, st.BaseURL), Name: st.Name, URL: st.BaseURL + "/", Language: st.Language,
@@ -214,6 +224,9 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 		site.Files["station.m3u"] = m3u
 	}
 
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and
 	// goes at the instant it is lookback old, the instants NextChange names.
@@ -235,6 +248,9 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 		byShow[a.Show] = append(byShow[a.Show], a)
 	}
 	for _, set := range st.Shows {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
 		sh := set.Show
 		mine := byShow[sh]
 		render := func() []byte {
@@ -257,7 +273,10 @@ func build(st *station.Station, recs Recordings, at time.Time, b *Builder) (*Sit
 	for id, rs := range recs {
 		in.EpisodeCounts[id] = len(rs)
 	}
-	pages, err := renderPages(in, recs, b)
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
+	pages, err := renderPages(ctx, in, recs, b)
 	if err != nil {
 		return nil, fmt.Errorf("publish pages: %w", err)
 	}
@@ -372,14 +391,26 @@ func (l *liveStarts) of(episode string) time.Time {
 }
 
 // renderPages is web.Render, reusing with a Builder the show pages whose
-// inputs did not change.
-func renderPages(in web.Input, recs Recordings, b *Builder) (map[string][]byte, error) {
-	if b == nil {
-		return web.Render(in)
-	}
+// inputs did not change, and stopping between two pages once ctx is done.
+func renderPages(ctx context.Context, in web.Input, recs Recordings, b *Builder) (map[string][]byte, error) {
 	return web.RenderWith(in, func(set *station.Show, p *web.ShowPage) ([]byte, error) {
+		if err := stopped(ctx); err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return p.Render()
+		}
 		return b.showPage(in.Station, set.ID, recs[set.ID], p)
 	})
+}
+
+// stopped is ctx's cause, once ctx is done: a build that is stopped ends
+// between two documents, and publishes nothing.
+func stopped(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("publish: stopped: %w", context.Cause(ctx))
+	}
+	return nil
 }
 
 // episodes pairs a show's recordings with the live airings they recorded.

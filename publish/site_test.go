@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,7 +51,7 @@ func exampleSite(t testing.TB, at time.Time) (*station.Station, *Site) {
 	if len(problems) > 0 {
 		t.Fatalf("the example archive has problems: %v", problems)
 	}
-	site, err := Build(st, recs, at)
+	site, err := Build(context.Background(), st, recs, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,6 +283,53 @@ func TestFeedsAreWellFormed(t *testing.T) {
 				}
 				break
 			}
+		}
+	}
+}
+
+// stopsAfter is a context that is done from its n+1th look on: a signal
+// that comes while a build is under way.
+type stopsAfter struct {
+	context.Context
+	n int
+}
+
+func (c *stopsAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestBuildStopped: a build stopped at any point between two documents
+// ends with the stop, and no site; with the checks all passed, it is the
+// whole site. There is a check between every two shows' documents.
+func TestBuildStopped(t *testing.T) {
+	st, want := exampleSite(t, liveAt)
+	recs, _ := Scan(context.Background(), st, nil, nil)
+	for _, b := range []*Builder{nil, new(Builder)} {
+		n := 0
+		for ; ; n++ {
+			ctx := &stopsAfter{Context: context.Background(), n: n}
+			var site *Site
+			var err error
+			if b == nil {
+				site, err = Build(ctx, st, recs, liveAt)
+			} else {
+				site, err = b.Build(ctx, st, recs, liveAt)
+			}
+			if err == nil {
+				if !maps.EqualFunc(site.Files, want.Files, bytes.Equal) {
+					t.Errorf("builder %v: the site after %d checks differs from Build's", b != nil, n)
+				}
+				break
+			}
+			if !errors.Is(err, context.Canceled) || site != nil {
+				t.Fatalf("builder %v, stopped at check %d: %v, %v", b != nil, n, site, err)
+			}
+		}
+		if least := 3*len(st.Shows) + 4; n < least {
+			t.Errorf("builder %v: %d checks, want at least %d", b != nil, n, least)
 		}
 	}
 }

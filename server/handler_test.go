@@ -43,7 +43,7 @@ func handlerFor(t *testing.T, path string) *Handler {
 		t.Fatal(err)
 	}
 	recs, _ := publish.Scan(context.Background(), st, nil, nil)
-	site, err := publish.Build(st, recs, liveAt)
+	site, err := publish.Build(context.Background(), st, recs, liveAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +384,7 @@ func TestScheduleQueryBounds(t *testing.T) {
 func TestSwapKeepsUnchangedDocuments(t *testing.T) {
 	h := exampleHandler(t)
 	snap := h.Snapshot()
-	site2, _ := publish.Build(snap.Station, nil, liveAt.Add(time.Hour)) // without recordings: feeds change
+	site2, _ := publish.Build(context.Background(), snap.Station, nil, liveAt.Add(time.Hour)) // without recordings: feeds change
 	next := NewSnapshot(snap.Station, &publish.Site{At: site2.At, Files: map[string][]byte{
 		"feeds/prn.xml": site2.Files["feeds/prn.xml"], "calendar/prn.ics": snap.Site.Files["calendar/prn.ics"],
 	}}, snap)

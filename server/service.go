@@ -638,7 +638,7 @@ func (s *Service) publish(reason string) {
 
 func (s *Service) build(reason string, at time.Time) (*publish.Site, error) {
 	start := time.Now()
-	site, err := s.builder.Build(s.st, s.recs, at)
+	site, err := s.builder.Build(s.ctx, s.st, s.recs, at)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func site(t *testing.T, path string, at time.Time) (*station.Station, *publish.S
 		t.Fatal(err)
 	}
 	recs, _ := publish.Scan(context.Background(), st, nil, nil)
-	s, err := publish.Build(st, recs, at)
+	s, err := publish.Build(context.Background(), st, recs, at)
 	if err != nil {
 		t.Fatal(err)
 	}

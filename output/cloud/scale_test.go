@@ -24,7 +24,7 @@ func TestBucketScale(t *testing.T) {
 	st, recs := teststation.Scale(t, 1000)
 	at := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	var b publish.Builder
-	site, err := b.Build(st, recs, at)
+	site, err := b.Build(context.Background(), st, recs, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestBucketScale(t *testing.T) {
 	t.Logf("first publish: %d documents, %d uploaded (%.1f MB) in %.2f s, %d at once at most", len(site.Files), bucket.Last.Uploaded, float64(bucket.Last.Bytes)/1e6, time.Since(start).Seconds(), s3.peak)
 	s3.take()
 	next := publish.NextChange(st, at)
-	site, err = b.Build(st, recs, next)
+	site, err = b.Build(context.Background(), st, recs, next)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A SIGTERM during a publish of a large station: how long onair publish
+# takes to exit after it, and whether the site before it is left whole
+# (every file's bytes the same). The station is scripts/busy-station.sh N
+# (default 200, whose build takes seconds); one whole publish first, then
+# one signalled publish per delay. Usage: scripts/sigterm.sh [N] [delays…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-200}
+shift || true
+delays=${*:-0.5 2 4 6 8 10 12 13 14 15}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/onair" ./cmd/onair
+scripts/busy-station.sh "$n" >"$tmp/busy.yaml"
+publish() { exec "$tmp/onair" publish -c "$tmp/busy.yaml" --out "$tmp/public" --no-cache --at "$1"; }
+sum() { (cd "$tmp/public" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
+start=$(date +%s.%N)
+(publish 2026-11-27T12:00:00Z >/dev/null)
+echo "busy $n: a whole publish $(echo "$(date +%s.%N) - $start" | bc) s"
+before=$(sum)
+for d in $delays; do
+	(publish 2026-11-27T12:15:00Z >/dev/null 2>"$tmp/err") &
+	pid=$!
+	sleep "$d"
+	t0=$(date +%s.%N)
+	kill -TERM "$pid" 2>/dev/null || true
+	rc=0
+	wait "$pid" || rc=$?
+	t1=$(date +%s.%N)
+	whole=yes
+	[ "$(sum)" = "$before" ] || whole=no
+	if [ "$rc" = 0 ]; then # it had ended: its site is the one to keep
+		whole="(it had finished)"
+		before=$(sum)
+	fi
+	left=$(find "$tmp" -maxdepth 1 -name '.public.new-*' | wc -l)
+	printf 'SIGTERM %4s s in: exit %d %.3f s after it; site before whole: %s; left beside it: %d; %s\n' \
+		"$d" "$rc" "$(echo "$t1 - $t0" | bc)" "$whole" "$left" "$(tail -1 "$tmp/err")"
+done
