@@ -627,6 +627,9 @@ func (s *Service) publish(reason string) {
 	}
 	site, err := s.build(reason, at)
 	if err != nil {
+		if s.ctx.Err() != nil {
+			return // stopping: the build stopped between two documents
+		}
 		s.log.Error("publish", "reason", reason, "err", err)
 		return
 	}
