@@ -167,11 +167,13 @@ var (
 // with header values made at publish time; a byte range goes to
 // http.ServeContent.
 func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
-	gz := d.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
+	gz := (d.gz != nil || d.later != nil) && acceptsGzip(r.Header.Get("Accept-Encoding"))
 	if r.Header.Get("Range") != "" {
 		size := len(d.body)
+		var zipped []byte
 		if gz {
-			size = len(d.gz)
+			zipped, _ = d.gzipped()
+			size = len(zipped)
 		}
 		if !rangesOK(w, r, int64(size)) {
 			return
@@ -186,7 +188,7 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 			w.Header()["Link"] = d.hdrLink
 		}
 		if gz {
-			body, etag = d.gz, d.etagGz
+			body, etag = zipped, d.etagGz
 			w.Header().Set("Content-Encoding", "gzip")
 		}
 		serveBytes(w, r, body, etag, d.modTime, d.contentType)
@@ -195,12 +197,17 @@ func serveDocument(w http.ResponseWriter, r *http.Request, d *document) {
 	hd := w.Header()
 	body, etag, hdrETag, hdrLength := d.body, d.etag, d.hdrETag, d.hdrLength
 	if gz {
-		body, etag, hdrETag, hdrLength = d.gz, d.etagGz, d.hdrETagGz, d.hdrLengthGz
+		etag, hdrETag = d.etagGz, d.hdrETagGz
 	}
 	hd["Vary"], hd["Cache-Control"], hd["Etag"], hd["Last-Modified"] = hdrVary, d.hdrCache, hdrETag, d.hdrModified
 	if notModified(r, etag, d.modTime) {
+		// The tags are the body's: a large document need not be
+		// compressed to say it did not change.
 		w.WriteHeader(http.StatusNotModified)
 		return
+	}
+	if gz {
+		body, hdrLength = d.gzipped()
 	}
 	hd["Content-Type"], hd["Content-Length"] = d.hdrType, hdrLength
 	if d.hdrCORS != nil {

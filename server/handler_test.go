@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -484,5 +485,47 @@ func TestGuideDocuments(t *testing.T) {
 	b, _ := io.ReadAll(zr)
 	if !bytes.Equal(b, get(h, "GET", "/xmltv.xml").Body.Bytes()) {
 		t.Errorf("xmltv.xml.gz is not xmltv.xml gzipped")
+	}
+}
+
+// TestGzipLater: a document past gzipLater is not compressed at its
+// publish; a 304 does not compress it either; the first request that takes
+// gzip does, once, and every form of answer (GET, HEAD, a range) serves
+// those bytes.
+func TestGzipLater(t *testing.T) {
+	big := bytes.Repeat([]byte("BEGIN:VEVENT\r\nSUMMARY:an airing\r\nEND:VEVENT\r\n"), 2*gzipLater/44)
+	site := &publish.Site{At: liveAt, Files: map[string][]byte{"calendar.ics": big, "feeds/small.xml": []byte("<rss/>")}}
+	st, err := teststation.Load("config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := NewSnapshot(st, site, nil)
+	d := snap.docs["calendar.ics"]
+	if d.gz != nil || d.later == nil || snap.docs["feeds/small.xml"].gz == nil {
+		t.Fatal("the large document was compressed at its publish, or the small one was not")
+	}
+	h := NewHandler(snap)
+	tag := get(h, "HEAD", "/calendar.ics").Header().Get("ETag")
+	if w := get(h, "GET", "/calendar.ics", "Accept-Encoding", "gzip", "If-None-Match", strings.TrimSuffix(tag, `"`)+`-gz"`); w.Code != 304 || d.later.gz != nil {
+		t.Errorf("a 304 (%d) compressed the document", w.Code)
+	}
+	w := get(h, "GET", "/calendar.ics", "Accept-Encoding", "gzip")
+	zr, err := gzip.NewReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(zr); w.Code != 200 || !bytes.Equal(b, big) || w.Header().Get("Content-Length") != strconv.Itoa(len(d.later.gz)) {
+		t.Errorf("gzip GET: %d, length %s of %d", w.Code, w.Header().Get("Content-Length"), len(d.later.gz))
+	}
+	first := d.later.gz
+	if head := get(h, "HEAD", "/calendar.ics", "Accept-Encoding", "gzip"); head.Header().Get("Content-Length") != strconv.Itoa(len(first)) {
+		t.Errorf("gzip HEAD: length %s", head.Header().Get("Content-Length"))
+	}
+	if r := get(h, "GET", "/calendar.ics", "Accept-Encoding", "gzip", "Range", "bytes=0-9"); r.Code != 206 || !bytes.Equal(r.Body.Bytes(), first[:10]) || &d.later.gz[0] != &first[0] {
+		t.Errorf("gzip range: %d %q", r.Code, r.Body.Bytes())
+	}
+	// The next publish with the same bytes keeps the compressed form.
+	if next := NewSnapshot(st, site, snap); next.docs["calendar.ics"] != d {
+		t.Error("an unchanged large document was not kept")
 	}
 }
