@@ -2,6 +2,9 @@ package publish
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,4 +26,47 @@ func BenchmarkBuilderRepublish(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkBusyStation is scripts/busy-station.sh 200 (200 shows each on
+// the air every 15 minutes: 403,200 airings in the calendars' window), as
+// the service builds it: its first build, and a build a minute later (an
+// air time) with the same Builder. Each takes seconds:
+//
+//	go test ./publish -run '^$' -bench BusyStation -benchtime 3x
+func BenchmarkBusyStation(b *testing.B) {
+	out, err := exec.Command("scripts/busy-station.sh", "200").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "busy.yaml")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	st, err := teststation.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC)
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			var bu Builder
+			if _, err := bu.Build(context.Background(), st, nil, at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("boundary", func(b *testing.B) {
+		var bu Builder
+		if _, err := bu.Build(context.Background(), st, nil, at); err != nil {
+			b.Fatal(err)
+		}
+		next := at
+		for b.Loop() {
+			next = NextChange(st, next)
+			if _, err := bu.Build(context.Background(), st, nil, next); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
