@@ -207,8 +207,11 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	if err := stopped(ctx); err != nil {
 		return nil, err
 	}
+	// The schedule, the guide and the calendars list windows of one
+	// listing: the widest is listed once.
 	days := st.Days()
-	upcoming := sched.Airings(at, at.Add(days))
+	listed := listing(sched, at, days)
+	upcoming := listed.between(at, at.Add(days))
 	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, recs, nil).Encode()
 
 	if err := stopped(ctx); err != nil {
@@ -218,7 +221,7 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	// on and what starts within the schedule's days.
 	ch := guide.Channel{ID: guide.ChannelID(st.Name, st.BaseURL), Name: st.Name, URL: st.BaseURL + "/", Language: st.Language,
 		Stream: st.StreamURL, GuideURL: st.BaseURL + "/xmltv.xml.gz"}
-	xmltv := guide.XMLTV(ch, programmes(st, sched.Airings(at.Add(-sched.MaxDuration()), at.Add(days)), at))
+	xmltv := guide.XMLTV(ch, programmes(st, listed.between(at.Add(-sched.MaxDuration()), at.Add(days)), at))
 	site.Files["xmltv.xml"], site.Files["xmltv.xml.gz"] = xmltv, guide.Gzip(xmltv)
 	if m3u := guide.M3U(ch); m3u != nil {
 		site.Files["station.m3u"] = m3u
@@ -230,7 +233,7 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and
 	// goes at the instant it is lookback old, the instants NextChange names.
-	window := sched.Airings(at.Add(-calendarLookback+1), at.Add(days+1))
+	window := listed.between(at.Add(-calendarLookback+1), at.Add(days+1))
 	urls := make(map[string]string)
 	for _, set := range st.Shows {
 		urls[set.ID] = set.Podcast.Link
@@ -282,6 +285,28 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	}
 	maps.Copy(site.Files, pages)
 	return site, nil
+}
+
+// listed is a listing of airings, sorted by start (Schedule.Airings).
+type listed []scheduler.Airing
+
+// listing is what the station-wide documents at at list: the airings that
+// start from the guide's and the calendars' earliest to the calendars'
+// end.
+func listing(sched *scheduler.Schedule, at time.Time, days time.Duration) listed {
+	from := at.Add(-calendarLookback + 1)
+	if guide := at.Add(-sched.MaxDuration()); guide.Before(from) {
+		from = guide
+	}
+	return sched.Airings(from, at.Add(days+1))
+}
+
+// between is the airings of l that start in [from, to): what
+// Schedule.Airings(from, to) lists, when l covers it.
+func (l listed) between(from, to time.Time) []scheduler.Airing {
+	i, _ := slices.BinarySearchFunc(l, from, func(a scheduler.Airing, t time.Time) int { return a.Start.Compare(t) })
+	j, _ := slices.BinarySearchFunc(l, to, func(a scheduler.Airing, t time.Time) int { return a.Start.Compare(t) })
+	return l[i:j:j]
 }
 
 // media maps the files the documents link to under base_url/media/ to the

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -330,6 +331,28 @@ func TestBuildStopped(t *testing.T) {
 		}
 		if least := 3*len(st.Shows) + 4; n < least {
 			t.Errorf("builder %v: %d checks, want at least %d", b != nil, n, least)
+		}
+	}
+}
+
+// TestListingBetween: the windows a build cuts from its one listing are
+// what the schedule lists for each, at instants over a month of the
+// example (its moved and cancelled airings included), at the edges of an
+// airing's start too.
+func TestListingBetween(t *testing.T) {
+	st, _ := exampleSite(t, liveAt)
+	sched, days := st.Schedule, st.Days()
+	for at := liveAt.Add(-14 * 24 * time.Hour); at.Before(liveAt.Add(30 * 24 * time.Hour)); at = NextChange(st, at) {
+		l := listing(sched, at, days)
+		for _, w := range [][2]time.Time{
+			{at, at.Add(days)},
+			{at.Add(-sched.MaxDuration()), at.Add(days)},
+			{at.Add(-calendarLookback + 1), at.Add(days + 1)},
+		} {
+			got, want := l.between(w[0], w[1]), sched.Airings(w[0], w[1])
+			if len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
+				t.Fatalf("at %s, [%s, %s): %d airings, the schedule lists %d", at, w[0], w[1], len(got), len(want))
+			}
 		}
 	}
 }
