@@ -25,6 +25,7 @@ type Builder struct {
 	pages     map[string]*pageMemo
 	events    calendar.Events
 	eventsSt  *station.Station // the configuration events were rendered for
+	parts     web.Parts        // the week page's grid
 	// Rebuilt counts the feeds built (not reused) by the last Build, and
 	// RenderedShows the show pages rendered.
 	Rebuilt, RenderedShows int

@@ -276,6 +276,9 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	for id, rs := range recs {
 		in.EpisodeCounts[id] = len(rs)
 	}
+	if b != nil {
+		in.Parts = &b.parts
+	}
 	if err := stopped(ctx); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,8 @@ type Input struct {
 	EpisodeCounts map[string]int
 	// At is the instant the pages are true of: what is on air, what is next.
 	At time.Time
+	// Parts, when set, keeps the week's grid from one render to the next.
+	Parts *Parts
 }
 
 //go:embed templates/*.html

@@ -312,3 +312,36 @@ shows:
 		t.Errorf("the live show's page offers no feed")
 	}
 }
+
+// TestWeekParts: the week page rendered with a Parts is the page rendered
+// without, and at the next instant it renders only the parts that
+// changed (the airings whose state moved, and those new to the week).
+func TestWeekParts(t *testing.T) {
+	st, err := teststation.Load("../testdata/config/around-the-clock.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := time.Parse(time.RFC3339, liveAt)
+	var parts web.Parts
+	for i, step := range []struct {
+		by   time.Duration
+		most int // parts rendered: new to the week, or their state moved
+	}{{0, 168}, {time.Hour, 4}, {time.Hour, 4}, {3 * 24 * time.Hour, 100}} {
+		at = at.Add(step.by)
+		plain, err := web.NewRenderer(web.Input{Station: st, At: at}).Week()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := web.NewRenderer(web.Input{Station: st, At: at, Parts: &parts}).Week()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, plain) {
+			t.Fatalf("at %s, the page with Parts differs", at)
+		}
+		t.Logf("at %s: %d parts rendered", at, parts.Rendered)
+		if parts.Rendered == 0 || parts.Rendered > step.most || i == 0 && parts.Rendered < 100 {
+			t.Errorf("at %s, %d parts rendered (at most %d) of a week of 168 airings", at, parts.Rendered, step.most)
+		}
+	}
+}

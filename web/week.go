@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strconv"
 	"time"
 
@@ -33,6 +34,9 @@ type part struct {
 	airing
 	Top, Bottom          int  // minutes after the day's midnight, on the wall clock
 	Continued, Continues bool // it began the day before; it goes on past midnight
+	// HTML is the part rendered (the "part" template), when a Parts has
+	// it; the grid renders it in place otherwise.
+	HTML template.HTML
 }
 
 // day is a column of the grid.

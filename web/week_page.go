@@ -111,6 +111,11 @@ func (r *Renderer) Week() ([]byte, error) {
 	for _, set := range st.Shows {
 		p.Shows = append(p.Shows, showLink{set.Title, "shows/" + set.ID + "/"})
 	}
+	if r.in.Parts != nil {
+		if err := r.in.Parts.fill(&p.Grid); err != nil {
+			return nil, err
+		}
+	}
 	return execute("week", page{Lang: st.Language, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p, LD: r.weekLD(as)})
 }
 
