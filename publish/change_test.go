@@ -3,6 +3,12 @@ package publish
 import (
 	"bytes"
 	"context"
+
+	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/internal/teststation"
+	"github.com/onair-radio/onair/scheduler"
+	"github.com/onair-radio/onair/station"
+	"github.com/onair-radio/onair/web"
 	"testing"
 	"time"
 )
@@ -49,4 +55,67 @@ func TestNextChange(t *testing.T) {
 	if bytes.Equal(build(midnight.Add(-time.Second)).Files["index.html"], build(midnight).Files["index.html"]) {
 		t.Error("the week at a glance did not move on at midnight")
 	}
+}
+
+// TestNextChangeWithin: NextChange, looking an hour, a day and then eight
+// days ahead, names the instant that listing the whole horizon's airings
+// names, at every change over 40 days of the example (weekly shows)
+// and five days of a station on the air around the clock.
+func TestNextChangeWithin(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		span time.Duration
+	}{{"config.example.yaml", 40 * 24 * time.Hour}, {"testdata/config/around-the-clock.yaml", 5 * 24 * time.Hour}} {
+		st, err := teststation.Load(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for at := liveAt.Add(-c.span / 2); at.Before(liveAt.Add(c.span / 2)); n++ {
+			got, want := NextChange(st, at), nextChangeListingAll(st, at)
+			if !got.Equal(want) {
+				t.Fatalf("%s: after %s, NextChange = %s, listing the horizon: %s", c.path, at, got, want)
+			}
+			// Between changes too, a second after one.
+			if got, want := NextChange(st, at.Add(time.Second)), nextChangeListingAll(st, at.Add(time.Second)); !got.Equal(want) {
+				t.Fatalf("%s: after %s, NextChange = %s, listing the horizon: %s", c.path, at.Add(time.Second), got, want)
+			}
+			at = want
+		}
+		t.Logf("%s: %d changes", c.path, n)
+	}
+}
+
+// nextChangeListingAll is NextChange as it was, listing every airing of
+// the horizon: the reference the faster one is held to.
+func nextChangeListingAll(st *station.Station, t time.Time) time.Time {
+	sched := st.Schedule
+	next := t.Add(changeHorizon)
+	consider := func(c time.Time) {
+		if c.After(t) && c.Before(next) {
+			next = c
+		}
+	}
+	// The week at a glance starts with today, in the station's zone.
+	today := t.In(st.Location)
+	consider(scheduler.Resolve(scheduler.DateTime{Date: scheduler.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()}.AddDays(1)}, st.Location))
+	lookback := feeds.LiveHorizon + calendarLookback + sched.MaxDuration()
+	for _, a := range sched.Airings(t.Add(-lookback), t.Add(changeHorizon)) {
+		consider(a.Start)
+		consider(a.End)
+		consider(a.Start.Add(calendarLookback))
+		if a.Kind == scheduler.Live {
+			consider(a.End.Add(feeds.LiveHorizon))
+		}
+	}
+	// An airing enters the week page's JSON-LD when its start is a day away.
+	for _, a := range sched.Airings(t.Add(web.LDHorizon), t.Add(web.LDHorizon+changeHorizon)) {
+		consider(a.Start.Add(-web.LDHorizon))
+	}
+	// An airing enters the calendars when its start is ScheduleDays away.
+	days := st.Days()
+	for _, a := range sched.Airings(t.Add(days), t.Add(days+changeHorizon)) {
+		consider(a.Start.Add(-days))
+	}
+	return next
 }
