@@ -34,7 +34,7 @@ type air struct {
 	// at the last claim.
 	studio bool
 
-	missing string // the last rebroadcast whose episode had no recording
+	missing map[string]bool // the rebroadcasts on air whose episode had no recording, said once each
 
 	recording map[string]*recJob // by airing id
 	recDone   chan recResult
@@ -114,6 +114,7 @@ func (s *Service) airChange(at time.Time) {
 	}
 	s.moveRecordings(at)
 	var want onAirState
+	missing := make(map[string]bool)
 	for _, a := range s.st.Schedule.OnAir(at) {
 		switch a.Kind {
 		case scheduler.Live:
@@ -125,12 +126,15 @@ func (s *Service) airChange(at time.Time) {
 			}
 			if path := s.episodeFile(a.Episode); path != "" {
 				want.airing, want.play, want.title, want.start, want.end = a.ID, path, a.Title, a.Start, a.End
-			} else if s.air.missing != a.ID {
-				s.air.missing = a.ID // said once an airing
-				s.log.Warn("the episode a rebroadcast replays has no recording: the fallback airs", "airing", a.ID, "episode", a.Episode)
+			} else {
+				if !s.air.missing[a.ID] { // said once an airing, however many are on air
+					s.log.Warn("the episode a rebroadcast replays has no recording: the fallback airs", "airing", a.ID, "episode", a.Episode)
+				}
+				missing[a.ID] = true
 			}
 		}
 	}
+	s.air.missing = missing
 	s.air.want = want
 }
 

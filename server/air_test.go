@@ -606,3 +606,36 @@ func TestRecordingNotEditedAtItsEnd(t *testing.T) {
 }
 
 func readFileBytes(t *testing.T, path string) []byte { return []byte(readFile(t, path)) }
+
+// TestMissingEpisodeSaidOnce: rebroadcasts on the air at once whose
+// episodes have no recording are each warned of once, not at every
+// publish while they air (a busy station's log had hundreds a minute), and
+// again for a later airing.
+func TestMissingEpisodeSaidOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := playoutStation(t, dir, "http://127.0.0.1:1", "127.0.0.1:1", `  - id: a
+    title: A
+    slots:
+      - {kind: live, cron: "50 * * * *", duration: 5m}
+      - {kind: rebroadcast, cron: "0 * * * *", duration: 30m}
+  - id: b
+    title: B
+    allow_overlap: true
+    slots:
+      - {kind: live, cron: "50 * * * *", duration: 5m}
+      - {kind: rebroadcast, cron: "10 * * * *", duration: 30m}
+`)
+	st, err := teststation.Loader(path)(readFileBytes(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs testlog.Buffer
+	s := &Service{st: st, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	hour := time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)
+	for _, m := range []int{0, 5, 15, 20, 25, 29, 60, 75} {
+		s.airChange(hour.Add(time.Duration(m) * time.Minute))
+	}
+	if n := strings.Count(logs.String(), "has no recording"); n != 4 {
+		t.Errorf("%d warnings, want one for each of the 4 airings:\n%s", n, logs.String())
+	}
+}
