@@ -26,6 +26,7 @@ type Builder struct {
 	events    calendar.Events
 	eventsSt  *station.Station // the configuration events were rendered for
 	parts     web.Parts        // the week page's grid
+	schedule  scheduleParts    // schedule.json's airings
 	// Rebuilt counts the feeds built (not reused) by the last Build, and
 	// RenderedShows the show pages rendered.
 	Rebuilt, RenderedShows int

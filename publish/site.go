@@ -212,7 +212,11 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	days := st.Days()
 	listed := listing(sched, at, days)
 	upcoming := listed.between(at, at.Add(days))
-	site.Files["schedule.json"] = NewScheduleJSON(st, at, at.Add(days), st.ScheduleDays, upcoming, recs, nil).Encode()
+	parts := new(scheduleParts)
+	if b != nil {
+		parts = &b.schedule
+	}
+	site.Files["schedule.json"] = parts.encode(st, at, at.Add(days), st.ScheduleDays, upcoming, recs)
 
 	if err := stopped(ctx); err != nil {
 		return nil, err
