@@ -180,7 +180,7 @@ func TestTooBigToPublish(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("station:\n  name: Busy Station\n  timezone: America/Chicago\n  schedule_days: 365\nshows:\n")
-	for i := range 10 {
+	for i := range 20 {
 		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [{kind: live, cron: \"%d,%d,%d,%d * * * *\", duration: 10m}]}\n", i, i, i%15, 15+i%15, 30+i%15, 45+i%15)
 	}
 	cfg := filepath.Join(dir, "busy.yaml")
