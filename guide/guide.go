@@ -115,58 +115,128 @@ const xmltvTime = "20060102150405 -0700"
 // XMLTV is the guide: the channel and a programme an airing, times with
 // their offsets in each show's zone.
 func XMLTV(c Channel, progs []Programme) []byte {
-	doc := tv{SourceInfo: c.Name, SourceURL: c.URL, Generator: "onair",
-		Channels: []channel{{ID: c.ID, Display: lang{c.Language, c.Name}, URL: c.URL}}}
-	for _, p := range progs {
-		a := p.Airing
-		loc := a.Show.Location
-		pr := programme{
-			Start: a.Start.In(loc).Format(xmltvTime), Stop: a.End.In(loc).Format(xmltvTime), Channel: c.ID,
-			Title:  lang{c.Language, a.Show.Title},
-			Length: &length{"minutes", int64(a.Duration() / time.Minute)},
-			URL:    p.URL,
-		}
-		if a.Title != "" && a.Title != a.Show.Title {
-			pr.SubTitle = &lang{c.Language, a.Title}
-		}
-		if p.Description != "" {
-			pr.Desc = &lang{c.Language, p.Description}
-		}
-		for _, cat := range p.Categories {
-			pr.Categories = append(pr.Categories, lang{c.Language, cat})
-		}
-		if p.Image != "" {
-			pr.Icon = &icon{p.Image}
-		}
-		if a.Episode != "" {
-			pr.EpisodeNum = &episode{"onair", a.Episode}
-		}
-		switch {
-		case a.Kind == scheduler.Rebroadcast && !p.Replays.IsZero():
-			pr.Previously = &previous{Start: p.Replays.In(loc).Format(xmltvTime)}
-		case a.Kind == scheduler.Rebroadcast:
-			pr.Previously = &previous{}
-		default:
-			pr.New = &struct{}{}
-		}
-		doc.Programmes = append(doc.Programmes, pr)
-	}
+	var ps *Programmes // keeping nothing
+	return ps.XMLTV(c, progs)
+}
+
+// Programmes writes guides out of programmes it encodes once each: a
+// service that keeps one encodes at an air time only the airings new to
+// the guide. Each is kept by all it says (its airing, whose show is the
+// configuration's, and the channel's id and language), so a programme kept
+// is its bytes; those the last guide did not list are forgotten. The zero
+// value is ready. Not safe for concurrent use.
+type Programmes struct {
+	now, last map[programmeKey][]byte
+}
+
+type programmeKey struct {
+	airing                       scheduler.Airing
+	replays                      time.Time
+	desc, image, url, categories string
+	channel, lang                string
+}
+
+// XMLTV is the package's XMLTV, reusing the programmes it has; a nil
+// Programmes keeps none (a guide written once).
+func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
+	// The document without its programmes ends "\n</tv>"; each programme
+	// goes before that, on its own lines, as the encoder indents it
+	// inside <tv>.
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<!DOCTYPE tv SYSTEM "xmltv.dtd">` + "\n")
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	if err := enc.Encode(tv{SourceInfo: c.Name, SourceURL: c.URL, Generator: "onair",
+		Channels: []channel{{ID: c.ID, Display: lang{c.Language, c.Name}, URL: c.URL}}}); err != nil {
 		panic(err) // strings only
 	}
-	b.WriteByte('\n')
+	const end = "\n</tv>"
+	head := b.Bytes()
+	if !bytes.HasSuffix(head, []byte(end)) {
+		panic("guide: the XMLTV document does not end with </tv>")
+	}
+	out := bytes.NewBuffer(make([]byte, 0, len(head)+len(progs)*300))
+	out.Write(head[:len(head)-len(end)])
+	if ps == nil {
+		for _, p := range progs {
+			out.WriteByte('\n')
+			out.Write(encodeProgramme(c, p))
+		}
+		out.WriteString(end + "\n")
+		return out.Bytes()
+	}
+	ps.last, ps.now = ps.now, make(map[programmeKey][]byte, len(progs))
+	for _, p := range progs {
+		k := programmeKey{airing: p.Airing, replays: p.Replays, desc: p.Description, image: p.Image, url: p.URL,
+			categories: strings.Join(p.Categories, "\x00"), channel: c.ID, lang: c.Language}
+		part, ok := ps.now[k]
+		if !ok {
+			if part, ok = ps.last[k]; !ok {
+				part = encodeProgramme(c, p)
+			}
+			ps.now[k] = part
+		}
+		out.WriteByte('\n')
+		out.Write(part)
+	}
+	out.WriteString(end + "\n")
+	return out.Bytes()
+}
+
+// encodeProgramme is p's element, indented as inside <tv>.
+func encodeProgramme(c Channel, p Programme) []byte {
+	a := p.Airing
+	loc := a.Show.Location
+	pr := programme{
+		Start: a.Start.In(loc).Format(xmltvTime), Stop: a.End.In(loc).Format(xmltvTime), Channel: c.ID,
+		Title:  lang{c.Language, a.Show.Title},
+		Length: &length{"minutes", int64(a.Duration() / time.Minute)},
+		URL:    p.URL,
+	}
+	if a.Title != "" && a.Title != a.Show.Title {
+		pr.SubTitle = &lang{c.Language, a.Title}
+	}
+	if p.Description != "" {
+		pr.Desc = &lang{c.Language, p.Description}
+	}
+	for _, cat := range p.Categories {
+		pr.Categories = append(pr.Categories, lang{c.Language, cat})
+	}
+	if p.Image != "" {
+		pr.Icon = &icon{p.Image}
+	}
+	if a.Episode != "" {
+		pr.EpisodeNum = &episode{"onair", a.Episode}
+	}
+	switch {
+	case a.Kind == scheduler.Rebroadcast && !p.Replays.IsZero():
+		pr.Previously = &previous{Start: p.Replays.In(loc).Format(xmltvTime)}
+	case a.Kind == scheduler.Rebroadcast:
+		pr.Previously = &previous{}
+	default:
+		pr.New = &struct{}{}
+	}
+	var b bytes.Buffer
+	enc := xml.NewEncoder(&b)
+	enc.Indent("  ", "  ")
+	if err := enc.Encode(pr); err != nil {
+		panic(err) // strings only
+	}
 	return b.Bytes()
 }
 
 // Gzip is b gzipped, the same bytes every time (no name, no time).
 func Gzip(b []byte) []byte {
 	var out bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	level := gzip.BestCompression
+	if len(b) > 1<<20 {
+		// A large guide (a busy station's is a hundred MB, and changes at
+		// every air time) at the default level: a third of the best's
+		// time, for about 6 % more bytes.
+		level = gzip.DefaultCompression
+	}
+	zw, _ := gzip.NewWriterLevel(&out, level)
 	zw.Write(b)
 	zw.Close()
 	return out.Bytes()

@@ -3,8 +3,13 @@ package guide
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/xml"
 	"io"
 	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/onair-radio/onair/scheduler"
 )
 
 func TestChannelID(t *testing.T) {
@@ -47,5 +52,45 @@ func TestGzipIsStable(t *testing.T) {
 	}
 	if got, _ := io.ReadAll(zr); !bytes.Equal(got, b) {
 		t.Error("gunzipped, it is not the guide")
+	}
+}
+
+// TestProgrammes: a guide written from kept programmes is the guide
+// written afresh, as its programmes change an hour at a time; it reads
+// back as XMLTV with every value as it was given (quotes, markup and
+// non-ASCII in titles and descriptions); the programmes the last guide
+// did not list are forgotten.
+func TestProgrammes(t *testing.T) {
+	loc, _ := time.LoadLocation("America/Chicago")
+	r, _, _ := scheduler.ParseCron("0 * * * *")
+	sh := &scheduler.Show{ID: "q", Title: `A "quoted" <b>&amp;</b> show é ☃`, Location: loc,
+		Slots: []scheduler.Slot{{Kind: scheduler.Live, Rule: r, Duration: 30 * time.Minute}}}
+	sched := scheduler.New(&scheduler.Station{Shows: []*scheduler.Show{sh}})
+	c := Channel{ID: "radio.example.org", Name: "R & <R>", URL: "https://radio.example.org/", Language: "en"}
+	at := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	var ps Programmes
+	for i := range 4 {
+		var progs []Programme
+		for _, a := range sched.Airings(at, at.Add(6*time.Hour)) {
+			progs = append(progs, Programme{Airing: a, Description: "</desc> ]]> \"x\"", Categories: []string{"News & Politics"}, URL: "https://radio.example.org/shows/q/?a=1&b=2"})
+		}
+		got, want := ps.XMLTV(c, progs), XMLTV(c, progs)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("guide %d differs from one written afresh:\n%s\nwant\n%s", i, got, want)
+		}
+		var doc tv
+		if err := xml.Unmarshal(got, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Programmes) != 6 || doc.Programmes[0].Title.Value != sh.Title || doc.Programmes[0].Desc.Value != progs[0].Description || doc.Channels[0].Display.Value != c.Name {
+			t.Errorf("guide %d reads back as %+v", i, doc)
+		}
+		if len(ps.now) != 6 {
+			t.Errorf("guide %d: %d programmes kept, want its 6", i, len(ps.now))
+		}
+		at = at.Add(time.Hour)
+	}
+	if empty := XMLTV(c, nil); !bytes.HasSuffix(empty, []byte("</channel>\n</tv>\n")) {
+		t.Errorf("a guide of no programmes:\n%s", empty)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/onair-radio/onair/archive"
 	"github.com/onair-radio/onair/calendar"
 	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/guide"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 	"github.com/onair-radio/onair/web"
@@ -27,6 +28,7 @@ type Builder struct {
 	eventsSt  *station.Station // the configuration events were rendered for
 	parts     web.Parts        // the week page's grid
 	schedule  scheduleParts    // schedule.json's airings
+	guide     guide.Programmes // xmltv.xml's
 	// Rebuilt counts the feeds built (not reused) by the last Build, and
 	// RenderedShows the show pages rendered.
 	Rebuilt, RenderedShows int

@@ -29,9 +29,10 @@ func BenchmarkBuilderRepublish(b *testing.B) {
 }
 
 // BenchmarkBusyStation is scripts/busy-station.sh 200 (200 shows each on
-// the air every 15 minutes: 403,200 airings in the calendars' window), as
-// the service builds it: its first build, and a build a minute later (an
-// air time) with the same Builder. Each takes seconds:
+// the air every 15 minutes: 403,200 airings in the calendars' window):
+// as onair publish builds it (Build), and as the service does, its first
+// build and then, with the same Builder, one at each air time (with the
+// NextChange that names it). Each takes seconds:
 //
 //	go test ./publish -run '^$' -bench BusyStation -benchtime 3x
 func BenchmarkBusyStation(b *testing.B) {
@@ -48,6 +49,13 @@ func BenchmarkBusyStation(b *testing.B) {
 		b.Fatal(err)
 	}
 	at := time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC)
+	b.Run("publish", func(b *testing.B) { // Build, as onair publish does
+		for b.Loop() {
+			if _, err := Build(context.Background(), st, nil, at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {
 			var bu Builder

@@ -26,7 +26,8 @@ type schedulePart struct {
 }
 
 // encode is NewScheduleJSON(st, at, to, days, airings, recs, nil).Encode(),
-// reusing the parts it has.
+// reusing the parts it has; a nil scheduleParts keeps none (a document
+// written once).
 func (c *scheduleParts) encode(st *station.Station, at, to time.Time, days int, airings []scheduler.Airing, recs Recordings) []byte {
 	if len(airings) == 0 {
 		return NewScheduleJSON(st, at, to, days, nil, recs, nil).Encode()
@@ -41,7 +42,10 @@ func (c *scheduleParts) encode(st *station.Station, at, to time.Time, days int, 
 		panic("publish: schedule.json does not end with its airings")
 	}
 	doc = doc[:len(doc)-len(tail)]
-	c.last, c.now = c.now, make(map[schedulePart][]byte, len(airings))
+	keep := c != nil
+	if keep {
+		c.last, c.now = c.now, make(map[schedulePart][]byte, len(airings))
+	}
 	out := bytes.NewBuffer(make([]byte, 0, len(doc)+len(airings)*256))
 	out.Write(doc)
 	out.WriteString("[\n")
@@ -53,9 +57,16 @@ func (c *scheduleParts) encode(st *station.Station, at, to time.Time, days int, 
 				k.media, r = rec.URL, &rec.URL
 			}
 		}
-		b, ok := c.now[k]
+		var b []byte
+		ok := false
+		if keep {
+			b, ok = c.now[k]
+		}
 		if !ok {
-			if b, ok = c.last[k]; !ok {
+			if keep {
+				b, ok = c.last[k]
+			}
+			if !ok {
 				j := a.JSON(nil)
 				j.Media = r
 				var err error
@@ -63,7 +74,9 @@ func (c *scheduleParts) encode(st *station.Station, at, to time.Time, days int, 
 					panic(err) // strings and numbers only
 				}
 			}
-			c.now[k] = b
+			if keep {
+				c.now[k] = b
+			}
 		}
 		if i > 0 {
 			out.WriteString(",\n")

@@ -40,6 +40,10 @@ shows:
 		if !bytes.Equal(got, want) {
 			t.Fatalf("%s at %s: the parts' document differs:\n%s\nwant\n%s", st0, s.at, got, want)
 		}
+		var none *scheduleParts // keeping nothing
+		if once := none.encode(s.st, s.at, s.at.Add(s.st.Days()), days, s.st.Schedule.Airings(s.at, s.at.Add(s.st.Days())), s.recs); !bytes.Equal(once, want) {
+			t.Fatalf("%s at %s: the document kept nowhere differs", st0, s.at)
+		}
 		return len(parts.now)
 	}
 	n := check("example", &stationAt{st, recs, liveAt}, st.ScheduleDays)

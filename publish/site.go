@@ -212,7 +212,7 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	days := st.Days()
 	listed := listing(sched, at, days)
 	upcoming := listed.between(at, at.Add(days))
-	parts := new(scheduleParts)
+	var parts *scheduleParts // a build without a Builder keeps nothing
 	if b != nil {
 		parts = &b.schedule
 	}
@@ -225,7 +225,11 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	// on and what starts within the schedule's days.
 	ch := guide.Channel{ID: guide.ChannelID(st.Name, st.BaseURL), Name: st.Name, URL: st.BaseURL + "/", Language: st.Language,
 		Stream: st.StreamURL, GuideURL: st.BaseURL + "/xmltv.xml.gz"}
-	xmltv := guide.XMLTV(ch, programmes(st, listed.between(at.Add(-sched.MaxDuration()), at.Add(days)), at))
+	var progs *guide.Programmes
+	if b != nil {
+		progs = &b.guide
+	}
+	xmltv := progs.XMLTV(ch, programmes(st, listed.between(at.Add(-sched.MaxDuration()), at.Add(days)), at))
 	site.Files["xmltv.xml"], site.Files["xmltv.xml.gz"] = xmltv, guide.Gzip(xmltv)
 	if m3u := guide.M3U(ch); m3u != nil {
 		site.Files["station.m3u"] = m3u
