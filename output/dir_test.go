@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/stopctx"
 	"github.com/onair-radio/onair/publish"
 )
 
@@ -120,20 +121,6 @@ func TestWriteReplacesWhole(t *testing.T) {
 	}
 }
 
-// stopsAfter is a context that is done from its n+1th look on: a signal
-// that comes while a write is under way.
-type stopsAfter struct {
-	context.Context
-	n int
-}
-
-func (c *stopsAfter) Err() error {
-	if c.n--; c.n < 0 {
-		return context.Canceled
-	}
-	return nil
-}
-
 // TestWriteStopped: a write stopped part way (a SIGTERM) leaves the site
 // before it whole and nothing beside it, and stops before syncing (a
 // large site's fsyncs take a while) what it will not publish.
@@ -151,7 +138,7 @@ func TestWriteStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	err = d.Write(&stopsAfter{Context: context.Background(), n: 2}, site(2, 3))
+	err = d.Write(stopctx.After(2), site(2, 3))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Write = %v, want it stopped", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/stopctx"
 	"github.com/onair-radio/onair/station"
 
 	"github.com/emersion/go-ical"
@@ -288,20 +289,6 @@ func TestFeedsAreWellFormed(t *testing.T) {
 	}
 }
 
-// stopsAfter is a context that is done from its n+1th look on: a signal
-// that comes while a build is under way.
-type stopsAfter struct {
-	context.Context
-	n int
-}
-
-func (c *stopsAfter) Err() error {
-	if c.n--; c.n < 0 {
-		return context.Canceled
-	}
-	return nil
-}
-
 // TestBuildStopped: a build stopped at any point between two documents
 // ends with the stop, and no site; with the checks all passed, it is the
 // whole site. There is a check between every two shows' documents.
@@ -311,7 +298,7 @@ func TestBuildStopped(t *testing.T) {
 	for _, b := range []*Builder{nil, new(Builder)} {
 		n := 0
 		for ; ; n++ {
-			ctx := &stopsAfter{Context: context.Background(), n: n}
+			ctx := stopctx.After(n)
 			var site *Site
 			var err error
 			if b == nil {
