@@ -14,12 +14,15 @@ import (
 	"github.com/onair-radio/onair/web"
 )
 
-// Builder builds the same sites as Build, remembering each show's feed and
-// calendar, so that a publish rebuilds only those whose inputs changed: the
-// configuration, the show's recordings, the state of its live items, the
-// airings in its calendar's window. A
-// service publishing a large station at every air time rebuilds a few feeds,
-// not all. It is not safe for concurrent use.
+// Builder builds the same sites as Build, remembering each show's feed,
+// calendar and page, so that a publish rebuilds only those whose inputs
+// changed: the configuration, the show's recordings, the state of its live
+// items, the airings in its calendar's window. It keeps the station-wide
+// documents' parts too (the calendars' events, schedule.json's airings,
+// the guide's programmes, the week page's grid), each keyed by all it
+// says, and writes at an air time only those new to the window. A service
+// publishing a large station at every air time rebuilds a few feeds, not
+// all. It is not safe for concurrent use.
 type Builder struct {
 	memo      map[string]*feedMemo
 	calendars map[string]*calendarMemo

@@ -179,8 +179,10 @@ func Build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	return build(ctx, st, recs, at, nil)
 }
 
-// build is Build; with a Builder, it reuses the feeds and show calendars
-// that did not change.
+// build is Build; with a Builder, it reuses the feeds, show calendars and
+// show pages that did not change, and the large documents' parts (the
+// calendars' events, schedule.json's airings, the guide's programmes, the
+// week page's grid) that it has.
 func build(ctx context.Context, st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	sched := st.Schedule
 	recs = Aired(st, recs, at)
@@ -306,8 +308,8 @@ type listed []scheduler.Airing
 // end.
 func listing(sched *scheduler.Schedule, at time.Time, days time.Duration) listed {
 	from := at.Add(-calendarLookback + 1)
-	if guide := at.Add(-sched.MaxDuration()); guide.Before(from) {
-		from = guide
+	if onNow := at.Add(-sched.MaxDuration()); onNow.Before(from) {
+		from = onNow // the guide lists what is on at at
 	}
 	return sched.Airings(from, at.Add(days+1))
 }
