@@ -359,16 +359,33 @@ func (l *Lease) watch(ctx context.Context) {
 		}
 		l.actMu.Lock()
 		if l.act != nil && l.act.Err() == nil {
-			if left := l.expires - l.clock.Mono(); left > 0 {
-				t.Reset(left)
-			} else {
-				l.stopAct(fmt.Errorf("%w: no check passed for %s", ErrLost, Hold))
-				l.log.Warn("lease: no check passed in time; acting no more", "hold", Hold)
-			}
+			l.rearm(t)
 		} else {
 			t.Stop() // no act to watch: no wake-up for nothing
 		}
 		l.actMu.Unlock()
+	}
+}
+
+// rearm sets the watchdog's timer for what is left of the Hold, or ends
+// the acts when nothing is. The clock is read and then the timer set: a
+// clock that moved a millisecond or more between the two (a fake one,
+// advanced by a test in that gap; a real one, the process descheduled)
+// would set it that much late, so it is read again and the timer set
+// again. Called with actMu held.
+func (l *Lease) rearm(t clock.Timer) {
+	for {
+		now := l.clock.Mono()
+		left := l.expires - now
+		if left <= 0 {
+			l.stopAct(fmt.Errorf("%w: no check passed for %s", ErrLost, Hold))
+			l.log.Warn("lease: no check passed in time; acting no more", "hold", Hold)
+			return
+		}
+		t.Reset(left)
+		if l.clock.Mono()-now < time.Millisecond {
+			return
+		}
 	}
 }
 

@@ -368,3 +368,42 @@ func TestGuard(t *testing.T) {
 		t.Errorf("the guard of a replaced generation: %v", err)
 	}
 }
+
+// movesOnRead is a fake clock that a test advances at the watchdog's
+// first reading: the gap between reading the clock and setting the timer.
+type movesOnRead struct {
+	*clock.Fake
+	by    time.Duration
+	moved bool
+}
+
+func (c *movesOnRead) Mono() time.Duration {
+	m := c.Fake.Mono()
+	if !c.moved {
+		c.moved = true
+		c.Fake.Advance(c.by)
+	}
+	return m
+}
+
+// TestRearmClockMoved: a clock that moves between the watchdog's reading
+// and its timer's setting does not set the timer late: the Hold ends when
+// it runs out, not a Hold after. (It failed once on CI, under -race.)
+func TestRearmClockMoved(t *testing.T) {
+	fake := clock.NewFake(time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC))
+	clk := &movesOnRead{Fake: fake, by: Hold - time.Millisecond}
+	l := New("postgres://unused", Key("Test Radio"), clk, nil)
+	l.act, l.stopAct = context.WithCancelCause(context.Background())
+	l.expires = fake.Mono() + Hold
+	tm := fake.NewTimer(0)
+	tm.Stop()
+	l.actMu.Lock()
+	l.rearm(tm)
+	l.actMu.Unlock()
+	fake.Advance(time.Millisecond) // the Hold has run out
+	select {
+	case <-tm.C():
+	default:
+		t.Fatalf("the timer had not fired when the Hold ran out (%s of it after the reading)", Hold)
+	}
+}
