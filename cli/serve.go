@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -198,8 +199,11 @@ restarts.`,
 			}
 			if o.env.Getenv("GOMEMLIMIT") == "" {
 				// ...and this soft limit keeps the heap that buys from growing
-				// past what a small host expects (GC runs more often near it).
-				debug.SetMemoryLimit(160 << 20)
+				// past what a small host expects (GC runs more often near it),
+				// but never below one and a half times the live heap (see
+				// memoryLimit).
+				stop := memoryLimit(160<<20, 10*time.Second)
+				defer stop()
 			}
 			return serve(cmd.Context(), svc, ln, log, o.env.Hangup)
 		},
@@ -321,3 +325,37 @@ func serve(ctx context.Context, svc *server.Service, ln net.Listener, log *slog.
 // shutdownGrace is how long requests in flight may take to finish after a
 // stop is asked for (a variable for tests).
 var shutdownGrace = 10 * time.Second
+
+// memoryLimit keeps the process's soft memory limit at floor, or at one and
+// a half times the live heap once that is more, looking every period until
+// stop is called. A limit under the live heap makes the collector run all
+// the time and frees nothing: a busy station's live heap is gigabytes, and
+// under the fixed limit its publish at an air time took 16 s, against 6 to
+// 9 s (and 7 s at twice the live heap, for more memory: README).
+func memoryLimit(floor int64, period time.Duration) (stop func()) {
+	set := func() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(sample)
+		limit := floor
+		if sample[0].Value.Kind() == metrics.KindUint64 {
+			limit = max(floor, 3*int64(sample[0].Value.Uint64())/2)
+		}
+		debug.SetMemoryLimit(limit)
+	}
+	set()
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				set()
+			}
+		}
+	}()
+	return func() { close(done); <-ended }
+}

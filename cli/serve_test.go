@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -248,4 +250,26 @@ func TestServeNeedsBaseURL(t *testing.T) {
 			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
 		}
 	}
+}
+
+// TestMemoryLimit: the service's soft memory limit is its floor for a
+// small heap, and one and a half times the live heap for a large one (under it, the
+// collector would run all the time); stop ends its goroutine.
+func TestMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	runtime.GC()
+	stop := memoryLimit(1<<40, time.Hour)
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("limit %d, want the floor", got)
+	}
+	stop()
+	live := make([]byte, 64<<20)
+	runtime.GC()
+	stop = memoryLimit(16<<20, time.Hour)
+	defer stop()
+	if got := debug.SetMemoryLimit(-1); got < 3*int64(len(live))/2 {
+		t.Errorf("limit %d MiB with %d MiB live, want at least one and a half times", got>>20, len(live)>>20)
+	}
+	runtime.KeepAlive(live)
 }
