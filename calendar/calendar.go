@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/onair-radio/onair/internal/keep"
 	"github.com/onair-radio/onair/scheduler"
 )
 
@@ -59,24 +60,26 @@ func head(c Calendar) string {
 
 // Events writes calendars out of VEVENTs it renders once an airing: an
 // event says nothing of the calendar it is in, so the station's calendar
-// and its shows' share them, and a service that keeps one Events for a
-// configuration renders at an air time only the airings new to the window.
-// It keeps the events of the last Build and of the one before it (the
-// station's and a show's are two calls). The zero value has no memory. Not
-// safe for concurrent use. Every calendar built with one Events has the
-// same URLs: the events remember the links they were rendered with.
+// and its shows' share them, and a service that keeps one Events renders
+// at an air time only the airings new to the window. An event is kept by
+// its airing (whose show is the configuration's) and the link it names,
+// so a kept event is its bytes after any edit too. The zero value is
+// ready. Not safe for concurrent use.
 type Events struct {
-	now, last map[string][]byte
-	// Rendered counts the events rendered (not reused) since the last Turn.
-	Rendered int
+	parts keep.Parts[eventKey, []byte]
 }
 
-// Reset forgets every event, as when the configuration changes.
-func (e *Events) Reset() { e.now, e.last, e.Rendered = nil, nil, 0 }
+type eventKey struct {
+	airing scheduler.Airing
+	url    string
+}
 
-// Turn ends a publish: events no calendar asked for since the last Turn
-// are forgotten at the next.
-func (e *Events) Turn() { e.last, e.now, e.Rendered = e.now, nil, 0 }
+// Turn begins a publish: events no calendar asked for in the one before
+// are forgotten.
+func (e *Events) Turn() { e.parts.Turn() }
+
+// Rendered counts the events rendered (not kept) since the last Turn.
+func (e *Events) Rendered() int { return e.parts.Made }
 
 // Build renders c with airings, reusing the events it has.
 func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
@@ -84,7 +87,8 @@ func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
 	n := len(h) + len(tail)
 	parts := make([][]byte, len(airings))
 	for i, a := range airings {
-		parts[i] = e.event(c.URLs, a)
+		url := c.URLs[a.Show.ID]
+		parts[i] = e.parts.Get(eventKey{a, url}, func() []byte { return event(a, url) })
 		n += len(parts[i])
 	}
 	b := make([]byte, 0, n)
@@ -95,19 +99,8 @@ func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
 	return append(b, tail...)
 }
 
-// event is a's VEVENT. An airing's ID and the configuration determine all
-// it says; urls is the configuration's.
-func (e *Events) event(urls map[string]string, a scheduler.Airing) []byte {
-	if e.now == nil {
-		e.now = make(map[string][]byte)
-	}
-	if b, ok := e.now[a.ID]; ok {
-		return b
-	}
-	if b, ok := e.last[a.ID]; ok {
-		e.now[a.ID] = b
-		return b
-	}
+// event is a's VEVENT, linking to url.
+func event(a scheduler.Airing, url string) []byte {
 	ev := ics.NewEvent(a.ID + "@onair")
 	ev.SetDtStampTime(a.Start)
 	ev.SetStartAt(a.Start)
@@ -118,18 +111,15 @@ func (e *Events) event(urls map[string]string, a scheduler.Airing) []byte {
 	}
 	ev.SetSummary(clean(summary))
 	ev.SetDescription(clean(describe(a)))
-	if u := urls[a.Show.ID]; u != "" {
-		ev.SetURL(u)
+	if url != "" {
+		ev.SetURL(url)
 	}
 	ev.SetProperty(ics.ComponentPropertyCategories, string(a.Kind))
 	ev.SetStatus(ics.ObjectStatusConfirmed)
 	ev.SetTimeTransparency(ics.TransparencyTransparent)
 	var sb strings.Builder
 	ev.SerializeTo(&sb, serial)
-	b := []byte(sb.String())
-	e.now[a.ID] = b
-	e.Rendered++
-	return b
+	return []byte(sb.String())
 }
 
 func describe(a scheduler.Airing) string {

@@ -57,20 +57,29 @@ func TestEvents(t *testing.T) {
 	c := Calendar{Name: "T", Zone: loc, URLs: map[string]string{"s": "https://radio.example.org/shows/s/"}}
 	at := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	var ev Events
+	first := at
+	var last []scheduler.Airing
 	for i, step := range []struct{ shift, rendered int }{{0, 24}, {1, 1}, {1, 1}, {30, 24}} {
 		at = at.Add(time.Duration(step.shift) * time.Hour)
 		as := s.Airings(at, at.Add(24*time.Hour))
 		got := ev.Build(c, as)
 		show := Calendar{Name: "T: S", URLs: c.URLs}
-		if shows := ev.Build(show, as); ev.Rendered != step.rendered || !bytes.Equal(shows, Build(show, as)) {
-			t.Errorf("publish %d: %d events rendered, want %d (the show's calendar shares them)", i, ev.Rendered, step.rendered)
+		if shows := ev.Build(show, as); ev.Rendered() != step.rendered || !bytes.Equal(shows, Build(show, as)) {
+			t.Errorf("publish %d: %d events rendered, want %d (the show's calendar shares them)", i, ev.Rendered(), step.rendered)
 		}
 		if want := Build(c, as); !bytes.Equal(got, want) {
 			t.Fatalf("publish %d differs from Build's:\n%s\nwant\n%s", i, got, want)
 		}
 		ev.Turn()
+		last = as
 	}
-	if len(ev.last) != 24 {
-		t.Errorf("%d events kept, want the last publish's 24", len(ev.last))
+	// The last publish's 24 are kept; the first's, not asked for since,
+	// are not.
+	if ev.Build(c, last); ev.Rendered() != 0 {
+		t.Errorf("%d of the last publish's 24 events rendered again, want them kept", ev.Rendered())
+	}
+	ev.Turn()
+	if ev.Build(c, s.Airings(first, first.Add(24*time.Hour))); ev.Rendered() != 24 {
+		t.Errorf("%d of the first publish's 24 events rendered, want all (forgotten)", ev.Rendered())
 	}
 }

@@ -178,13 +178,8 @@ func TestTooBigToPublish(t *testing.T) {
 		t.Skip("counts half a million airings, three times")
 	}
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("station:\n  name: Busy Station\n  timezone: America/Chicago\n  schedule_days: 365\nshows:\n")
-	for i := range 20 {
-		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [{kind: live, cron: \"%d,%d,%d,%d * * * *\", duration: 10m}]}\n", i, i, i%15, 15+i%15, 30+i%15, 45+i%15)
-	}
-	cfg := filepath.Join(dir, "busy.yaml")
-	os.WriteFile(cfg, []byte(b.String()), 0o644)
+	cfg := busyStation(t, dir, "station:\n  name: Busy Station\n  timezone: America/Chicago\n  schedule_days: 365\n", 20,
+		`{kind: live, cron: "%[1]d,%[2]d,%[3]d,%[4]d * * * *", duration: 10m}`)
 	want := cfg + ":4:18: station.schedule_days: the station would publish about 714240 airings in the calendars' 372 days (schedule_days and the week behind), about 785 MB of schedule, calendars and guide; the most is 500000: lower schedule_days, or air fewer slots"
 	code, stdout, _ := run(t, nil, "check", "--config", cfg, "--at", "2026-12-07T12:00:00Z")
 	if code != ExitFailure || stdout != want+"\n"+cfg+": 1 error\n" {
@@ -215,13 +210,8 @@ func TestPublishStopped(t *testing.T) {
 		t.Skip("builds a large station")
 	}
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("station: {name: Busy Station, timezone: America/Chicago}\nshows:\n")
-	for i := range 10 {
-		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [{kind: live, cron: \"%d * * * *\", duration: 10m}, {kind: rebroadcast, cron: \"%d,%d,%d * * * *\", duration: 10m}]}\n", i, i, i%15, 15+i%15, 30+i%15, 45+i%15)
-	}
-	cfg := filepath.Join(dir, "busy.yaml")
-	os.WriteFile(cfg, []byte(b.String()), 0o644)
+	cfg := busyStation(t, dir, "station: {name: Busy Station, timezone: America/Chicago}\n", 10,
+		`{kind: live, cron: "%[1]d * * * *", duration: 10m}, {kind: rebroadcast, cron: "%[2]d,%[3]d,%[4]d * * * *", duration: 10m}`)
 	out := filepath.Join(dir, "public")
 	args := []string{"publish", "--config", cfg, "--out", out, "--no-cache"}
 	start := time.Now()
@@ -255,6 +245,25 @@ func TestPublishStopped(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".public.new-*")); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
 	}
+}
+
+// busyStation writes dir/busy.yaml: station (its YAML lines), and n shows
+// that may overlap, each with slots, whose %[1]d to %[4]d are the show's
+// four quarter hours (i%15, 15+i%15, 30+i%15, 45+i%15), as
+// scripts/busy-station.sh spreads them.
+func busyStation(t *testing.T, dir, station string, n int, slots string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(station + "shows:\n")
+	for i := range n {
+		m := i % 15
+		fmt.Fprintf(&b, "  - {id: s%d, title: Show %d, allow_overlap: true, slots: [%s]}\n", i, i, fmt.Sprintf(slots, m, 15+m, 30+m, 45+m))
+	}
+	path := filepath.Join(dir, "busy.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // treeSum is a digest of every file's path and bytes under dir.

@@ -330,8 +330,8 @@ var shutdownGrace = 10 * time.Second
 // a half times the live heap once that is more, looking every period until
 // stop is called. A limit under the live heap makes the collector run all
 // the time and frees nothing: a busy station's live heap is gigabytes, and
-// under the fixed limit its publish at an air time took 16 s, against 6 to
-// 9 s (and 7 s at twice the live heap, for more memory: README).
+// under the fixed limit its publish at an air time took twice as long
+// (scripts/serve-busy.sh, with and without GOMEMLIMIT=160MiB).
 func memoryLimit(floor int64, period time.Duration) (stop func()) {
 	set := func() {
 		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onair-radio/onair/internal/keep"
 	"github.com/onair-radio/onair/scheduler"
 )
 
@@ -124,9 +125,10 @@ func XMLTV(c Channel, progs []Programme) []byte {
 // the guide. Each is kept by all it says (its airing, whose show is the
 // configuration's, and the channel's id and language), so a programme kept
 // is its bytes; those the last guide did not list are forgotten. The zero
-// value is ready. Not safe for concurrent use.
+// value is ready; a nil one keeps none (a guide written once). Not safe for
+// concurrent use.
 type Programmes struct {
-	now, last map[programmeKey][]byte
+	parts keep.Parts[programmeKey, []byte]
 }
 
 type programmeKey struct {
@@ -136,8 +138,7 @@ type programmeKey struct {
 	channel, lang                string
 }
 
-// XMLTV is the package's XMLTV, reusing the programmes it has; a nil
-// Programmes keeps none (a guide written once).
+// XMLTV is the package's XMLTV, reusing the programmes it has.
 func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
 	// The document without its programmes ends "\n</tv>"; each programme
 	// goes before that, on its own lines, as the encoder indents it
@@ -158,27 +159,20 @@ func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
 	}
 	out := bytes.NewBuffer(make([]byte, 0, len(head)+len(progs)*300))
 	out.Write(head[:len(head)-len(end)])
-	if ps == nil {
-		for _, p := range progs {
-			out.WriteByte('\n')
-			out.Write(encodeProgramme(c, p))
-		}
-		out.WriteString(end + "\n")
-		return out.Bytes()
+	var parts *keep.Parts[programmeKey, []byte]
+	if ps != nil {
+		parts = &ps.parts
 	}
-	ps.last, ps.now = ps.now, make(map[programmeKey][]byte, len(progs))
+	parts.Turn()
 	for _, p := range progs {
+		out.WriteByte('\n')
+		if parts == nil {
+			out.Write(encodeProgramme(c, p))
+			continue
+		}
 		k := programmeKey{airing: p.Airing, replays: p.Replays, desc: p.Description, image: p.Image, url: p.URL,
 			categories: strings.Join(p.Categories, "\x00"), channel: c.ID, lang: c.Language}
-		part, ok := ps.now[k]
-		if !ok {
-			if part, ok = ps.last[k]; !ok {
-				part = encodeProgramme(c, p)
-			}
-			ps.now[k] = part
-		}
-		out.WriteByte('\n')
-		out.Write(part)
+		out.Write(parts.Get(k, func() []byte { return encodeProgramme(c, p) }))
 	}
 	out.WriteString(end + "\n")
 	return out.Bytes()
@@ -226,14 +220,18 @@ func encodeProgramme(c Channel, p Programme) []byte {
 	return b.Bytes()
 }
 
-// Gzip is b gzipped, the same bytes every time (no name, no time).
+// GzipDefaultPast is the size past which Gzip uses gzip's default level,
+// not its best: a large document (a busy station's guide or calendar is a
+// hundred MB, and changes at every air time) in a third of the best's
+// time, for about 6 % more bytes.
+const GzipDefaultPast = 1 << 20
+
+// Gzip is b gzipped, the same bytes every time (no name, no time), at the
+// best level, or the default past GzipDefaultPast.
 func Gzip(b []byte) []byte {
 	var out bytes.Buffer
 	level := gzip.BestCompression
-	if len(b) > 1<<20 {
-		// A large guide (a busy station's is a hundred MB, and changes at
-		// every air time) at the default level: a third of the best's
-		// time, for about 6 % more bytes.
+	if len(b) > GzipDefaultPast {
 		level = gzip.DefaultCompression
 	}
 	zw, _ := gzip.NewWriterLevel(&out, level)

@@ -85,8 +85,8 @@ func TestProgrammes(t *testing.T) {
 		if len(doc.Programmes) != 6 || doc.Programmes[0].Title.Value != sh.Title || doc.Programmes[0].Desc.Value != progs[0].Description || doc.Channels[0].Display.Value != c.Name {
 			t.Errorf("guide %d reads back as %+v", i, doc)
 		}
-		if len(ps.now) != 6 {
-			t.Errorf("guide %d: %d programmes kept, want its 6", i, len(ps.now))
+		if ps.parts.Len() != 6 {
+			t.Errorf("guide %d: %d programmes kept, want its 6", i, ps.parts.Len())
 		}
 		at = at.Add(time.Hour)
 	}

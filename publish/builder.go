@@ -28,7 +28,6 @@ type Builder struct {
 	calendars map[string]*calendarMemo
 	pages     map[string]*pageMemo
 	events    calendar.Events
-	eventsSt  *station.Station // the configuration events were rendered for
 	parts     web.Parts        // the week page's grid
 	schedule  scheduleParts    // schedule.json's airings
 	guide     guide.Programmes // xmltv.xml's
@@ -84,16 +83,6 @@ func (b *Builder) showPage(st *station.Station, show string, recs []archive.Reco
 	b.RenderedShows++
 	b.pages[show] = &pageMemo{st: st, recs: recs, key: key, doc: doc}
 	return doc, nil
-}
-
-// eventsOf is the calendars' events for st, forgotten when the
-// configuration changes.
-func (b *Builder) eventsOf(st *station.Station) *calendar.Events {
-	if b.eventsSt != st {
-		b.events.Reset()
-		b.eventsSt = st
-	}
-	return &b.events
 }
 
 func (b *Builder) calendar(st *station.Station, show string, airings []scheduler.Airing, render func() []byte) []byte {

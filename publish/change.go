@@ -26,12 +26,12 @@ func NextChange(st *station.Station, t time.Time) time.Time {
 	// whole horizon, listing for each only the airings that can make a
 	// change before it (a busy station's 30 days of airings are hundreds
 	// of thousands; an hour's, a few hundred).
-	for _, h := range []time.Duration{time.Hour, 24 * time.Hour, changeHorizon} {
-		if next := nextChangeWithin(st, t, h); next.Before(t.Add(h)) || h == changeHorizon {
+	for _, h := range []time.Duration{time.Hour, 24 * time.Hour} {
+		if next := nextChangeWithin(st, t, h); next.Before(t.Add(h)) {
 			return next
 		}
 	}
-	panic("unreachable")
+	return nextChangeWithin(st, t, changeHorizon)
 }
 
 // nextChangeWithin is the first change in (t, t+h), or t+h. It lists, for

@@ -35,25 +35,20 @@ shows:
 	var parts scheduleParts
 	check := func(st0 string, s *stationAt, days int) int {
 		t.Helper()
-		got := parts.encode(s.st, s.at, s.at.Add(s.st.Days()), days, s.st.Schedule.Airings(s.at, s.at.Add(s.st.Days())), s.recs)
+		got := encodeSchedule(&parts, s.st, s.at, s.at.Add(s.st.Days()), days, s.st.Schedule.Airings(s.at, s.at.Add(s.st.Days())), s.recs)
 		want := NewScheduleJSON(s.st, s.at, s.at.Add(s.st.Days()), days, s.st.Schedule.Airings(s.at, s.at.Add(s.st.Days())), s.recs, nil).Encode()
 		if !bytes.Equal(got, want) {
 			t.Fatalf("%s at %s: the parts' document differs:\n%s\nwant\n%s", st0, s.at, got, want)
 		}
 		var none *scheduleParts // keeping nothing
-		if once := none.encode(s.st, s.at, s.at.Add(s.st.Days()), days, s.st.Schedule.Airings(s.at, s.at.Add(s.st.Days())), s.recs); !bytes.Equal(once, want) {
+		if once := encodeSchedule(none, s.st, s.at, s.at.Add(s.st.Days()), days, s.st.Schedule.Airings(s.at, s.at.Add(s.st.Days())), s.recs); !bytes.Equal(once, want) {
 			t.Fatalf("%s at %s: the document kept nowhere differs", st0, s.at)
 		}
-		return len(parts.now)
+		return parts.Len()
 	}
 	n := check("example", &stationAt{st, recs, liveAt}, st.ScheduleDays)
 	check("example", &stationAt{st, recs, liveAt.Add(time.Hour)}, st.ScheduleDays)
-	kept := 0
-	for k := range parts.now {
-		if _, ok := parts.last[k]; ok {
-			kept++
-		}
-	}
+	kept := parts.Len() - parts.Made // asked for, and not made again
 	if kept < n-2 {
 		t.Errorf("an hour on, %d of %d airings were kept", kept, n)
 	}

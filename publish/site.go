@@ -218,7 +218,7 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	if b != nil {
 		parts = &b.schedule
 	}
-	site.Files["schedule.json"] = parts.encode(st, at, at.Add(days), st.ScheduleDays, upcoming, recs)
+	site.Files["schedule.json"] = encodeSchedule(parts, st, at, at.Add(days), st.ScheduleDays, upcoming, recs)
 
 	if err := stopped(ctx); err != nil {
 		return nil, err
@@ -252,8 +252,8 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	// Builder keeps them for the next publish.
 	events := new(calendar.Events)
 	if b != nil {
-		events = b.eventsOf(st)
-		defer events.Turn()
+		events = &b.events
+		events.Turn()
 	}
 	site.Files["calendar.ics"] = events.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
 	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(st.Shows))

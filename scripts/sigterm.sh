@@ -2,8 +2,9 @@
 # A SIGTERM during a publish of a large station: how long onair publish
 # takes to exit after it, and whether the site before it is left whole
 # (every file's bytes the same). The station is scripts/busy-station.sh N
-# (default 200, whose build takes seconds); one whole publish first, then
-# one signalled publish per delay. Usage: scripts/sigterm.sh [N] [delays…]
+# (default 200, whose build takes seconds); one whole publish first (its
+# time and peak resident memory, by GNU time), then one signalled publish
+# per delay. Usage: scripts/sigterm.sh [N] [delays…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
@@ -15,9 +16,7 @@ go build -o "$tmp/onair" ./cmd/onair
 scripts/busy-station.sh "$n" >"$tmp/busy.yaml"
 publish() { exec "$tmp/onair" publish -c "$tmp/busy.yaml" --out "$tmp/public" --no-cache --at "$1"; }
 sum() { (cd "$tmp/public" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
-start=$(date +%s.%N)
-(publish 2026-11-27T12:00:00Z >/dev/null)
-echo "busy $n: a whole publish $(echo "$(date +%s.%N) - $start" | bc) s"
+/usr/bin/time -f "busy $n: a whole publish %e s, %M kB peak resident" "$tmp/onair" publish -c "$tmp/busy.yaml" --out "$tmp/public" --no-cache --at 2026-11-27T12:00:00Z >/dev/null
 before=$(sum)
 for d in $delays; do
 	(publish 2026-11-27T12:15:00Z >/dev/null 2>"$tmp/err") &

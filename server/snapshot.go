@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onair-radio/onair/guide"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/station"
 )
@@ -159,9 +160,8 @@ var gzipWriters = sync.Pool{New: func() any {
 // a large station's station-wide documents (a hundred MB of calendar and
 // schedule, changed at every air time) would make each publish seconds of
 // compression at the best level, mostly for documents no one fetches
-// before the next. The default level costs about a third of the best's
-// time, for about 6 % more bytes.
-const gzipLater = 1 << 20
+// before the next (guide.GzipDefaultPast).
+const gzipLater = guide.GzipDefaultPast
 
 // lazyGzip is a large document's compressed form, made once, by the first
 // request that takes gzip (the others wait for it).
@@ -173,12 +173,8 @@ type lazyGzip struct {
 
 func (l *lazyGzip) get(body []byte) ([]byte, []string) {
 	l.once.Do(func() {
-		var buf bytes.Buffer
-		buf.Grow(len(body)/8 + 64)
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-		zw.Write(body)
-		zw.Close()
-		l.gz, l.hdr = bytes.Clone(buf.Bytes()), []string{strconv.Itoa(buf.Len())}
+		l.gz = guide.Gzip(body)
+		l.hdr = []string{strconv.Itoa(len(l.gz))}
 	})
 	return l.gz, l.hdr
 }

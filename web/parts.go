@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+
+	"github.com/onair-radio/onair/internal/keep"
 )
 
 // Parts keeps the week page's grid rendered an airing at a time, by all
@@ -14,35 +16,33 @@ import (
 // part's bytes whatever changed around it; a part the last page did not
 // show is forgotten. The zero value is ready. Not safe for concurrent use.
 type Parts struct {
-	now, last map[part]template.HTML
-	// Rendered counts the parts the last page rendered (not reused).
-	Rendered int
+	parts keep.Parts[part, template.HTML]
 }
+
+// Rendered counts the parts the last page rendered (not kept).
+func (c *Parts) Rendered() int { return c.parts.Made }
 
 // fill gives each part of g its HTML, from the last page's where it was
 // there.
 func (c *Parts) fill(g *grid) error {
-	c.last, c.now, c.Rendered = c.now, make(map[part]template.HTML, len(c.now)), 0
+	c.parts.Turn()
 	t := pageTemplates()["week"]
 	var buf bytes.Buffer
+	var err error
 	for i := range g.Days {
 		for j := range g.Days[i].Parts {
 			p := &g.Days[i].Parts[j]
-			if h, ok := c.now[*p]; ok {
-				p.HTML = h
-				continue
-			}
-			h, ok := c.last[*p]
-			if !ok {
+			p.HTML = c.parts.Get(*p, func() template.HTML {
 				buf.Reset()
-				if err := t.ExecuteTemplate(&buf, "part", p); err != nil {
-					return fmt.Errorf("render the week's %s: %w", p.ID, err)
+				if e := t.ExecuteTemplate(&buf, "part", p); e != nil && err == nil {
+					err = fmt.Errorf("render the week's %s: %w", p.ID, e)
 				}
-				h = template.HTML(buf.String())
-				c.Rendered++
+				return template.HTML(buf.String())
+			})
+			if err != nil {
+				c.parts = keep.Parts[part, template.HTML]{} // nothing half made is kept
+				return err
 			}
-			c.now[*p] = h
-			p.HTML = h
 		}
 	}
 	return nil
