@@ -62,16 +62,18 @@ func head(c Calendar) string {
 // event says nothing of the calendar it is in, so the station's calendar
 // and its shows' share them, and a service that keeps one Events renders
 // at an air time only the airings new to the window. An event is kept by
-// its airing (whose show is the configuration's) and the link it names,
-// so a kept event is its bytes after any edit too. The zero value is
+// its airing's ID and show and the link it names: a configuration's shows
+// are its own (an edit makes new ones), and in one configuration an
+// airing's ID determines all it says, so a kept event is its bytes. The zero value is
 // ready. Not safe for concurrent use.
 type Events struct {
 	parts keep.Parts[eventKey, []byte]
 }
 
 type eventKey struct {
-	airing scheduler.Airing
-	url    string
+	id   string
+	show *scheduler.Show
+	url  string
 }
 
 // Turn begins a publish: events no calendar asked for in the one before
@@ -88,7 +90,7 @@ func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
 	parts := make([][]byte, len(airings))
 	for i, a := range airings {
 		url := c.URLs[a.Show.ID]
-		parts[i] = e.parts.Get(eventKey{a, url}, func() []byte { return event(a, url) })
+		parts[i] = e.parts.Get(eventKey{a.ID, a.Show, url}, func() []byte { return event(a, url) })
 		n += len(parts[i])
 	}
 	b := make([]byte, 0, n)

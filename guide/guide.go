@@ -122,9 +122,11 @@ func XMLTV(c Channel, progs []Programme) []byte {
 
 // Programmes writes guides out of programmes it encodes once each: a
 // service that keeps one encodes at an air time only the airings new to
-// the guide. Each is kept by all it says (its airing, whose show is the
-// configuration's, and the channel's id and language), so a programme kept
-// is its bytes; those the last guide did not list are forgotten. The zero
+// the guide. Each is kept by all it says: its airing's ID and show (a
+// configuration's shows are its own, an edit makes new ones, and in one
+// configuration an airing's ID determines the airing), the rest of the
+// Programme, and the channel's id and language, so a programme kept is its
+// bytes; those the last guide did not list are forgotten. The zero
 // value is ready; a nil one keeps none (a guide written once). Not safe for
 // concurrent use.
 type Programmes struct {
@@ -132,7 +134,8 @@ type Programmes struct {
 }
 
 type programmeKey struct {
-	airing                       scheduler.Airing
+	id                           string
+	show                         *scheduler.Show
 	replays                      time.Time
 	desc, image, url, categories string
 	channel, lang                string
@@ -170,7 +173,7 @@ func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
 			out.Write(encodeProgramme(c, p))
 			continue
 		}
-		k := programmeKey{airing: p.Airing, replays: p.Replays, desc: p.Description, image: p.Image, url: p.URL,
+		k := programmeKey{id: p.Airing.ID, show: p.Airing.Show, replays: p.Replays, desc: p.Description, image: p.Image, url: p.URL,
 			categories: strings.Join(p.Categories, "\x00"), channel: c.ID, lang: c.Language}
 		out.Write(parts.Get(k, func() []byte { return encodeProgramme(c, p) }))
 	}

@@ -12,14 +12,17 @@ import (
 
 // scheduleParts keeps schedule.json's airings encoded, one at a time, so
 // that a publish at the next air time encodes only the airings new to the
-// window: each is kept by the airing (whose show is the configuration's)
-// and the media it names, so a part kept is that airing's bytes. A nil
+// window: each is kept by the airing's ID and show (a configuration's
+// shows are its own, an edit makes new ones, and in one configuration an
+// airing's ID determines the airing) and the media it names, so a part
+// kept is that airing's bytes. A nil
 // scheduleParts keeps none (a document written once).
 type scheduleParts = keep.Parts[schedulePart, []byte]
 
 type schedulePart struct {
-	airing scheduler.Airing
-	media  string
+	id    string
+	show  *scheduler.Show
+	media string
 }
 
 // encodeSchedule is NewScheduleJSON(st, at, to, days, airings, recs,
@@ -43,7 +46,7 @@ func encodeSchedule(c *scheduleParts, st *station.Station, at, to time.Time, day
 	out.Write(doc)
 	out.WriteString("[\n")
 	for i, a := range airings {
-		k := schedulePart{airing: a}
+		k := schedulePart{id: a.ID, show: a.Show}
 		var media *string
 		if a.Episode != "" {
 			if rec := recs.Find(a.Episode); rec != nil {
