@@ -6,6 +6,9 @@
 package calendar
 
 import (
+	"bufio"
+	"bytes"
+	"io"
 	"strings"
 	"time"
 	"unicode"
@@ -85,20 +88,29 @@ func (e *Events) Rendered() int { return e.parts.Made }
 
 // Build renders c with airings, reusing the events it has.
 func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
-	h := head(c)
-	n := len(h) + len(tail)
-	parts := make([][]byte, len(airings))
-	for i, a := range airings {
+	var b bytes.Buffer
+	e.Write(&b, c, airings) // a bytes.Buffer's writes do not fail
+	return b.Bytes()
+}
+
+// Write writes c with airings to w, reusing the events it has, and holding
+// no more of the calendar than one event (and what it keeps); it returns
+// w's first error. A nil Events keeps none.
+func (e *Events) Write(w io.Writer, c Calendar, airings []scheduler.Airing) error {
+	var parts *keep.Parts[eventKey, []byte]
+	if e != nil {
+		parts = &e.parts
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(head(c))
+	for _, a := range airings {
 		url := c.URLs[a.Show.ID]
-		parts[i] = e.parts.Get(eventKey{a.ID, a.Show, url}, func() []byte { return event(a, url) })
-		n += len(parts[i])
+		if _, err := bw.Write(parts.Get(eventKey{a.ID, a.Show, url}, func() []byte { return event(a, url) })); err != nil {
+			return err
+		}
 	}
-	b := make([]byte, 0, n)
-	b = append(b, h...)
-	for _, p := range parts {
-		b = append(b, p...)
-	}
-	return append(b, tail...)
+	bw.WriteString(tail)
+	return bw.Flush()
 }
 
 // event is a's VEVENT, linking to url.

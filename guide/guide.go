@@ -5,10 +5,12 @@
 package guide
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"regexp"
@@ -143,6 +145,15 @@ type programmeKey struct {
 
 // XMLTV is the package's XMLTV, reusing the programmes it has.
 func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
+	out := bytes.NewBuffer(make([]byte, 0, 512+len(progs)*300))
+	ps.Write(out, c, progs) // a bytes.Buffer's writes do not fail
+	return out.Bytes()
+}
+
+// Write writes XMLTV's guide to w, reusing the programmes it has. It
+// holds no more of the document than one programme (and what it keeps),
+// and returns w's first error.
+func (ps *Programmes) Write(w io.Writer, c Channel, progs []Programme) error {
 	// The document without its programmes ends "\n</tv>"; each programme
 	// goes before that, on its own lines, as the encoder indents it
 	// inside <tv>.
@@ -160,29 +171,43 @@ func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
 	if !bytes.HasSuffix(head, []byte(end)) {
 		panic("guide: the XMLTV document does not end with </tv>")
 	}
-	out := bytes.NewBuffer(make([]byte, 0, len(head)+len(progs)*300))
-	out.Write(head[:len(head)-len(end)])
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head[:len(head)-len(end)])
 	var parts *keep.Parts[programmeKey, []byte]
 	if ps != nil {
 		parts = &ps.parts
 	}
 	parts.Turn()
+	var pe programmeEncoder
 	for _, p := range progs {
-		out.WriteByte('\n')
+		bw.WriteByte('\n')
+		var part []byte
 		if parts == nil {
-			out.Write(encodeProgramme(c, p))
-			continue
+			part = pe.encode(c, p)
+		} else {
+			k := programmeKey{id: p.Airing.ID, show: p.Airing.Show, replays: p.Replays, desc: p.Description, image: p.Image, url: p.URL,
+				categories: strings.Join(p.Categories, "\x00"), channel: c.ID, lang: c.Language}
+			part = parts.Get(k, func() []byte { return bytes.Clone(pe.encode(c, p)) })
 		}
-		k := programmeKey{id: p.Airing.ID, show: p.Airing.Show, replays: p.Replays, desc: p.Description, image: p.Image, url: p.URL,
-			categories: strings.Join(p.Categories, "\x00"), channel: c.ID, lang: c.Language}
-		out.Write(parts.Get(k, func() []byte { return encodeProgramme(c, p) }))
+		if _, err := bw.Write(part); err != nil {
+			return err
+		}
 	}
-	out.WriteString(end + "\n")
-	return out.Bytes()
+	bw.WriteString(end + "\n")
+	return bw.Flush()
 }
 
-// encodeProgramme is p's element, indented as inside <tv>.
-func encodeProgramme(c Channel, p Programme) []byte {
+// programmeEncoder encodes programmes, one after another, with one
+// encoder and one buffer: an encoder is a 4 KB buffer of its own, and a
+// busy station's guide has hundreds of thousands of programmes.
+type programmeEncoder struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
+}
+
+// encode is p's element, indented as inside <tv>: valid until the next
+// call.
+func (e *programmeEncoder) encode(c Channel, p Programme) []byte {
 	a := p.Airing
 	loc := a.Show.Location
 	pr := programme{
@@ -214,13 +239,16 @@ func encodeProgramme(c Channel, p Programme) []byte {
 	default:
 		pr.New = &struct{}{}
 	}
-	var b bytes.Buffer
-	enc := xml.NewEncoder(&b)
-	enc.Indent("  ", "  ")
-	if err := enc.Encode(pr); err != nil {
+	if e.enc == nil {
+		e.enc = xml.NewEncoder(&e.buf)
+		e.enc.Indent("  ", "  ")
+	}
+	e.buf.Reset()
+	if err := e.enc.Encode(pr); err != nil {
 		panic(err) // strings only
 	}
-	return b.Bytes()
+	// After its first element, the encoder begins each with a new line.
+	return bytes.TrimPrefix(e.buf.Bytes(), []byte("\n"))
 }
 
 // GzipDefaultPast is the size past which Gzip uses gzip's default level,
@@ -233,14 +261,49 @@ const GzipDefaultPast = 1 << 20
 // best level, or the default past GzipDefaultPast.
 func Gzip(b []byte) []byte {
 	var out bytes.Buffer
-	level := gzip.BestCompression
-	if len(b) > GzipDefaultPast {
-		level = gzip.DefaultCompression
-	}
-	zw, _ := gzip.NewWriterLevel(&out, level)
+	zw := NewGzipWriter(&out)
 	zw.Write(b)
 	zw.Close()
 	return out.Bytes()
+}
+
+// NewGzipWriter compresses what is written to it onto w as Gzip does (the
+// same bytes), without holding more than GzipDefaultPast of it: until
+// then it does not know its level. Close ends the stream (and does not
+// close w).
+func NewGzipWriter(w io.Writer) io.WriteCloser { return &gzipWriter{w: w} }
+
+type gzipWriter struct {
+	w   io.Writer
+	buf []byte       // what came before the level was known
+	zw  *gzip.Writer // once it is (past GzipDefaultPast)
+}
+
+func (g *gzipWriter) Write(p []byte) (int, error) {
+	if g.zw != nil {
+		return g.zw.Write(p)
+	}
+	g.buf = append(g.buf, p...)
+	if len(g.buf) > GzipDefaultPast {
+		g.zw, _ = gzip.NewWriterLevel(g.w, gzip.DefaultCompression)
+		_, err := g.zw.Write(g.buf)
+		g.buf = nil
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (g *gzipWriter) Close() error {
+	if g.zw == nil {
+		g.zw, _ = gzip.NewWriterLevel(g.w, gzip.BestCompression)
+		if _, err := g.zw.Write(g.buf); err != nil {
+			return err
+		}
+		g.buf = nil
+	}
+	return g.zw.Close()
 }
 
 // M3U is the station's playlist: its stream, named and tied to the guide.

@@ -94,3 +94,53 @@ func TestProgrammes(t *testing.T) {
 		t.Errorf("a guide of no programmes:\n%s", empty)
 	}
 }
+
+// TestGzipWriter: written in pieces of any size, the stream is Gzip's
+// bytes (gzip's at the best level up to GzipDefaultPast, the default past
+// it), and reads back as what was written.
+func TestGzipWriter(t *testing.T) {
+	for _, n := range []int{0, 100, GzipDefaultPast, GzipDefaultPast + 1, 3 * GzipDefaultPast} {
+		in := make([]byte, n)
+		for i := range in {
+			const text = "onair schedule <programme> 0123456789\n"
+			in[i] = text[i*7%len(text)] ^ byte(i>>13)
+		}
+		level := gzip.BestCompression
+		if n > GzipDefaultPast {
+			level = gzip.DefaultCompression
+		}
+		var ref bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&ref, level)
+		zw.Write(in)
+		zw.Close()
+		want := ref.Bytes()
+		if !bytes.Equal(Gzip(in), want) {
+			t.Errorf("%d bytes: Gzip is not gzip at level %d", n, level)
+		}
+		for _, piece := range []int{1 << 20, 4099, 65536} {
+			var out bytes.Buffer
+			zw := NewGzipWriter(&out)
+			for rest := in; len(rest) > 0; {
+				k := min(piece, len(rest))
+				if _, err := zw.Write(rest[:k]); err != nil {
+					t.Fatal(err)
+				}
+				rest = rest[k:]
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%d bytes in pieces of %d: not Gzip's bytes", n, piece)
+			}
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(want))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(back, in) {
+			t.Errorf("%d bytes: read back %d (%v)", n, len(back), err)
+		}
+	}
+}

@@ -58,7 +58,7 @@ func (b *Builder) Build(ctx context.Context, st *station.Station, recs Recording
 		b.memo, b.calendars, b.pages = make(map[string]*feedMemo), make(map[string]*calendarMemo), make(map[string]*pageMemo)
 	}
 	b.Rebuilt, b.RenderedShows = 0, 0
-	return build(ctx, st, recs, at, b)
+	return build(ctx, nil, st, recs, at, b)
 }
 
 // pageMemo is a show's page and what it was made of: the configuration,

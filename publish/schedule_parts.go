@@ -1,8 +1,10 @@
 package publish
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"time"
 
 	"github.com/onair-radio/onair/internal/keep"
@@ -28,8 +30,17 @@ type schedulePart struct {
 // encodeSchedule is NewScheduleJSON(st, at, to, days, airings, recs,
 // nil).Encode(), reusing the parts that c has.
 func encodeSchedule(c *scheduleParts, st *station.Station, at, to time.Time, days int, airings []scheduler.Airing, recs Recordings) []byte {
+	var b bytes.Buffer
+	writeSchedule(&b, c, st, at, to, days, airings, recs) // a bytes.Buffer's writes do not fail
+	return b.Bytes()
+}
+
+// writeSchedule writes encodeSchedule's bytes to w, holding no more of
+// them than one airing's (and what c keeps); it returns w's first error.
+func writeSchedule(w io.Writer, c *scheduleParts, st *station.Station, at, to time.Time, days int, airings []scheduler.Airing, recs Recordings) error {
 	if len(airings) == 0 {
-		return NewScheduleJSON(st, at, to, days, nil, recs, nil).Encode()
+		_, err := w.Write(NewScheduleJSON(st, at, to, days, nil, recs, nil).Encode())
+		return err
 	}
 	// The document around its airings: MarshalIndent's, with an empty
 	// list whose brackets the parts go between.
@@ -42,7 +53,7 @@ func encodeSchedule(c *scheduleParts, st *station.Station, at, to time.Time, day
 	}
 	doc = doc[:len(doc)-len(tail)]
 	c.Turn()
-	out := bytes.NewBuffer(make([]byte, 0, len(doc)+len(airings)*256))
+	out := bufio.NewWriterSize(w, 64<<10)
 	out.Write(doc)
 	out.WriteString("[\n")
 	for i, a := range airings {
@@ -66,8 +77,10 @@ func encodeSchedule(c *scheduleParts, st *station.Station, at, to time.Time, day
 			out.WriteString(",\n")
 		}
 		out.WriteString("    ")
-		out.Write(b)
+		if _, err := out.Write(b); err != nil {
+			return err
+		}
 	}
 	out.WriteString("\n  ]\n}\n")
-	return out.Bytes()
+	return out.Flush()
 }

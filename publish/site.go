@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/onair-radio/onair/calendar"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/guide"
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 	"github.com/onair-radio/onair/web"
@@ -173,25 +175,35 @@ func (s ScheduleJSON) Encode() []byte {
 const calendarLookback = 7 * 24 * time.Hour
 
 // Build renders the site as of instant at. It reads nothing: the recordings
-// come in scanned. It stops, with ctx's cause, between two documents once
-// ctx is done.
+// come in scanned. It stops, with ctx's cause, once ctx is done: between
+// two documents, or within a large one's writes.
 func Build(ctx context.Context, st *station.Station, recs Recordings, at time.Time) (*Site, error) {
-	return build(ctx, st, recs, at, nil)
+	return build(ctx, nil, st, recs, at, nil)
 }
 
-// build is Build; with a Builder, it reuses the feeds, show calendars and
-// show pages that did not change, and the large documents' parts (the
-// calendars' events, schedule.json's airings, the guide's programmes, the
-// week page's grid) that it has.
-func build(ctx context.Context, st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
+// BuildTo is Build, giving each document to s as it is made rather than
+// holding it: a large document (a busy station's calendars, guide and
+// schedule are a hundred MB each) is written as it is rendered. The site
+// it returns has no Files; s has them.
+func BuildTo(ctx context.Context, s sink.Sink, st *station.Station, recs Recordings, at time.Time) (*Site, error) {
+	return build(ctx, s, st, recs, at, nil)
+}
+
+// build is Build, to s (nil: the site's Files); with a Builder, it reuses
+// the feeds, show calendars and show pages that did not change, and the
+// large documents' parts (the calendars' events, schedule.json's airings,
+// the guide's programmes, the week page's grid) that it has.
+func build(ctx context.Context, s sink.Sink, st *station.Station, recs Recordings, at time.Time, b *Builder) (*Site, error) {
 	sched := st.Schedule
 	recs = Aired(st, recs, at)
-	site := &Site{At: at, Files: make(map[string][]byte), Recordings: recs, Media: media(st, recs)}
+	site := &Site{At: at, Recordings: recs, Media: media(st, recs)}
+	if s == nil {
+		mem := make(sink.Memory)
+		site.Files, s = mem, mem
+	}
+	s = sink.Stopping(ctx, s)
 
 	for _, set := range st.Shows {
-		if err := stopped(ctx); err != nil {
-			return nil, err
-		}
 		var doc []byte
 		var err error
 		if b != nil {
@@ -200,10 +212,12 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 			pod := set.Podcast
 			doc, err = feeds.Build(&pod, episodes(sched, set.ID, recs[set.ID]), liveAirings(sched, set.ID, at), at)
 		}
+		if err == nil {
+			err = s.Put("feeds/"+set.ID+".xml", doc)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("publish %s: %w", set.ID, err)
 		}
-		site.Files["feeds/"+set.ID+".xml"] = doc
 	}
 
 	if err := stopped(ctx); err != nil {
@@ -218,28 +232,38 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	if b != nil {
 		parts = &b.schedule
 	}
-	site.Files["schedule.json"] = encodeSchedule(parts, st, at, at.Add(days), st.ScheduleDays, upcoming, recs)
-
-	if err := stopped(ctx); err != nil {
-		return nil, err
+	if err := sink.Write(s, "schedule.json", func(w io.Writer) error {
+		return writeSchedule(w, parts, st, at, at.Add(days), st.ScheduleDays, upcoming, recs)
+	}); err != nil {
+		return nil, fmt.Errorf("publish schedule.json: %w", err)
 	}
+
 	// The guide (XMLTV, and the playlist that points at it) lists what is
-	// on and what starts within the schedule's days.
+	// on and what starts within the schedule's days; xmltv.xml.gz is
+	// compressed as it is written.
 	ch := guide.Channel{ID: guide.ChannelID(st.Name, st.BaseURL), Name: st.Name, URL: st.BaseURL + "/", Language: st.Language,
 		Stream: st.StreamURL, GuideURL: st.BaseURL + "/xmltv.xml.gz"}
 	var progs *guide.Programmes
 	if b != nil {
 		progs = &b.guide
 	}
-	xmltv := progs.XMLTV(ch, programmes(st, listed.between(at.Add(-sched.MaxDuration()), at.Add(days)), at))
-	site.Files["xmltv.xml"], site.Files["xmltv.xml.gz"] = xmltv, guide.Gzip(xmltv)
+	if err := sink.Write(s, "xmltv.xml", func(w io.Writer) error {
+		return sink.Write(s, "xmltv.xml.gz", func(gz io.Writer) error {
+			zw := guide.NewGzipWriter(gz)
+			if err := progs.Write(io.MultiWriter(w, zw), ch, programmes(st, listed.between(at.Add(-sched.MaxDuration()), at.Add(days)), at)); err != nil {
+				return err
+			}
+			return zw.Close()
+		})
+	}); err != nil {
+		return nil, fmt.Errorf("publish the guide: %w", err)
+	}
 	if m3u := guide.M3U(ch); m3u != nil {
-		site.Files["station.m3u"] = m3u
+		if err := s.Put("station.m3u", m3u); err != nil {
+			return nil, fmt.Errorf("publish station.m3u: %w", err)
+		}
 	}
 
-	if err := stopped(ctx); err != nil {
-		return nil, err
-	}
 	// The calendars hold the airings that start in (at-lookback, at+days]:
 	// an airing comes in at the very instant its start is days away and
 	// goes at the instant it is lookback old, the instants NextChange names.
@@ -255,25 +279,28 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 		events = &b.events
 		events.Turn()
 	}
-	site.Files["calendar.ics"] = events.Build(calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
+	if err := sink.Write(s, "calendar.ics", func(w io.Writer) error {
+		return events.Write(w, calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
+	}); err != nil {
+		return nil, fmt.Errorf("publish calendar.ics: %w", err)
+	}
 	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(st.Shows))
 	for _, a := range window {
 		byShow[a.Show] = append(byShow[a.Show], a)
 	}
 	for _, set := range st.Shows {
-		if err := stopped(ctx); err != nil {
-			return nil, err
-		}
 		sh := set.Show
 		mine := byShow[sh]
-		render := func() []byte {
-			c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
-			return events.Build(c, mine)
-		}
+		c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
+		p := "calendar/" + sh.ID + ".ics"
+		var err error
 		if b != nil {
-			site.Files["calendar/"+sh.ID+".ics"] = b.calendar(st, sh.ID, mine, render)
+			err = s.Put(p, b.calendar(st, sh.ID, mine, func() []byte { return events.Build(c, mine) }))
 		} else {
-			site.Files["calendar/"+sh.ID+".ics"] = render()
+			err = sink.Write(s, p, func(w io.Writer) error { return events.Write(w, c, mine) })
+		}
+		if err != nil {
+			return nil, fmt.Errorf("publish %s: %w", p, err)
 		}
 	}
 
@@ -292,11 +319,14 @@ func build(ctx context.Context, st *station.Station, recs Recordings, at time.Ti
 	if err := stopped(ctx); err != nil {
 		return nil, err
 	}
-	pages, err := renderPages(ctx, in, recs, b)
-	if err != nil {
+	if err := web.RenderTo(s, in, func(set *station.Show, p *web.ShowPage) ([]byte, error) {
+		if b == nil {
+			return p.Render()
+		}
+		return b.showPage(st, set.ID, recs[set.ID], p)
+	}); err != nil {
 		return nil, fmt.Errorf("publish pages: %w", err)
 	}
-	maps.Copy(site.Files, pages)
 	return site, nil
 }
 
@@ -426,20 +456,6 @@ func (l *liveStarts) of(episode string) time.Time {
 		}
 	}
 	return l.start[episode]
-}
-
-// renderPages is web.Render, reusing with a Builder the show pages whose
-// inputs did not change, and stopping between two pages once ctx is done.
-func renderPages(ctx context.Context, in web.Input, recs Recordings, b *Builder) (map[string][]byte, error) {
-	return web.RenderWith(in, func(set *station.Show, p *web.ShowPage) ([]byte, error) {
-		if err := stopped(ctx); err != nil {
-			return nil, err
-		}
-		if b == nil {
-			return p.Render()
-		}
-		return b.showPage(in.Station, set.ID, recs[set.ID], p)
-	})
 }
 
 // stopped is ctx's cause, once ctx is done: a build that is stopped ends

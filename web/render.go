@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/feeds"
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 )
@@ -144,10 +147,22 @@ func (p page) Home() string { return cmp.Or(p.Root, "./") }
 func execute(name string, p page) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
-	if err := pageTemplates()[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		return nil, fmt.Errorf("render %s: %w", name, err)
+	if err := executeTo(&buf, name, p); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// executeTo writes the page to w as it renders it.
+func executeTo(w io.Writer, name string, p page) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := pageTemplates()[name].ExecuteTemplate(bw, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return nil
 }
 
 // Render makes every page of the site, by path under the site's root
@@ -159,21 +174,51 @@ func Render(in Input) (map[string][]byte, error) {
 // RenderWith is Render, with show rendering each show's page (or reusing
 // one rendered before with the same key: see ShowPage.Key).
 func RenderWith(in Input, show func(*station.Show, *ShowPage) ([]byte, error)) (map[string][]byte, error) {
-	out := Assets()
-	r := NewRenderer(in)
-	var err error
-	if out["index.html"], err = r.Week(); err != nil {
+	out := make(sink.Memory)
+	if err := RenderTo(out, in, show); err != nil {
 		return nil, err
-	}
-	if out["embed/now/index.html"], err = r.Embed(); err != nil {
-		return nil, err
-	}
-	for _, set := range in.Station.Shows {
-		if out[ShowPath(set.ID)], err = show(set, r.Show(set)); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
+}
+
+// RenderTo is RenderWith, giving each page and asset to s as it is made:
+// the week page, which on a busy station is tens of MB, is written as it
+// is rendered.
+func RenderTo(s sink.Sink, in Input, show func(*station.Show, *ShowPage) ([]byte, error)) error {
+	for p, body := range assets().files {
+		if err := s.Put(p, body); err != nil {
+			return err
+		}
+	}
+	r := NewRenderer(in)
+	w, err := s.Create("index.html")
+	if err != nil {
+		return err
+	}
+	if err := r.WriteWeek(w); err != nil {
+		w.Close()
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	doc, err := r.Embed()
+	if err != nil {
+		return err
+	}
+	if err := s.Put("embed/now/index.html", doc); err != nil {
+		return err
+	}
+	for _, set := range in.Station.Shows {
+		doc, err := show(set, r.Show(set))
+		if err != nil {
+			return err
+		}
+		if err := s.Put(ShowPath(set.ID), doc); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ShowPath is the path of a show's page under the site's root.

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
+	"io"
 	"time"
 
 	"github.com/onair-radio/onair/scheduler"
@@ -99,6 +101,15 @@ func (r *Renderer) onAir(as []airing) onAir {
 
 // Week renders index.html, the week at a glance.
 func (r *Renderer) Week() ([]byte, error) {
+	var b bytes.Buffer
+	if err := r.WriteWeek(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteWeek writes index.html to w as it renders it.
+func (r *Renderer) WriteWeek(w io.Writer) error {
 	st := r.st
 	as := withRoot(r.around, "")
 	p := weekPage{
@@ -113,10 +124,10 @@ func (r *Renderer) Week() ([]byte, error) {
 	}
 	if r.in.Parts != nil {
 		if err := r.in.Parts.fill(&p.Grid); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return execute("week", page{Lang: st.Language, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p, LD: r.weekLD(as)})
+	return executeTo(w, "week", page{Lang: st.Language, Title: st.Name + ": schedule", Station: st.Name, Class: "week", Body: p, LD: r.weekLD(as)})
 }
 
 // embedPage is embed/now/index.html, a widget for other sites' sidebars.
