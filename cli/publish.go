@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onair-radio/onair/archive"
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/output"
 	"github.com/onair-radio/onair/publish"
 	"github.com/onair-radio/onair/web"
@@ -65,19 +66,27 @@ Probes of the recordings are cached by path, size and modification time.`,
 			for _, p := range problems {
 				fmt.Fprintf(o.env.Stderr, "onair: %v\n", p)
 			}
-			var site *publish.Site
-			if err := unlessStopped(cmd.Context(), func() (err error) {
-				site, err = publish.Build(cmd.Context(), cfg.Station, recs, when)
-				return err
-			}); err != nil {
-				return err
-			}
 			d, err := output.Open(cmd.Context(), out)
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if err := d.Write(cmd.Context(), site); err != nil {
+			// A directory takes each document as it is rendered (a busy
+			// station's are a hundred MB each); object storage, the site
+			// built whole.
+			if err := unlessStopped(cmd.Context(), func() error {
+				if s, ok := d.(output.Streamer); ok {
+					return s.Publish(cmd.Context(), func(to sink.Sink) error {
+						_, err := publish.BuildTo(cmd.Context(), to, cfg.Station, recs, when)
+						return err
+					})
+				}
+				site, err := publish.Build(cmd.Context(), cfg.Station, recs, when)
+				if err != nil {
+					return err
+				}
+				return d.Write(cmd.Context(), site)
+			}); err != nil {
 				return err
 			}
 			if c != nil {
@@ -90,7 +99,7 @@ Probes of the recordings are cached by path, size and modification time.`,
 				episodes += len(r)
 			}
 			guide := "XMLTV"
-			if _, ok := site.Files["station.m3u"]; ok {
+			if cfg.Station.StreamURL != "" {
 				guide = "XMLTV, M3U" // only with a stream to list
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "published %s (%s), schedule.json, %s, the guide (%s) and %s to %s as of %s\n",
@@ -111,11 +120,12 @@ Probes of the recordings are cached by path, size and modification time.`,
 }
 
 // unlessStopped runs f, and returns f's error, or ctx's cause as soon as
-// ctx is done (a signal): a build stops only between two documents, which
-// on a large station can be seconds apart, and a command that was told to
-// stop must not take them. Nothing has been written then (the output is
-// written after), and the process ends, with f's goroutine, when the
-// command returns.
+// ctx is done (a signal): a build stops between two documents and within a
+// large one's writes, but listing a busy station's airings takes a second
+// or two, and a command that was told to stop must not take them. The
+// output is replaced only at the end of a whole write (in one rename), so
+// what a stop leaves is the site before, and the process ends, with f's
+// goroutine, when the command returns.
 func unlessStopped(ctx context.Context, f func() error) error {
 	done := make(chan error, 1)
 	go func() { done <- f() }()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/onair-radio/onair/internal/dirlock"
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/publish"
 )
 
@@ -69,6 +71,24 @@ func (d *Dir) Close() error { return d.lock.Release() }
 // Last-Modified and ETag). dir must be onair's: empty, missing, or written by
 // an earlier publish.
 func (d *Dir) Write(ctx context.Context, site *publish.Site) error {
+	return d.Publish(ctx, func(s sink.Sink) error {
+		for _, p := range site.Paths() {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			if err := s.Put(p, site.Files[p]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Publish is Write, of the documents build gives its sink as it makes
+// them (publish.BuildTo): a large document goes to disk as it is
+// rendered, and is never held whole. When build fails, or ctx ends, the
+// directory is left as it was.
+func (d *Dir) Publish(ctx context.Context, build func(sink.Sink) error) error {
 	dir := d.path
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if err := checkOwned(dir); err != nil {
@@ -91,13 +111,11 @@ func (d *Dir) Write(ctx context.Context, site *publish.Site) error {
 			os.RemoveAll(tmp)
 		}
 	}()
-	for _, p := range site.Paths() {
+	if err := build(&dirSink{root: tmp, old: dir}); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("publish: not replacing %s: %w", dir, context.Cause(ctx))
 		}
-		if err := writeFile(tmp, dir, p, site.Files[p]); err != nil {
-			return fmt.Errorf("publish %s: %w", p, err)
-		}
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, marker), []byte("written by onair publish; replaced whole on every publish\n"), 0o644); err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -120,6 +138,98 @@ func (d *Dir) Write(ctx context.Context, site *publish.Site) error {
 		return fmt.Errorf("publish: %w", err)
 	}
 	return nil
+}
+
+// dirSink writes a site's documents into root, the new site, linking each
+// whose bytes are those of the same file in old, the site it replaces.
+type dirSink struct{ root, old string }
+
+func (s *dirSink) Put(p string, doc []byte) error {
+	if err := writeFile(s.root, s.old, p, doc); err != nil {
+		return fmt.Errorf("publish %s: %w", p, err)
+	}
+	return nil
+}
+
+func (s *dirSink) Create(p string) (io.WriteCloser, error) {
+	path := filepath.Join(s.root, filepath.FromSlash(p))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("publish %s: %w", p, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644) // read back by sameFile
+	if err != nil {
+		return nil, fmt.Errorf("publish %s: %w", p, err)
+	}
+	return &dirFile{f: f, path: path, prev: filepath.Join(s.old, filepath.FromSlash(p)), name: p}, nil
+}
+
+// dirFile is a document being written to the new site. Once written, it
+// is compared with the old site's file of that name, and when they hold
+// the same bytes the old one is linked in its place (it keeps its
+// modification time), as writeFile does with a document held whole.
+type dirFile struct {
+	f                *os.File
+	path, prev, name string
+	n                int64
+}
+
+func (w *dirFile) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.n += int64(n)
+	if err != nil {
+		err = fmt.Errorf("publish %s: %w", w.name, err)
+	}
+	return n, err
+}
+
+func (w *dirFile) Close() error {
+	if sameFile(w.f, w.n, w.prev) {
+		// The old file takes the new one's name; where it cannot be
+		// linked (a file system without links), the new one stays.
+		if link := w.path + ".same"; os.Link(w.prev, link) == nil {
+			if os.Rename(link, w.path) == nil {
+				w.f.Close()
+				return nil
+			}
+			os.Remove(link)
+		}
+	}
+	if err := w.f.Sync(); err != nil {
+		w.f.Close()
+		return fmt.Errorf("publish %s: %w", w.name, err)
+	}
+	if err := w.f.Close(); err != nil {
+		return fmt.Errorf("publish %s: %w", w.name, err)
+	}
+	return nil
+}
+
+// sameFile says whether the n bytes written to f are those of the file
+// at prev, reading both.
+func sameFile(f *os.File, n int64, prev string) bool {
+	old, err := os.Open(prev)
+	if err != nil {
+		return false
+	}
+	defer old.Close()
+	if st, err := old.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() != n {
+		return false
+	}
+	a, b := make([]byte, 256<<10), make([]byte, 256<<10)
+	for off := int64(0); off < n; {
+		k := int(min(int64(len(a)), n-off))
+		if _, err := f.ReadAt(a[:k], off); err != nil {
+			return false
+		}
+		if _, err := io.ReadFull(old, b[:k]); err != nil {
+			return false
+		}
+		if !bytes.Equal(a[:k], b[:k]) {
+			return false
+		}
+		off += int64(k)
+	}
+	return true
 }
 
 // checkOwned refuses a directory that onair did not write.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/internal/stopctx"
 	"github.com/onair-radio/onair/publish"
 )
@@ -247,5 +249,77 @@ func TestPublisherHelper(t *testing.T) {
 		if err := d.Write(context.Background(), site(gen+i, 40)); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPublishStreamed: documents written as they are rendered replace the
+// site whole, as Write's do; one whose bytes did not change is the old
+// file, linked (its modification time kept); a build that fails, or is
+// stopped part way through a document, leaves the site before it whole.
+func TestPublishStreamed(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	d, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	big := strings.Repeat("<programme/>\n", 100_000) // past one read of sameFile
+	publishGen := func(ctx context.Context, gen int, fail error) error {
+		return d.Publish(ctx, func(s sink.Sink) error {
+			if err := s.Put("feeds/a.xml", []byte(fmt.Sprintf("<gen>%d</gen>", gen))); err != nil {
+				return err
+			}
+			for _, name := range []string{"same.xml", "changed.xml"} {
+				err := sink.Write(sink.Stopping(ctx, s), name, func(w io.Writer) error {
+					for i := 0; i < 10; i++ {
+						if _, err := io.WriteString(w, big); err != nil {
+							return err
+						}
+					}
+					if name == "changed.xml" {
+						_, err := fmt.Fprintf(w, "%d", gen)
+						return err
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return fail
+		})
+	}
+	if err := publishGen(context.Background(), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(filepath.Join(dir, "same.xml"))
+	changedBefore, _ := os.Stat(filepath.Join(dir, "changed.xml"))
+	if err := publishGen(context.Background(), 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(filepath.Join(dir, "same.xml"))
+	changedAfter, _ := os.Stat(filepath.Join(dir, "changed.xml"))
+	if !os.SameFile(before, after) {
+		t.Error("an unchanged streamed document was not linked from the old site")
+	}
+	if os.SameFile(changedBefore, changedAfter) {
+		t.Error("a changed streamed document is the old file")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "changed.xml")); len(b) != 10*len(big)+1 || !bytes.HasSuffix(b, []byte("2")) {
+		t.Errorf("changed.xml is %d bytes, not the second publish's", len(b))
+	}
+	failed := errors.New("a render failed")
+	if err := publishGen(context.Background(), 3, failed); !errors.Is(err, failed) {
+		t.Errorf("a failed build: %v", err)
+	}
+	if err := publishGen(stopctx.After(3), 4, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a build stopped within a document: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "feeds/a.xml")); string(b) != "<gen>2</gen>" {
+		t.Errorf("after a failed and a stopped build the site holds %q, want the second publish's", b)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".public.new-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("left behind: %v", leftovers)
 	}
 }

@@ -8,6 +8,7 @@ package output
 import (
 	"context"
 
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/publish"
 )
 
@@ -21,4 +22,13 @@ type Output interface {
 	String() string
 	// Close gives the destination up, for another process to write.
 	Close() error
+}
+
+// Streamer is an Output that takes a site's documents as a build makes
+// them (publish.BuildTo), so that a large document is written as it is
+// rendered and never held whole: a Dir. Publish leaves the destination as
+// it was when build fails or ctx ends.
+type Streamer interface {
+	Output
+	Publish(ctx context.Context, build func(sink.Sink) error) error
 }
