@@ -97,20 +97,58 @@ func (e *Events) Build(c Calendar, airings []scheduler.Airing) []byte {
 // no more of the calendar than one event (and what it keeps); it returns
 // w's first error. A nil Events keeps none.
 func (e *Events) Write(w io.Writer, c Calendar, airings []scheduler.Airing) error {
+	cw := NewWriter(w, c)
+	for _, a := range airings {
+		if err := cw.Event(e.Event(a, c.URLs[a.Show.ID])); err != nil {
+			return err
+		}
+	}
+	return cw.Close()
+}
+
+// Event is a's VEVENT, linking to url: the one kept, or rendered (and
+// kept from then on). A nil Events keeps none.
+func (e *Events) Event(a scheduler.Airing, url string) []byte {
 	var parts *keep.Parts[eventKey, []byte]
 	if e != nil {
 		parts = &e.parts
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString(head(c))
-	for _, a := range airings {
-		url := c.URLs[a.Show.ID]
-		if _, err := bw.Write(parts.Get(eventKey{a.ID, a.Show, url}, func() []byte { return event(a, url) })); err != nil {
-			return err
-		}
+	return parts.Get(eventKey{a.ID, a.Show, url}, func() []byte { return event(a, url) })
+}
+
+// Writer writes one calendar an event at a time, so that several
+// calendars (the station's and its shows') are written in one pass of
+// their airings, each event rendered once and held no longer than its
+// writes.
+type Writer struct {
+	bw  *bufio.Writer
+	err error
+}
+
+// NewWriter begins c on w.
+func NewWriter(w io.Writer, c Calendar) *Writer {
+	cw := &Writer{bw: bufio.NewWriterSize(w, 32<<10)}
+	_, cw.err = cw.bw.WriteString(head(c))
+	return cw
+}
+
+// Event adds one of Events.Event's; it returns w's first error.
+func (w *Writer) Event(ev []byte) error {
+	if w.err == nil {
+		_, w.err = w.bw.Write(ev)
 	}
-	bw.WriteString(tail)
-	return bw.Flush()
+	return w.err
+}
+
+// Close ends the calendar (it does not close w).
+func (w *Writer) Close() error {
+	if w.err == nil {
+		_, w.err = w.bw.WriteString(tail)
+	}
+	if w.err == nil {
+		w.err = w.bw.Flush()
+	}
+	return w.err
 }
 
 // event is a's VEVENT, linking to url.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -133,9 +134,19 @@ func unlessStopped(ctx context.Context, f func() error) error {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		return fmt.Errorf("publish: stopped before writing: %w", context.Cause(ctx))
 	}
+	// A write stops at its next write, and removes what it had written:
+	// give it that long, not the rest of a listing.
+	select {
+	case <-done:
+	case <-time.After(stopGrace):
+	}
+	return fmt.Errorf("publish: stopped, the site before left in place: %w", context.Cause(ctx))
 }
+
+// stopGrace is how long a stopped publish waits for its write to clean
+// up after itself: well within a second of the signal.
+const stopGrace = 300 * time.Millisecond
 
 // cachePath is the default probe cache, in the user's cache directory
 // ($XDG_CACHE_HOME, else ~/.cache), read from the command's environment;

@@ -11,9 +11,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"iter"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,14 +148,14 @@ type programmeKey struct {
 // XMLTV is the package's XMLTV, reusing the programmes it has.
 func (ps *Programmes) XMLTV(c Channel, progs []Programme) []byte {
 	out := bytes.NewBuffer(make([]byte, 0, 512+len(progs)*300))
-	ps.Write(out, c, progs) // a bytes.Buffer's writes do not fail
+	ps.Write(out, c, slices.Values(progs)) // a bytes.Buffer's writes do not fail
 	return out.Bytes()
 }
 
-// Write writes XMLTV's guide to w, reusing the programmes it has. It
-// holds no more of the document than one programme (and what it keeps),
-// and returns w's first error.
-func (ps *Programmes) Write(w io.Writer, c Channel, progs []Programme) error {
+// Write writes XMLTV's guide of progs to w, reusing the programmes it
+// has. It holds no more of the document than one programme (and what it
+// keeps), and returns w's first error.
+func (ps *Programmes) Write(w io.Writer, c Channel, progs iter.Seq[Programme]) error {
 	// The document without its programmes ends "\n</tv>"; each programme
 	// goes before that, on its own lines, as the encoder indents it
 	// inside <tv>.
@@ -179,7 +181,7 @@ func (ps *Programmes) Write(w io.Writer, c Channel, progs []Programme) error {
 	}
 	parts.Turn()
 	var pe programmeEncoder
-	for _, p := range progs {
+	for p := range progs {
 		bw.WriteByte('\n')
 		var part []byte
 		if parts == nil {

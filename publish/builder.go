@@ -2,6 +2,8 @@ package publish
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/onair-radio/onair/calendar"
 	"github.com/onair-radio/onair/feeds"
 	"github.com/onair-radio/onair/guide"
+	"github.com/onair-radio/onair/internal/sink"
 	"github.com/onair-radio/onair/scheduler"
 	"github.com/onair-radio/onair/station"
 	"github.com/onair-radio/onair/web"
@@ -83,6 +86,33 @@ func (b *Builder) showPage(st *station.Station, show string, recs []archive.Reco
 	b.RenderedShows++
 	b.pages[show] = &pageMemo{st: st, recs: recs, key: key, doc: doc}
 	return doc, nil
+}
+
+// writeCalendars writes calendar.ics and every show's calendar from the
+// events the Builder keeps: a show's calendar whose airings did not
+// change is the one it made before.
+func (b *Builder) writeCalendars(s sink.Sink, st *station.Station, window []scheduler.Airing, urls map[string]string) error {
+	events := &b.events
+	events.Turn()
+	if err := sink.Write(s, "calendar.ics", func(w io.Writer) error {
+		return events.Write(w, calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
+	}); err != nil {
+		return fmt.Errorf("publish calendar.ics: %w", err)
+	}
+	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(st.Shows))
+	for _, a := range window {
+		byShow[a.Show] = append(byShow[a.Show], a)
+	}
+	for _, set := range st.Shows {
+		sh := set.Show
+		mine := byShow[sh]
+		c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
+		p := "calendar/" + sh.ID + ".ics"
+		if err := s.Put(p, b.calendar(st, sh.ID, mine, func() []byte { return events.Build(c, mine) })); err != nil {
+			return fmt.Errorf("publish %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 func (b *Builder) calendar(st *station.Station, show string, airings []scheduler.Airing, render func() []byte) []byte {

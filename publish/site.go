@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -272,36 +273,12 @@ func build(ctx context.Context, s sink.Sink, st *station.Station, recs Recording
 	for _, set := range st.Shows {
 		urls[set.ID] = set.Podcast.Link
 	}
-	// The station's calendar and its shows' share their events, and a
-	// Builder keeps them for the next publish.
-	events := new(calendar.Events)
-	if b != nil {
-		events = &b.events
-		events.Turn()
-	}
-	if err := sink.Write(s, "calendar.ics", func(w io.Writer) error {
-		return events.Write(w, calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls}, window)
-	}); err != nil {
-		return nil, fmt.Errorf("publish calendar.ics: %w", err)
-	}
-	byShow := make(map[*scheduler.Show][]scheduler.Airing, len(st.Shows))
-	for _, a := range window {
-		byShow[a.Show] = append(byShow[a.Show], a)
-	}
-	for _, set := range st.Shows {
-		sh := set.Show
-		mine := byShow[sh]
-		c := calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls}
-		p := "calendar/" + sh.ID + ".ics"
-		var err error
-		if b != nil {
-			err = s.Put(p, b.calendar(st, sh.ID, mine, func() []byte { return events.Build(c, mine) }))
-		} else {
-			err = sink.Write(s, p, func(w io.Writer) error { return events.Write(w, c, mine) })
+	if b == nil {
+		if err := writeCalendars(s, st, window, urls); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("publish %s: %w", p, err)
-		}
+	} else if err := b.writeCalendars(s, st, window, urls); err != nil {
+		return nil, err
 	}
 
 	// The pages list a show's recent episodes; their count is enough of the rest.
@@ -328,6 +305,62 @@ func build(ctx context.Context, s sink.Sink, st *station.Station, recs Recording
 		return nil, fmt.Errorf("publish pages: %w", err)
 	}
 	return site, nil
+}
+
+// writeCalendars writes calendar.ics and every show's calendar in one
+// pass of the window's airings, each event rendered once and written to
+// the two calendars it is in: a build that keeps nothing holds no event
+// past its writes.
+func writeCalendars(s sink.Sink, st *station.Station, window []scheduler.Airing, urls map[string]string) (err error) {
+	var files []io.Closer
+	defer func() {
+		for _, f := range files {
+			if e := f.Close(); err == nil && e != nil {
+				err = e
+			}
+		}
+	}()
+	open := func(p string, c calendar.Calendar) (*calendar.Writer, error) {
+		f, err := s.Create(p)
+		if err != nil {
+			return nil, fmt.Errorf("publish %s: %w", p, err)
+		}
+		files = append(files, f)
+		return calendar.NewWriter(f, c), nil
+	}
+	all, err := open("calendar.ics", calendar.Calendar{Name: st.Name, Zone: st.Location, URLs: urls})
+	if err != nil {
+		return err
+	}
+	writers := []*calendar.Writer{all}
+	byShow := make(map[*scheduler.Show]*calendar.Writer, len(st.Shows))
+	for _, set := range st.Shows {
+		sh := set.Show
+		w, err := open("calendar/"+sh.ID+".ics", calendar.Calendar{Name: st.Name + ": " + sh.Title, Description: sh.Description, Zone: sh.Location, URLs: urls})
+		if err != nil {
+			return err
+		}
+		byShow[sh] = w
+		writers = append(writers, w)
+	}
+	var none *calendar.Events
+	for _, a := range window {
+		ev := none.Event(a, urls[a.Show.ID])
+		if err := all.Event(ev); err != nil {
+			return fmt.Errorf("publish calendar.ics: %w", err)
+		}
+		if w := byShow[a.Show]; w != nil {
+			if err := w.Event(ev); err != nil {
+				return fmt.Errorf("publish calendar/%s.ics: %w", a.Show.ID, err)
+			}
+		}
+	}
+	for _, w := range writers {
+		if err := w.Close(); err != nil {
+			return fmt.Errorf("publish the calendars: %w", err)
+		}
+	}
+	return nil
 }
 
 // listed is a listing of airings, sorted by start (Schedule.Airings).
@@ -392,30 +425,37 @@ func media(st *station.Station, recs Recordings) map[string]string {
 	return out
 }
 
-// programmes are the guide's airings: those of as that have not ended at
-// at, with what the shows say of themselves, and for each rebroadcast the
-// start of the live airing it replays.
-func programmes(st *station.Station, as []scheduler.Airing, at time.Time) []guide.Programme {
-	out := make([]guide.Programme, 0, len(as))
-	starts := liveStarts{sched: st.Schedule}
-	for _, a := range as {
-		if !a.End.After(at) {
-			continue
-		}
-		set := st.Show(a.Show.ID)
-		p := guide.Programme{Airing: a, Description: a.Show.Description, Image: set.Podcast.ImageURL, URL: set.Podcast.Link}
-		for _, c := range set.Podcast.Categories {
-			p.Categories = append(p.Categories, c.Name)
-			if c.Sub != "" {
-				p.Categories = append(p.Categories, c.Sub)
+// programmes are the guide's airings, one at a time: those of as that
+// have not ended at at, with what the shows say of themselves, and for
+// each rebroadcast the start of the live airing it replays.
+func programmes(st *station.Station, as []scheduler.Airing, at time.Time) iter.Seq[guide.Programme] {
+	return func(yield func(guide.Programme) bool) {
+		starts := liveStarts{sched: st.Schedule}
+		cats := make(map[string][]string, len(st.Shows)) // one slice a show, shared
+		for _, a := range as {
+			if !a.End.After(at) {
+				continue
+			}
+			set := st.Show(a.Show.ID)
+			c, ok := cats[set.ID]
+			if !ok {
+				for _, cat := range set.Podcast.Categories {
+					c = append(c, cat.Name)
+					if cat.Sub != "" {
+						c = append(c, cat.Sub)
+					}
+				}
+				cats[set.ID] = c
+			}
+			p := guide.Programme{Airing: a, Description: a.Show.Description, Image: set.Podcast.ImageURL, URL: set.Podcast.Link, Categories: c}
+			if a.Kind == scheduler.Rebroadcast && a.Episode != "" {
+				p.Replays = starts.of(a.Episode)
+			}
+			if !yield(p) {
+				return
 			}
 		}
-		if a.Kind == scheduler.Rebroadcast && a.Episode != "" {
-			p.Replays = starts.of(a.Episode)
-		}
-		out = append(out, p)
 	}
-	return out
 }
 
 // liveStarts says when the live airing of an episode started; zero when
