@@ -187,7 +187,7 @@ restarts.`,
 				defer box.Close()
 				opts.Outbox = box
 			}
-			svc, err := server.NewService(opts)
+			svc, err := server.NewService(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}

@@ -28,7 +28,7 @@ import (
 // in flight finish, stops the cron, and serve returns without error.
 func TestServeShutdownUnderLoad(t *testing.T) {
 	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }}}
-	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow)})
+	svc, err := server.NewService(context.Background(), server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestServeHangupAndCut(t *testing.T) {
 	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	o := &rootOptions{env: Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return fixedNow }}}
-	svc, err := server.NewService(server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow), Logger: log})
+	svc, err := server.NewService(context.Background(), server.Options{ConfigPath: "config.example.yaml", Load: o.loader("config.example.yaml", ""), Clock: clock.NewFake(fixedNow), Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

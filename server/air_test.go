@@ -450,7 +450,7 @@ func TestAirFailSafe(t *testing.T) {
 	// with a message naming the holder.
 	clk.Advance(20 * time.Minute)
 	h2 := startWith(t, Options{ConfigPath: path, Clock: clk, AirGroup: "first", AirHolder: "the first service"})
-	_, err := NewService(Options{ConfigPath: path, Load: teststation.Loader(path), Clock: clk, AirGroup: "second", AirHolder: "the second"})
+	_, err := NewService(context.Background(), Options{ConfigPath: path, Load: teststation.Loader(path), Clock: clk, AirGroup: "second", AirHolder: "the second"})
 	if err == nil || !strings.Contains(err.Error(), "driven by another service: the first service") {
 		t.Errorf("a second service: %v", err)
 	}

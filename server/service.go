@@ -155,8 +155,10 @@ type Status struct {
 }
 
 // NewService loads the configuration (which must be valid to start), scans
-// the recordings and publishes once, into memory and Out.
-func NewService(opts Options) (*Service, error) {
+// the recordings and publishes once, into memory and Out. Once ctx is done
+// (a signal during a busy station's first build) the scan and the build
+// stop, and it returns their error.
+func NewService(ctx context.Context, opts Options) (*Service, error) {
 	if opts.Load == nil {
 		return nil, errors.New("server: Options.Load is required")
 	}
@@ -173,7 +175,7 @@ func NewService(opts Options) (*Service, error) {
 		group, holder := DefaultAirClaim(opts.ConfigPath, "")
 		opts.AirGroup, opts.AirHolder = cmp.Or(opts.AirGroup, group), cmp.Or(opts.AirHolder, holder)
 	}
-	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: context.Background()}
+	s := &Service{opts: opts, clock: opts.Clock, log: opts.Logger, metrics: NewMetrics(), watched: make(map[string]bool), pending: make(map[string]bool), reloads: make(chan struct{}, 1), ctx: ctx}
 	s.air.recDone = make(chan recResult, 64)
 	s.leading = opts.Lease == nil
 	s.writes, s.written = make(chan *publish.Site, 1), make(chan error, 1)
@@ -200,7 +202,7 @@ func NewService(opts Options) (*Service, error) {
 	s.st, s.cfgHash, s.loadedAt = st, sha256.Sum256(data), s.clock.Now()
 	// A second service for the same air chain stops here, before it
 	// writes anything.
-	if err := s.claimAtStart(context.Background()); err != nil {
+	if err := s.claimAtStart(ctx); err != nil {
 		s.watcher.Close()
 		return nil, err
 	}

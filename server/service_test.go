@@ -20,6 +20,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/onair-radio/onair/internal/clock"
+	"github.com/onair-radio/onair/internal/stopctx"
 	"github.com/onair-radio/onair/internal/testlog"
 	"github.com/onair-radio/onair/internal/testmedia"
 	"github.com/onair-radio/onair/internal/teststation"
@@ -92,7 +93,7 @@ func startWith(t *testing.T, opts Options) *harness {
 		opts.Settle = 150 * time.Millisecond
 	}
 	h.clk, _ = opts.Clock.(*clock.Fake)
-	svc, err := NewService(opts)
+	svc, err := NewService(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -655,5 +656,28 @@ func TestArchiveMadeDeepAfterStart(t *testing.T) {
 			t.Fatalf("try %d: %d items after a recording landed in a directory made with its parent, want 1", i, n)
 		}
 		h.stop()
+	}
+}
+
+// TestNewServiceStopped: a stop that comes during the first build (on a
+// busy station, seconds long) ends it: NewService returns the stop, and
+// nothing is served or written.
+func TestNewServiceStopped(t *testing.T) {
+	path := writeStation(t, t.TempDir(), "Stopped", "0 13 * * 0", "1h")
+	for _, looks := range []int{0, 3, 20} {
+		out := filepath.Join(t.TempDir(), "public")
+		d, err := output.OpenDir(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := NewService(stopctx.After(looks), Options{ConfigPath: path, Load: teststation.Loader(path), Clock: clock.NewFake(t0), Out: d,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		d.Close()
+		if !errors.Is(err, context.Canceled) || svc != nil {
+			t.Errorf("stopped after %d looks: NewService = %v, %v; want the stop", looks, svc, err)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("stopped after %d looks: %s was written", looks, out)
+		}
 	}
 }
