@@ -5,7 +5,6 @@
 package sink
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -35,14 +34,40 @@ func (m Memory) Create(p string) (io.WriteCloser, error) {
 	return &memoryFile{m: m, path: p}, nil
 }
 
+// memoryFile holds what is written in pieces (each as large as all
+// before it, from 64 KB to 4 MB), and makes them one slice of the exact
+// size at Close: a document of a hundred MB is copied once more, not
+// held twice at each of a growing buffer's doublings.
 type memoryFile struct {
-	bytes.Buffer
-	m    Memory
-	path string
+	pieces [][]byte
+	n      int
+	m      Memory
+	path   string
+}
+
+
+func (f *memoryFile) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if k := len(f.pieces); k == 0 || len(f.pieces[k-1]) == cap(f.pieces[k-1]) {
+			f.pieces = append(f.pieces, make([]byte, 0, min(max(64<<10, f.n), 4<<20)))
+		}
+		last := &f.pieces[len(f.pieces)-1]
+		c := min(len(p), cap(*last)-len(*last))
+		*last = append(*last, p[:c]...)
+		p = p[c:]
+	}
+	f.n += n
+	return n, nil
 }
 
 func (f *memoryFile) Close() error {
-	f.m[f.path] = f.Bytes()
+	doc := make([]byte, 0, f.n)
+	for _, piece := range f.pieces {
+		doc = append(doc, piece...)
+	}
+	f.pieces = nil
+	f.m[f.path] = doc
 	return nil
 }
 
