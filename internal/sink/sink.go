@@ -45,7 +45,6 @@ type memoryFile struct {
 	path   string
 }
 
-
 func (f *memoryFile) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
