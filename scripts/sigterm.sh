@@ -3,8 +3,9 @@
 # takes to exit after it, and whether the site before it is left whole
 # (every file's bytes the same). The station is scripts/busy-station.sh N
 # (default 200, whose build takes seconds); one whole publish first (its
-# time and peak resident memory, by GNU time), then one signalled publish
-# per delay. Usage: scripts/sigterm.sh [N] [delays…]
+# time and peak resident memory, by GNU time), the same again with nothing
+# changed beside a cp -r of its output, then one signalled publish per
+# delay. Usage: scripts/sigterm.sh [N] [delays…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
@@ -17,6 +18,11 @@ scripts/busy-station.sh "$n" >"$tmp/busy.yaml"
 publish() { exec "$tmp/onair" publish -c "$tmp/busy.yaml" --out "$tmp/public" --no-cache --at "$1"; }
 sum() { (cd "$tmp/public" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
 /usr/bin/time -f "busy $n: a whole publish %e s, %M kB peak resident" "$tmp/onair" publish -c "$tmp/busy.yaml" --out "$tmp/public" --no-cache --at 2026-11-27T12:00:00Z >/dev/null
+# The same publish again, nothing changed (each document is written, read
+# back beside the old one, and linked), and cp -r of its output.
+/usr/bin/time -f "busy $n: the same publish again %e s, %M kB peak resident" "$tmp/onair" publish -c "$tmp/busy.yaml" --out "$tmp/public" --no-cache --at 2026-11-27T12:00:00Z >/dev/null
+/usr/bin/time -f "busy $n: cp -r of its output ($(du -sm "$tmp/public" | cut -f1) MB) %e s" cp -r "$tmp/public" "$tmp/copy"
+rm -rf "$tmp/copy"
 before=$(sum)
 for d in $delays; do
 	(publish 2026-11-27T12:15:00Z >/dev/null 2>"$tmp/err") &
