@@ -227,7 +227,10 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 				lastErr = err
 			}
 		}
-		wait := rc.Clock.NewTimer(backoff)
+		// The wait's timer is set once what was written is settled (cut
+		// back, counted): a test on the fake clock takes the timer as the
+		// sign that it is.
+		var wait clock.Timer
 		if errors.As(lastErr, &werr) {
 			// Out of space, or another write error: not a drop. What was
 			// written is cut back to its last whole frame, the stream is
@@ -239,12 +242,12 @@ func (rc *Recorder) Record(ctx context.Context, r Recording) (Result, error) {
 			if err := rec.cutToWholeFrames(); err != nil {
 				log.Error("recording: could not cut the recording back to its last whole frame", "file", rec.path+".part", "err", err)
 			}
-			wait.Stop()
 			wait = rc.Clock.NewTimer(spaceCheck)
 		} else {
 			// The stream dropped, or could not be read: join it again.
 			res.Drops++
 			log.Warn("recording: the stream dropped; joining it again", "url", r.URL, "in", backoff, "err", lastErr)
+			wait = rc.Clock.NewTimer(backoff)
 		}
 	waitLoop:
 		for {
